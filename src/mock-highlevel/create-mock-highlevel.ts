@@ -1,0 +1,155 @@
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_FILE_TYPES, type FileTypeSpec } from '../shared/file-types.js';
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES } from '../shared/limits.js';
+import { answers, type MockAnswer } from './highlevel-answers.js';
+import { RateLimiter, type RateLimits } from './rate-limiter.js';
+import { handleUpload, type StoredFile } from './handle-upload.js';
+import { serveStoredFile } from './serve-stored-file.js';
+
+/** A token the mock accepts. */
+export interface MockToken {
+  token: string;
+  /** The sub-account (location) the token belongs to. */
+  locationId: string;
+  /** Default: `['conversations/message.write']`. */
+  scopes?: string[];
+}
+
+/** Options of {@link createMockHighLevel}; every one has a default that works out of the box. */
+export interface MockHighLevelOptions {
+  /** Accepted tokens. Default: one, `mock-token`, for location `mock-location`. */
+  tokens?: MockToken[];
+  /** Conversation ids that exist. Default: every id exists. */
+  conversations?: readonly string[];
+  /** Bytes per file. Default: 5,242,880, as HighLevel. */
+  maxFileSize?: number;
+  /** Files per request. Default: 5, as HighLevel. */
+  maxFiles?: number;
+  /** Allowed types, by extension. Default: the seed's 13. */
+  allowedTypes?: readonly FileTypeSpec[];
+  /** Rate limits per location. Default: HighLevel's, 100 per 10 s and 200,000 a day. */
+  rateLimits?: RateLimits;
+  /** Where stored files go. Default: a new temp folder, removed by `close()`. */
+  storageDir?: string;
+  /** Path prefix when mounted inside another server, e.g. `/highlevel`. Default: `''`. */
+  basePath?: string;
+}
+
+/** What tests can read off the mock. */
+export interface MockHighLevelStats {
+  /** Upload requests that reached the mock, whatever their answer. */
+  uploadRequests: number;
+  /** Upload requests answered 200. */
+  uploadsStored: number;
+}
+
+/** A HighLevel stand-in that can be mounted in any `node:http` server. */
+export interface MockHighLevel {
+  /** Handles the request when it is one of HighLevel's routes; returns `false` otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** The first accepted token. */
+  readonly token: string;
+  /** The first token's location. */
+  readonly locationId: string;
+  readonly stats: MockHighLevelStats;
+  /** Files stored so far, by URL path. */
+  readonly files: ReadonlyMap<string, StoredFile>;
+  /** Removes the stored files (and the temp folder, when the mock made it). */
+  dispose(): Promise<void>;
+}
+
+export const UPLOAD_PATH = '/conversations/messages/upload';
+export const ASSETS_PATH = '/conversations-assets/';
+
+/**
+ * Creates the mock: `POST /conversations/messages/upload` with HighLevel's auth, headers,
+ * limits, answers and error bodies, and `GET /conversations-assets/…` serving the stored bytes
+ * back at the URLs it returned.
+ */
+export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHighLevel {
+  const tokens = options.tokens ?? [{ token: 'mock-token', locationId: 'mock-location' }];
+  const ownDir = options.storageDir === undefined;
+  const storageDir = options.storageDir ?? mkdtempSync(join(tmpdir(), 'ghl-mock-'));
+  const basePath = (options.basePath ?? '').replace(/\/$/, '');
+  const limiter = new RateLimiter(options.rateLimits);
+  const stats: MockHighLevelStats = { uploadRequests: 0, uploadsStored: 0 };
+  const files = new Map<string, StoredFile>();
+  const config = {
+    storageDir,
+    basePath,
+    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
+    allowedTypes: options.allowedTypes ?? DEFAULT_FILE_TYPES,
+    conversations: options.conversations ? new Set(options.conversations) : undefined,
+  };
+
+  const send = (res: ServerResponse, answer: MockAnswer, headers: Record<string, string> = {}) => {
+    res.writeHead(answer.status, {
+      ...headers,
+      ...answer.headers,
+      'Content-Type': 'application/json; charset=utf-8',
+    });
+    res.end(JSON.stringify(answer.body));
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse) => {
+    stats.uploadRequests += 1;
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = tokens.find((candidate) => candidate.token === bearer);
+    const rate = limiter.take(token?.locationId ?? 'anonymous');
+    // HighLevel answers before reading a refused request's body; draining it keeps the
+    // connection usable for the client instead of resetting it mid-send.
+    const refuse = (answer: MockAnswer) => {
+      req.resume();
+      const reply = () => send(res, answer, rate.headers);
+      if (req.readableEnded) reply();
+      else req.once('end', reply).once('error', reply);
+    };
+    if (!token) return refuse(answers.invalidToken());
+    if (!(token.scopes ?? ['conversations/message.write']).includes('conversations/message.write')) {
+      return refuse(answers.missingScope());
+    }
+    if (!rate.allowed) return refuse(answers.rateLimited(rate.retryAfter));
+    if (req.headers.version !== '2021-04-15') return refuse(answers.badRequest('Version header was not found'));
+    const answer = await handleUpload(req, token.locationId, config, files);
+    if (answer.status === 200) stats.uploadsStored += 1;
+    send(res, answer, rate.headers);
+  };
+
+  return {
+    token: tokens[0]!.token,
+    locationId: tokens[0]!.locationId,
+    stats,
+    files,
+    handle(req, res) {
+      const path = new URL(req.url ?? '/', 'http://mock').pathname;
+      if (!path.startsWith(`${basePath}/`)) return false;
+      const route = path.slice(basePath.length);
+      if (route === UPLOAD_PATH && req.method === 'POST') {
+        handleApi(req, res).catch(() => {
+          if (!res.headersSent) send(res, { status: 500, body: { statusCode: 500, message: 'Internal server error' } });
+          else res.destroy();
+        });
+        return true;
+      }
+      if (route.startsWith(ASSETS_PATH) && (req.method === 'GET' || req.method === 'HEAD')) {
+        serveStoredFile(files.get(route), req, res);
+        return true;
+      }
+      if (route === UPLOAD_PATH) {
+        send(res, answers.notFound(req.method ?? 'GET', route));
+        return true;
+      }
+      return false;
+    },
+    async dispose() {
+      await Promise.all([...files.values()].map((file) => rm(file.path, { force: true })));
+      files.clear();
+      if (ownDir) await rm(storageDir, { recursive: true, force: true });
+    },
+  };
+}

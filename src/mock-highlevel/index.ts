@@ -1,0 +1,14 @@
+export {
+  createMockHighLevel,
+  type MockHighLevel,
+  type MockHighLevelOptions,
+  type MockHighLevelStats,
+  type MockToken,
+} from './create-mock-highlevel.js';
+export type { StoredFile } from './handle-upload.js';
+export type { RateLimits } from './rate-limiter.js';
+export {
+  startMockHighLevel,
+  type RunningMockHighLevel,
+  type StartMockHighLevelOptions,
+} from './start-mock-highlevel.js';

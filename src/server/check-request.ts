@@ -1,0 +1,22 @@
+import { uploadError } from '../shared/upload-error.js';
+import { REQUESTED_WITH_HEADER, REQUESTED_WITH_VALUE } from '../shared/wire.js';
+import type { ResolvedOptions } from './options.js';
+
+/**
+ * Refuses, before a byte of the body is read, what a foreign page could send: a plain HTML form
+ * (no custom header, not our content type) or a script on another origin.
+ */
+export function checkRequest(request: Request, options: ResolvedOptions): void {
+  if (request.headers.get(REQUESTED_WITH_HEADER) !== REQUESTED_WITH_VALUE) throw uploadError('missing-requested-with');
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    if (origin !== new URL(request.url).origin && !options.allowedOrigins.has(origin)) {
+      throw uploadError('forbidden-origin');
+    }
+  } else if (request.headers.get('sec-fetch-site') === 'cross-site') {
+    // Some browsers leave Origin out; Sec-Fetch-Site still tells a foreign page apart.
+    throw uploadError('forbidden-origin');
+  }
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!/^multipart\/form-data\s*;.*\bboundary=/i.test(contentType)) throw uploadError('not-multipart');
+}

@@ -1,0 +1,159 @@
+import { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { uploadError } from '../shared/upload-error.js';
+import { CONVERSATION_ID_FIELD, type UploadedFile } from '../shared/wire.js';
+import { HighLevelForm } from './highlevel-form.js';
+import { mapHighLevelError } from './map-highlevel-error.js';
+import type { ResolvedOptions } from './options.js';
+import { UniqueNames, prepareFile, tooLarge, type PreparedFile } from './prepare-file.js';
+import { MultipartLimitError, readMultipart, type FieldPart, type Part } from './read-multipart.js';
+import { requestBodyStream } from './request-body.js';
+
+/** The API version HighLevel's upload endpoint is documented for. */
+export const HIGHLEVEL_API_VERSION = '2021-04-15';
+
+const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * Streams the files of a checked request to HighLevel and returns what it stored. The fields come
+ * first (the client sends `conversationId` before the files); the upstream request starts once
+ * the first file has passed its checks, and each chunk is passed on as it arrives.
+ */
+export async function forwardUpload(request: Request, options: ResolvedOptions): Promise<UploadedFile[]> {
+  const parts = readMultipart(requestBodyStream(request), request.headers.get('content-type') ?? '', {
+    maxFiles: options.maxFiles,
+    maxFields: 4,
+    maxFieldSize: 256,
+  });
+  try {
+    return await forwardParts(parts, request, options);
+  } catch (error) {
+    if (error instanceof MultipartLimitError) {
+      throw error.limit === 'files' ? uploadError('too-many-files', { maxFiles: options.maxFiles }) : uploadError('bad-request');
+    }
+    if (error instanceof Error && !('code' in error) && /multipart|boundary|unexpected end/i.test(error.message)) {
+      throw uploadError('bad-request', {}, {}, { cause: error });
+    }
+    throw error;
+  } finally {
+    // Drains what the client still sends, so that the answer reaches it on the same connection.
+    void parts.return(undefined);
+  }
+}
+
+async function forwardParts(
+  parts: AsyncGenerator<Part, void, undefined>,
+  request: Request,
+  options: ResolvedOptions,
+): Promise<UploadedFile[]> {
+  const names = new UniqueNames();
+  let conversationId = '';
+  let step = await parts.next();
+  for (; !step.done && step.value.kind === 'field'; step = await parts.next()) {
+    conversationId = readField(step.value);
+  }
+  if (!conversationId) throw uploadError('missing-conversation-id');
+  if (step.done || step.value.kind !== 'file') throw uploadError('no-files');
+  const first = await prepareFile(step.value, names, options);
+  const [token, locationId] = await Promise.all([options.getToken(), options.resolveLocationId(request)]);
+
+  const form = new HighLevelForm();
+  const sent: (PreparedFile & { size: number })[] = [];
+  let refusal: unknown;
+  const answerTimeout = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  async function* body(): AsyncGenerator<Uint8Array> {
+    try {
+      yield form.field('locationId', locationId);
+      yield form.field(CONVERSATION_ID_FIELD, conversationId);
+      for (let file: PreparedFile | undefined = first; file; file = await nextFile()) {
+        yield form.fileHeader(file.upstreamName, file.type.mimeTypes[0]!);
+        let size = 0;
+        for (let chunk: IteratorResult<Buffer> = { done: false, value: file.head }; !chunk.done; chunk = await file.rest.next()) {
+          size += chunk.value.length;
+          if (size > options.maxFileSize) throw tooLarge(file.name, options);
+          yield chunk.value;
+        }
+        yield form.fileEnd();
+        sent.push({ ...file, size });
+      }
+      yield form.end();
+      // The clock for HighLevel's answer starts when it has every byte: a slow client is not
+      // HighLevel's fault.
+      timer = setTimeout(() => answerTimeout.abort(), options.upstreamTimeoutMs);
+    } catch (error) {
+      refusal = error;
+      throw error;
+    }
+  }
+
+  async function nextFile(): Promise<PreparedFile | undefined> {
+    for (let next = await parts.next(); !next.done; next = await parts.next()) {
+      if (next.value.kind === 'file') return prepareFile(next.value, names, options);
+      readField(next.value, true);
+    }
+    return undefined;
+  }
+
+  let response: Response;
+  let text: string;
+  try {
+    response = await options.fetch(`${options.apiBase}/conversations/messages/upload`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Version: HIGHLEVEL_API_VERSION,
+        Accept: 'application/json',
+        'Content-Type': form.contentType,
+      },
+      body: WebReadableStream.from(body()) as ReadableStream<Uint8Array>,
+      duplex: 'half',
+      redirect: 'manual',
+      signal: AbortSignal.any([request.signal, answerTimeout.signal]),
+    } as RequestInit);
+    text = await response.text();
+  } catch (error) {
+    if (refusal) throw refusal;
+    if (answerTimeout.signal.aborted) throw uploadError('highlevel-timeout');
+    if (request.signal.aborted) throw uploadError('cancelled');
+    options.logger.warn?.('HighLevel could not be reached', { error: String(error) });
+    throw uploadError('highlevel-unavailable', {}, {}, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (refusal) throw refusal;
+
+  const data = parseJson(text);
+  if (!response.ok) {
+    options.logger.warn?.('HighLevel refused an upload', { status: response.status, body: text.slice(0, 500) });
+    throw mapHighLevelError(response.status, data, response.headers, options);
+  }
+  const urls = (data as { uploadedFiles?: Record<string, unknown> } | undefined)?.uploadedFiles ?? {};
+  return sent.map((file) => {
+    const url = urls[file.upstreamName];
+    if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) {
+      options.logger.warn?.('HighLevel answered without a URL for a file', { file: file.upstreamName });
+      throw uploadError('highlevel-rejected');
+    }
+    return { name: file.name, url, mimeType: file.type.mimeTypes[0]!, size: file.size, kind: file.type.kind };
+  });
+}
+
+/**
+ * The only field the browser may send is the conversation id; anything else (`locationId`,
+ * `attachmentUrls`…) is refused rather than silently dropped, so a caller learns its mistake.
+ */
+function readField(field: FieldPart, afterFiles = false): string {
+  if (field.name !== CONVERSATION_ID_FIELD || afterFiles) throw uploadError('bad-request');
+  if (field.value === '') throw uploadError('missing-conversation-id');
+  if (field.truncated || !CONVERSATION_ID_PATTERN.test(field.value)) throw uploadError('bad-request');
+  return field.value;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,12 @@
+export { createUploadHandler, type FetchHandler } from './create-upload-handler.js';
+export { optionsFromEnv, type HighLevelEnv } from './env-options.js';
+export { HIGHLEVEL_API_VERSION } from './forward-upload.js';
+export { MAX_RETRY_AFTER_SECONDS, mapHighLevelError, retryAfterSeconds } from './map-highlevel-error.js';
+export { toNodeHandler, type NodeHandler } from './node-adapter.js';
+export {
+  DEFAULT_API_BASE,
+  staticToken,
+  type Logger,
+  type TokenProvider,
+  type UploadHandlerOptions,
+} from './options.js';

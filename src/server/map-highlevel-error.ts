@@ -1,0 +1,65 @@
+import { describeFileTypes, type FileTypeSpec } from '../shared/file-types.js';
+import { formatBytes } from '../shared/limits.js';
+import { uploadError, type UploadError } from '../shared/upload-error.js';
+
+/** Longest wait passed on to the browser for a 429, in seconds; HighLevel's window is 10 s. */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+
+export interface HighLevelErrorContext {
+  maxFileSize: number;
+  allowedTypes: readonly FileTypeSpec[];
+}
+
+/**
+ * HighLevel's error answer as one of our codes. The body is read only to tell cases apart
+ * (HighLevel's own words are never passed on: they can name internals), and both of its shapes,
+ * `statusCode` and `status`, are understood.
+ */
+export function mapHighLevelError(
+  status: number,
+  body: unknown,
+  headers: Headers,
+  context: HighLevelErrorContext,
+): UploadError {
+  const message = messageOf(body);
+  switch (status) {
+    case 401:
+    case 403:
+      return uploadError('highlevel-auth');
+    case 413:
+      return uploadError('file-too-large', { maxSize: formatBytes(context.maxFileSize) });
+    case 415:
+      return uploadError('file-type-not-allowed', { types: describeFileTypes(context.allowedTypes) });
+    case 429: {
+      const retryAfter = retryAfterSeconds(headers);
+      return uploadError('rate-limited', { seconds: retryAfter }, { retryAfter });
+    }
+    default:
+      break;
+  }
+  if (status >= 500 && /conversation with id .* not found/i.test(message)) return uploadError('conversation-not-found');
+  if (status >= 500 || (status >= 300 && status < 400)) return uploadError('highlevel-unavailable');
+  return uploadError('highlevel-rejected');
+}
+
+function messageOf(body: unknown): string {
+  if (typeof body !== 'object' || body === null || !('message' in body)) return '';
+  const { message } = body as { message: unknown };
+  return Array.isArray(message) ? message.join('; ') : String(message);
+}
+
+/**
+ * Seconds to wait, from `Retry-After` (seconds or a date) or else HighLevel's interval header,
+ * held between 1 and {@link MAX_RETRY_AFTER_SECONDS} so that a hostile or broken upstream cannot
+ * park the browser for hours.
+ */
+export function retryAfterSeconds(headers: Headers, now = Date.now()): number {
+  const header = headers.get('retry-after');
+  let seconds = Number.NaN;
+  if (header !== null && header.trim() !== '') {
+    seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - now) / 1000;
+  }
+  if (!Number.isFinite(seconds)) seconds = Number(headers.get('x-ratelimit-interval-milliseconds') ?? 10_000) / 1000;
+  if (!Number.isFinite(seconds)) seconds = 10;
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(seconds)));
+}

@@ -1,0 +1,82 @@
+import { DEFAULT_FILE_TYPES, type FileTypeSpec } from '../shared/file-types.js';
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES } from '../shared/limits.js';
+
+/** Hands out a HighLevel access token for each upload. */
+export type TokenProvider = () => string | Promise<string>;
+
+/** Where log lines go. Lines never contain the token. Default: nothing is logged. */
+export interface Logger {
+  info?(message: string, fields?: Record<string, unknown>): void;
+  warn?(message: string, fields?: Record<string, unknown>): void;
+  error?(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Options of `createUploadHandler`. */
+export interface UploadHandlerOptions {
+  /**
+   * The sub-account's token: a Private Integration Token (see `staticToken`) or any provider,
+   * called once per upload. Required. It never leaves the server.
+   */
+  getToken: TokenProvider;
+  /**
+   * The sub-account (HighLevel location) uploads go to, or a function that picks it per request.
+   * Bound on the server: a `locationId` sent by the browser is never forwarded. Required.
+   */
+  locationId: string | ((request: Request) => string | Promise<string>);
+  /** HighLevel's API base URL. Default: `https://services.leadconnectorhq.com`. */
+  apiBase?: string;
+  /**
+   * Origins whose pages may post uploads, e.g. `https://app.example.com`. The handler's own
+   * origin is always allowed. Default: none besides it.
+   */
+  allowedOrigins?: readonly string[];
+  /** Allowed types. Default: the seed's 13. */
+  allowedTypes?: readonly FileTypeSpec[];
+  /** Bytes per file; a file of exactly this size passes. Default: 5,242,880 (HighLevel's 5 MB). */
+  maxFileSize?: number;
+  /** Files per request. Default: 5 (HighLevel's limit). */
+  maxFiles?: number;
+  /** How long HighLevel may take to answer, in ms. Default: 60,000. */
+  upstreamTimeoutMs?: number;
+  /** The `fetch` used to call HighLevel. Default: `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Default: none. */
+  logger?: Logger;
+}
+
+export interface ResolvedOptions {
+  getToken: TokenProvider;
+  resolveLocationId: (request: Request) => string | Promise<string>;
+  apiBase: string;
+  allowedOrigins: ReadonlySet<string>;
+  allowedTypes: readonly FileTypeSpec[];
+  maxFileSize: number;
+  maxFiles: number;
+  upstreamTimeoutMs: number;
+  fetch: typeof fetch;
+  logger: Logger;
+}
+
+export const DEFAULT_API_BASE = 'https://services.leadconnectorhq.com';
+
+export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
+  const { locationId } = options;
+  return {
+    getToken: options.getToken,
+    resolveLocationId: typeof locationId === 'function' ? locationId : () => locationId,
+    apiBase: (options.apiBase ?? DEFAULT_API_BASE).replace(/\/+$/, ''),
+    allowedOrigins: new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
+    allowedTypes: options.allowedTypes ?? DEFAULT_FILE_TYPES,
+    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
+    upstreamTimeoutMs: options.upstreamTimeoutMs ?? 60_000,
+    fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+    logger: options.logger ?? {},
+  };
+}
+
+/** A provider for a token that does not expire, such as a Private Integration Token. */
+export function staticToken(token: string): TokenProvider {
+  if (!token) throw new TypeError('staticToken: the token is empty');
+  return () => token;
+}

@@ -1,0 +1,66 @@
+import { isSafeFileName } from '../shared/check-file.js';
+import { describeFileTypes, findFileType, type FileTypeSpec } from '../shared/file-types.js';
+import { formatBytes } from '../shared/limits.js';
+import { uploadError } from '../shared/upload-error.js';
+import { FILE_FIELD } from '../shared/wire.js';
+import type { ResolvedOptions } from './options.js';
+import type { FilePart } from './read-multipart.js';
+
+/** Bytes read from each file before anything goes upstream: enough to tell its type by. */
+export const HEAD_BYTES = 4100;
+
+/** A file part that passed the checks that can be made before forwarding it. */
+export interface PreparedFile {
+  /** As the user named it. */
+  name: string;
+  /** Unique within the upstream request: HighLevel keys its answer by file name. */
+  upstreamName: string;
+  type: FileTypeSpec;
+  /** The first bytes, already read. */
+  head: Buffer;
+  /** The rest of the bytes. */
+  rest: AsyncIterator<Buffer>;
+}
+
+/**
+ * Checks a file part's field, name and type, and reads its first bytes, so that a refused first
+ * file never opens a connection to HighLevel.
+ */
+export async function prepareFile(part: FilePart, names: UniqueNames, options: ResolvedOptions): Promise<PreparedFile> {
+  if (part.name !== FILE_FIELD) throw uploadError('bad-request');
+  if (!isSafeFileName(part.fileName)) throw uploadError('invalid-file-name', {}, { fileName: part.fileName });
+  const type = findFileType(part.fileName, options.allowedTypes);
+  if (!type) {
+    throw uploadError('file-type-not-allowed', { types: describeFileTypes(options.allowedTypes) }, { fileName: part.fileName });
+  }
+  const rest = part.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  while (length < HEAD_BYTES) {
+    const step = await rest.next();
+    if (step.done) break;
+    chunks.push(step.value);
+    length += step.value.length;
+  }
+  if (length === 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
+  if (length > options.maxFileSize) throw tooLarge(part.fileName, options);
+  return { name: part.fileName, upstreamName: names.take(part.fileName), type, head: Buffer.concat(chunks), rest };
+}
+
+export function tooLarge(fileName: string, options: ResolvedOptions) {
+  return uploadError('file-too-large', { maxSize: formatBytes(options.maxFileSize) }, { fileName });
+}
+
+/** Hands out `a.png`, `a (2).png`, `a (3).png`… for repeated names. */
+export class UniqueNames {
+  private readonly taken = new Set<string>();
+
+  take(name: string): string {
+    let candidate = name;
+    const dot = name.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+    for (let n = 2; this.taken.has(candidate); n += 1) candidate = `${stem} (${n})${ext}`;
+    this.taken.add(candidate);
+    return candidate;
+  }
+}

@@ -1,0 +1,21 @@
+import { Readable } from 'node:stream';
+
+/**
+ * Bodies handed over by the Node adapter. A Node request becomes a Web `Request` without a body
+ * of its own, and the core reads the original stream: converting Node → Web → Node again would
+ * cost two extra copies of every chunk for nothing.
+ */
+const nodeBodies = new WeakMap<Request, Readable>();
+
+/** Lets `request`'s body be read from `stream` (used by the Node adapter). */
+export function attachNodeBody(request: Request, stream: Readable): void {
+  nodeBodies.set(request, stream);
+}
+
+/** The request body as a Node stream. */
+export function requestBodyStream(request: Request): Readable {
+  const attached = nodeBodies.get(request);
+  if (attached) return attached;
+  if (!request.body) return Readable.from([]);
+  return Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>);
+}

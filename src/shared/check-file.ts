@@ -1,0 +1,45 @@
+import type { ErrorCode } from './error-codes.js';
+import { DEFAULT_FILE_TYPES, findFileType, type FileTypeSpec } from './file-types.js';
+import { DEFAULT_MAX_FILE_SIZE } from './limits.js';
+
+/** The rules a file is held to, in the browser and again in the BFF. */
+export interface FileRules {
+  /** Allowed types. Default: the seed's 13 ({@link DEFAULT_FILE_TYPES}). */
+  allowedTypes?: readonly FileTypeSpec[];
+  /** Bytes per file; a file of exactly this size passes. Default: 5,242,880. */
+  maxFileSize?: number;
+}
+
+/**
+ * Why a file (by its name and size) is refused, or `null` when it may be uploaded. The type is
+ * judged by extension only: the MIME type a browser reports is derived from the extension anyway,
+ * and is empty for types the operating system does not know (RAR on most machines). The BFF
+ * checks the bytes themselves.
+ */
+export function checkFile(file: { name: string; size: number }, rules: FileRules = {}): ErrorCode | null {
+  const { allowedTypes = DEFAULT_FILE_TYPES, maxFileSize = DEFAULT_MAX_FILE_SIZE } = rules;
+  if (!isSafeFileName(file.name)) return 'invalid-file-name';
+  if (!findFileType(file.name, allowedTypes)) return 'file-type-not-allowed';
+  if (file.size === 0) return 'file-empty';
+  if (file.size > maxFileSize) return 'file-too-large';
+  return null;
+}
+
+/** Longest file name accepted, in characters: what common file systems store. */
+export const MAX_FILE_NAME_LENGTH = 255;
+
+/**
+ * Whether a name can travel as a plain file name: no path parts, no control characters, not
+ * blank, not absurdly long. Browsers only ever send base names, so a name failing this came
+ * from a hand-made request.
+ */
+export function isSafeFileName(name: string): boolean {
+  return (
+    name.trim().length > 0 &&
+    name.length <= MAX_FILE_NAME_LENGTH &&
+    // eslint-disable-next-line no-control-regex
+    !/[\u0000-\u001f\u007f/\\]/.test(name) &&
+    name !== '.' &&
+    name !== '..'
+  );
+}

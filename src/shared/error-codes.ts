@@ -1,0 +1,62 @@
+/**
+ * Every error the product can report, with the HTTP status the BFF answers it with. Client and
+ * server both read this table: the server picks the status from the code, the client rebuilds
+ * the code from the body (or, for a body that is not ours, from the status).
+ *
+ * Status 0 marks codes that only the browser produces (nothing was answered).
+ */
+export const ERROR_STATUS = {
+  // The file itself: found by the dropzone before upload, and again by the BFF.
+  'file-type-not-allowed': 415,
+  'file-content-mismatch': 415,
+  'file-too-large': 413,
+  'file-empty': 400,
+  'too-many-files': 400,
+  'invalid-file-name': 400,
+  'no-files': 400,
+  // The request to the BFF.
+  'bad-request': 400,
+  'missing-conversation-id': 400,
+  'not-multipart': 415,
+  'forbidden-origin': 403,
+  'missing-requested-with': 403,
+  unauthorized: 401,
+  'method-not-allowed': 405,
+  // HighLevel's answers, translated. A refused server token is the server's fault, not the
+  // user's: 502, so that the browser never mistakes it for its own session ending.
+  'highlevel-auth': 502,
+  'highlevel-rejected': 502,
+  'conversation-not-found': 404,
+  'rate-limited': 429,
+  'highlevel-unavailable': 502,
+  'highlevel-timeout': 504,
+  internal: 500,
+  // Browser only.
+  network: 0,
+  cancelled: 0,
+} as const;
+
+/** A code of {@link ERROR_STATUS}. */
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Whether a string from the wire is one of our codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
+}
+
+/**
+ * The code for an answer whose body is not ours (a proxy's HTML error page, a gateway timeout):
+ * the table read backwards, by status alone.
+ */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden-origin';
+  if (status === 404) return 'bad-request';
+  if (status === 413) return 'file-too-large';
+  if (status === 415) return 'file-type-not-allowed';
+  if (status === 429) return 'rate-limited';
+  if (status === 504) return 'highlevel-timeout';
+  if (status >= 500) return 'highlevel-unavailable';
+  if (status >= 400) return 'bad-request';
+  return 'internal';
+}

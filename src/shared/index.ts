@@ -1,0 +1,24 @@
+export { MAX_FILE_NAME_LENGTH, checkFile, isSafeFileName, type FileRules } from './check-file.js';
+export { ERROR_STATUS, codeForStatus, isErrorCode, type ErrorCode } from './error-codes.js';
+export {
+  DEFAULT_FILE_TYPES,
+  acceptAttribute,
+  describeFileTypes,
+  extensionOf,
+  findFileType,
+  type FileTypeSpec,
+  type MagicFamily,
+  type PreviewKind,
+} from './file-types.js';
+export { DEFAULT_MAX_FILES, DEFAULT_MAX_FILE_SIZE, formatBytes } from './limits.js';
+export { DEFAULT_ERROR_MESSAGES, formatMessage } from './messages.js';
+export { UploadError, isUploadError, uploadError, type UploadErrorDetails } from './upload-error.js';
+export {
+  CONVERSATION_ID_FIELD,
+  FILE_FIELD,
+  REQUESTED_WITH_HEADER,
+  REQUESTED_WITH_VALUE,
+  type ErrorResponseBody,
+  type UploadResponseBody,
+  type UploadedFile,
+} from './wire.js';

@@ -1,0 +1,40 @@
+import type { ErrorCode } from './error-codes.js';
+
+/**
+ * English words for every error code. The server sends them as `message`; the UI looks them up
+ * by code itself so that a host app can translate them. `{name}` placeholders are filled by
+ * {@link formatMessage}.
+ */
+export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
+  'file-type-not-allowed': 'This type of file is not allowed. Allowed: {types}.',
+  'file-content-mismatch': 'The file’s content does not match its extension.',
+  'file-too-large': 'The file is too large for HighLevel ({maxSize} max).',
+  'file-empty': 'The file is empty.',
+  'too-many-files': 'Too many files at once ({maxFiles} max).',
+  'no-files': 'The upload contained no file.',
+  'invalid-file-name': 'The file name is not allowed. Rename the file and try again.',
+  'bad-request': 'The upload request was malformed.',
+  'missing-conversation-id': 'No conversation was chosen for the upload.',
+  'not-multipart': 'The upload must be sent as multipart/form-data.',
+  'forbidden-origin': 'Uploads are not accepted from this page.',
+  'missing-requested-with': 'Uploads are only accepted from the attachments widget.',
+  unauthorized: 'You are not signed in, or may not upload here.',
+  'method-not-allowed': 'This method is not allowed here.',
+  'highlevel-auth': 'The connection to HighLevel is not authorized. Ask an admin to reconnect it.',
+  'highlevel-rejected': 'HighLevel refused the upload.',
+  'conversation-not-found': 'HighLevel does not know this conversation.',
+  'rate-limited': 'Too many uploads right now. Try again in {seconds} s.',
+  'highlevel-unavailable': 'HighLevel is not available right now. Try again in a moment.',
+  'highlevel-timeout': 'HighLevel took too long to answer. Try again.',
+  internal: 'Something went wrong on the server.',
+  network: 'The connection was lost. Check your network and try again.',
+  cancelled: 'Cancelled.',
+};
+
+/** Fills `{name}` placeholders; a missing value leaves the placeholder out. */
+export function formatMessage(template: string, values: Record<string, string | number | undefined>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = values[key];
+    return value === undefined ? '' : String(value);
+  });
+}

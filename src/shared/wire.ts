@@ -1,0 +1,46 @@
+/**
+ * What travels between the browser and the BFF. HighLevel's own wire format stays inside the
+ * server and the mock; nothing here mentions it.
+ */
+import type { ErrorCode } from './error-codes.js';
+import type { PreviewKind } from './file-types.js';
+
+/**
+ * The header every request of ours carries. A cross-site HTML form cannot set it, and a
+ * cross-site script that does triggers a CORS preflight the BFF never approves.
+ */
+export const REQUESTED_WITH_HEADER = 'X-Requested-With';
+/** The value of {@link REQUESTED_WITH_HEADER}. */
+export const REQUESTED_WITH_VALUE = 'ghl-attachments';
+
+/** The multipart field that names the conversation; it must come before the files. */
+export const CONVERSATION_ID_FIELD = 'conversationId';
+/** The multipart field of each file. */
+export const FILE_FIELD = 'file';
+
+/** One stored file, as the BFF reports it. */
+export interface UploadedFile {
+  /** The file name as the user chose it. */
+  name: string;
+  /** Where HighLevel serves it; goes into `attachments` of a message. */
+  url: string;
+  mimeType: string;
+  /** Bytes, as counted by the BFF while streaming. */
+  size: number;
+  kind: PreviewKind;
+}
+
+/** The BFF's answer to a successful upload. */
+export interface UploadResponseBody {
+  files: UploadedFile[];
+}
+
+/** The BFF's answer to anything else. */
+export interface ErrorResponseBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** Seconds, for `rate-limited`. */
+    retryAfter?: number;
+  };
+}

@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startMockHighLevel, type RunningMockHighLevel, type StartMockHighLevelOptions } from '../mock-highlevel/index.js';
+import { createUploadHandler, toNodeHandler, staticToken, type UploadHandlerOptions } from '../server/index.js';
+
+/** The real BFF on a loopback port, in front of a real mock HighLevel: what tests run against. */
+export interface Stack {
+  mock: RunningMockHighLevel;
+  /** `http://127.0.0.1:PORT`, the BFF's origin. */
+  origin: string;
+  /** `${origin}/api/attachments`. */
+  endpoint: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startStack(
+  options: { mock?: StartMockHighLevelOptions; bff?: Partial<UploadHandlerOptions> } = {},
+): Promise<Stack> {
+  const mock = await startMockHighLevel(options.mock);
+  const handle = toNodeHandler(
+    createUploadHandler({
+      getToken: staticToken(mock.token),
+      locationId: mock.locationId,
+      apiBase: mock.url,
+      ...options.bff,
+    }),
+  );
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith('/api/attachments')) {
+      handle(req, res);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    mock,
+    origin,
+    endpoint: `${origin}/api/attachments`,
+    server,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mock.close();
+    },
+  };
+}
