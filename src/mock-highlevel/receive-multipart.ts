@@ -41,7 +41,10 @@ export function receiveMultipart(
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: limits.maxFileSize, files: limits.maxFiles, fieldSize: 64 * 1024 },
+        // busboy flags a file of exactly `fileSize` bytes as cut; one byte of slack and our own
+        // count keep "exactly the limit passes" true.
+        limits: { fileSize: limits.maxFileSize + 1, files: limits.maxFiles, fieldSize: 64 * 1024 },
+        defParamCharset: 'utf8',
       });
     } catch (error) {
       req.resume();
@@ -68,8 +71,10 @@ export function receiveMultipart(
         truncated: false,
       };
       result.files.push(file);
-      stream.on('data', (chunk: Buffer) => (file.size += chunk.length));
-      stream.on('limit', () => (file.truncated = true));
+      stream.on('data', (chunk: Buffer) => {
+        file.size += chunk.length;
+        if (file.size > limits.maxFileSize) file.truncated = true;
+      });
       writes.push(pipeline(stream, createWriteStream(file.path)));
     });
     parser.on('filesLimit', () => (result.tooManyFiles = true));

@@ -52,6 +52,8 @@ export async function* readMultipart(
     headers: { 'content-type': contentType },
     // Browsers send names as raw UTF-8, not latin1 as busboy assumes by default.
     defParamCharset: 'utf8',
+    // busboy strips `../` from names by default; we want to see them, and refuse the request.
+    preservePath: true,
     limits: { files: limits.maxFiles, fields: limits.maxFields, fieldSize: limits.maxFieldSize },
   });
   const queue: Part[] = [];

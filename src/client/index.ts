@@ -1,0 +1,2 @@
+export { toUploadError } from './to-upload-error.js';
+export { DEFAULT_ENDPOINT, uploadFile, type UploadFileOptions, type UploadProgress } from './upload-file.js';

@@ -1,0 +1,67 @@
+import { formatBytes } from '../shared/limits.js';
+import { AttachmentPreview } from './attachment-preview.js';
+import { formatMessage, type UploaderMessages } from './messages.js';
+import type { UploadItem } from './upload-store.js';
+
+/** Props of {@link FileRow}. */
+export interface FileRowProps {
+  item: UploadItem;
+  messages: UploaderMessages;
+  /** The words for the item's error. */
+  errorMessage?: string;
+  onCancel: (id: string) => void;
+  onRetry: (id: string) => void;
+  onRemove: (id: string) => void;
+}
+
+/** One file: name and size, its progress or outcome, and what can be done with it. */
+export function FileRow({ item, messages, errorMessage, onCancel, onRetry, onRemove }: FileRowProps) {
+  const { file, status } = item;
+  const percent = Math.floor(item.progress * 100);
+  const statusText =
+    status === 'uploading'
+      ? formatMessage(messages.uploading, { percent })
+      : status === 'error'
+        ? errorMessage
+        : messages[status];
+  const active = status === 'queued' || status === 'uploading' || status === 'processing';
+  return (
+    <li className="ghl-att-item" data-status={status}>
+      <div className="ghl-att-item-head">
+        <span className="ghl-att-name" title={file.name}>
+          {file.name}
+        </span>
+        <span className="ghl-att-size">{formatBytes(file.size)}</span>
+        <span className="ghl-att-actions">
+          {active && (
+            <button type="button" onClick={() => onCancel(item.id)} aria-label={`${messages.cancel} ${file.name}`}>
+              {messages.cancel}
+            </button>
+          )}
+          {(status === 'error' || status === 'cancelled') && (
+            <button type="button" onClick={() => onRetry(item.id)} aria-label={`${messages.retry} ${file.name}`}>
+              {messages.retry}
+            </button>
+          )}
+          {!active && (
+            <button type="button" onClick={() => onRemove(item.id)} aria-label={`${messages.remove} ${file.name}`}>
+              {messages.remove}
+            </button>
+          )}
+        </span>
+      </div>
+      {(status === 'uploading' || status === 'processing' || status === 'queued') && (
+        <progress
+          className="ghl-att-progress"
+          max={100}
+          value={status === 'queued' ? 0 : percent}
+          aria-label={formatMessage(messages.progressLabel, { name: file.name })}
+        />
+      )}
+      <p className="ghl-att-status" data-error={status === 'error' || undefined}>
+        {statusText}
+      </p>
+      {status === 'done' && item.result && <AttachmentPreview file={item.result} messages={messages} />}
+    </li>
+  );
+}

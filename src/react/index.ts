@@ -1,0 +1,9 @@
+export { AttachmentPreview, type AttachmentPreviewProps } from './attachment-preview.js';
+export { AttachmentUploader, type AttachmentUploaderProps } from './attachment-uploader.js';
+export { DEFAULT_MESSAGES, type UploaderMessages } from './messages.js';
+export type { RejectedFile, UploadItem, UploadStatus } from './upload-store.js';
+export {
+  useAttachmentUploader,
+  type AttachmentUploaderOptions,
+  type AttachmentUploaderState,
+} from './use-attachment-uploader.js';

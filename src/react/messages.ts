@@ -1,0 +1,57 @@
+import type { ErrorCode } from '../shared/error-codes.js';
+import { DEFAULT_ERROR_MESSAGES, formatMessage } from '../shared/messages.js';
+
+/** Every string the widget shows, so a host app can translate it. `{name}` marks a value. */
+export interface UploaderMessages {
+  dropTitle: string;
+  dropAction: string;
+  dragActive: string;
+  limits: string;
+  noConversation: string;
+  queued: string;
+  uploading: string;
+  processing: string;
+  done: string;
+  cancelled: string;
+  cancel: string;
+  retry: string;
+  remove: string;
+  dismiss: string;
+  open: string;
+  progressLabel: string;
+  refusedTitle: string;
+  errors: Record<ErrorCode, string>;
+}
+
+/** English. */
+export const DEFAULT_MESSAGES: UploaderMessages = {
+  dropTitle: 'Drop files here to attach them',
+  dropAction: 'or click to choose files',
+  dragActive: 'Drop to attach',
+  limits: '{types} · up to {maxSize} each',
+  noConversation: 'Choose a conversation to attach files to.',
+  queued: 'Waiting…',
+  uploading: 'Uploading… {percent} %',
+  processing: 'Processing…',
+  done: 'Uploaded',
+  cancelled: 'Cancelled',
+  cancel: 'Cancel',
+  retry: 'Retry',
+  remove: 'Remove',
+  dismiss: 'Dismiss',
+  open: 'Open',
+  progressLabel: 'Upload of {name}',
+  refusedTitle: 'Not attached',
+  errors: DEFAULT_ERROR_MESSAGES,
+};
+
+/** The words for an error code, with the widget's own limits filled in. */
+export function errorText(
+  messages: UploaderMessages,
+  code: ErrorCode,
+  values: { types: string; maxSize: string; maxFiles: number; seconds?: number },
+): string {
+  return formatMessage(messages.errors[code], values);
+}
+
+export { formatMessage };

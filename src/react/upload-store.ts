@@ -1,0 +1,181 @@
+import { MutationObserver, type QueryClient } from '@tanstack/react-query';
+import { toUploadError } from '../client/to-upload-error.js';
+import { uploadFile } from '../client/upload-file.js';
+import type { ErrorCode } from '../shared/error-codes.js';
+import type { UploadError } from '../shared/upload-error.js';
+import type { UploadedFile } from '../shared/wire.js';
+
+/**
+ * Where a file is in its life: waiting for a slot, sending bytes, sent and waiting for HighLevel
+ * to answer ("processing"), and its three ends.
+ */
+export type UploadStatus = 'queued' | 'uploading' | 'processing' | 'done' | 'error' | 'cancelled';
+
+/** One accepted file and its upload. */
+export interface UploadItem {
+  readonly id: string;
+  readonly file: File;
+  readonly status: UploadStatus;
+  /** Share of the bytes sent, 0 to 1; never goes back within one attempt. */
+  readonly progress: number;
+  /** What HighLevel stored, once `done`. */
+  readonly result?: UploadedFile;
+  /** Why it failed, when `error`. */
+  readonly error?: UploadError;
+}
+
+/** A file refused before upload, kept on screen with its reason until dismissed. */
+export interface RejectedFile {
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+  readonly code: ErrorCode;
+}
+
+export interface UploadStoreState {
+  readonly items: readonly UploadItem[];
+  readonly rejections: readonly RejectedFile[];
+}
+
+/** What the store reads afresh for every upload it starts, so props can change at any time. */
+export interface UploadStoreConfig {
+  queryClient: QueryClient;
+  conversationId: string;
+  endpoint?: string;
+  headers?: Record<string, string>;
+  concurrency: number;
+  onUploaded?: (files: UploadedFile[]) => void;
+  onError?: (error: UploadError, file: File) => void;
+}
+
+const MUTATION_KEY = ['ghl-attachments', 'upload'] as const;
+
+/**
+ * The uploads of one widget: a queue with a concurrency limit, each upload a TanStack Query
+ * mutation (so a host app's devtools and `useIsMutating` see them), cancellable and retryable.
+ * Framework-free apart from the query client; React reads it with `useSyncExternalStore`.
+ */
+export class UploadStore {
+  private state: UploadStoreState = { items: [], rejections: [] };
+  private readonly listeners = new Set<() => void>();
+  private readonly controllers = new Map<string, AbortController>();
+  private sequence = 0;
+
+  constructor(private readonly config: () => UploadStoreConfig) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): UploadStoreState => this.state;
+
+  /** Queues accepted files and lists refused ones with their reason. */
+  add(accepted: readonly File[], rejected: readonly { file: File; code: ErrorCode }[] = []): void {
+    const items = accepted.map((file): UploadItem => ({ id: this.id('u'), file, status: 'queued', progress: 0 }));
+    const rejections = rejected.map(
+      ({ file, code }): RejectedFile => ({ id: this.id('r'), name: file.name, size: file.size, code }),
+    );
+    this.set({ items: [...this.state.items, ...items], rejections: [...this.state.rejections, ...rejections] });
+    this.pump();
+  }
+
+  /** Stops a queued or running upload; it stays listed as cancelled and can be retried. */
+  cancel(id: string): void {
+    const item = this.find(id);
+    if (item?.status === 'queued') this.patch(id, { status: 'cancelled' });
+    else this.controllers.get(id)?.abort();
+  }
+
+  /** Queues a failed or cancelled upload again. */
+  retry(id: string): void {
+    const item = this.find(id);
+    if (item?.status !== 'error' && item?.status !== 'cancelled') return;
+    this.patch(id, { status: 'queued', progress: 0, error: undefined });
+    this.pump();
+  }
+
+  /** Takes a file off the list, cancelling its upload first. */
+  remove(id: string): void {
+    this.controllers.get(id)?.abort();
+    this.set({ ...this.state, items: this.state.items.filter((item) => item.id !== id) });
+  }
+
+  /** Takes a refused file off the list. */
+  dismiss(id: string): void {
+    this.set({ ...this.state, rejections: this.state.rejections.filter((rejection) => rejection.id !== id) });
+  }
+
+  /** Aborts every running upload (the widget is going away). */
+  abortAll(): void {
+    for (const controller of this.controllers.values()) controller.abort();
+  }
+
+  private pump(): void {
+    const { concurrency } = this.config();
+    for (const item of this.state.items) {
+      if (this.controllers.size >= concurrency) return;
+      if (item.status === 'queued') void this.run(item);
+    }
+  }
+
+  private async run(item: UploadItem): Promise<void> {
+    const controller = new AbortController();
+    this.controllers.set(item.id, controller);
+    this.patch(item.id, { status: 'uploading', progress: 0 });
+    const config = this.config();
+    const observer = new MutationObserver<UploadedFile, UploadError, File>(config.queryClient, {
+      mutationKey: MUTATION_KEY,
+      retry: false,
+      mutationFn: (file) =>
+        uploadFile({
+          file,
+          conversationId: config.conversationId,
+          endpoint: config.endpoint,
+          headers: config.headers,
+          signal: controller.signal,
+          onProgress: ({ loaded, total }) => this.progress(item.id, total > 0 ? loaded / total : 0),
+        }),
+    });
+    try {
+      const result = await observer.mutate(item.file);
+      this.patch(item.id, { status: 'done', progress: 1, result });
+      config.onUploaded?.([result]);
+    } catch (thrown) {
+      const error = toUploadError(thrown, item.file.name);
+      const cancelled = error.code === 'cancelled';
+      this.patch(item.id, { status: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : error });
+      if (!cancelled) config.onError?.(error, item.file);
+    } finally {
+      this.controllers.delete(item.id);
+      this.pump();
+    }
+  }
+
+  private progress(id: string, share: number): void {
+    const item = this.find(id);
+    if (item?.status !== 'uploading') return;
+    // Every byte sent is not every byte stored: full bars wait as "processing" for the answer.
+    if (share >= 1) this.patch(id, { status: 'processing', progress: 1 });
+    else if (share > item.progress) this.patch(id, { progress: share });
+  }
+
+  private find(id: string): UploadItem | undefined {
+    return this.state.items.find((item) => item.id === id);
+  }
+
+  private patch(id: string, patch: Partial<UploadItem>): void {
+    if (!this.find(id)) return;
+    this.set({ ...this.state, items: this.state.items.map((item) => (item.id === id ? { ...item, ...patch } : item)) });
+  }
+
+  private set(state: UploadStoreState): void {
+    this.state = state;
+    for (const listener of this.listeners) listener();
+  }
+
+  private id(prefix: string): string {
+    this.sequence += 1;
+    return `${prefix}${this.sequence}`;
+  }
+}
