@@ -26,6 +26,7 @@ export default defineConfig({
           environment: 'happy-dom',
           include: ['src/{react,embed}/**/*.test.{ts,tsx}'],
           setupFiles: ['src/react/test-setup.ts'],
+          globalSetup: ['src/react/global-setup.ts'],
         },
       },
     ],

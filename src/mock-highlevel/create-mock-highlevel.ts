@@ -136,6 +136,17 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
         });
         return true;
       }
+      if (route.startsWith(ASSETS_PATH) && req.method === 'OPTIONS') {
+        // A CDN answers CORS preflights for its public files.
+        res.writeHead(204, {
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Allow-Methods': 'GET, HEAD',
+          'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? '*',
+          'Access-Control-Max-Age': '86400',
+        });
+        res.end();
+        return true;
+      }
       if (route.startsWith(ASSETS_PATH) && (req.method === 'GET' || req.method === 'HEAD')) {
         serveStoredFile(files.get(route), req, res);
         return true;

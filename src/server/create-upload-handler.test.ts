@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorResponseBody, UploadResponseBody } from '../shared/wire.js';
+import { allFixtures } from '../testing/fixtures.js';
 import { formOf, pngLike } from '../testing/multipart.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 
@@ -54,6 +55,17 @@ describe('the BFF route', () => {
     expect(json.files[0]!.url).not.toBe(json.files[1]!.url);
     expect(await (await fetch(json.files[0]!.url)).text()).toBe('first file');
     expect(await (await fetch(json.files[1]!.url)).text()).toBe('second, longer file');
+  });
+
+  it.each(allFixtures().map((f) => [f.name, f] as const))('passes a real %s and serves its bytes back', async (_, file) => {
+    const { status, json } = await post(
+      formOf([['conversationId', 'conv1'], { name: file.name, bytes: file.bytes, type: file.type.mimeTypes[0] }]),
+    );
+    expect(status).toBe(200);
+    expect(json.files[0]).toMatchObject({ name: file.name, size: file.bytes.length, kind: file.type.kind, mimeType: file.type.mimeTypes[0] });
+    const served = await fetch(json.files[0]!.url);
+    expect(served.headers.get('content-type')).toBe(file.type.mimeTypes[0]);
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(file.bytes);
   });
 
   it('passes a file of exactly the size limit', async () => {

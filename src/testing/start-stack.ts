@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startMockHighLevel, type RunningMockHighLevel, type StartMockHighLevelOptions } from '../mock-highlevel/index.js';
 import { createUploadHandler, toNodeHandler, staticToken, type UploadHandlerOptions } from '../server/index.js';
@@ -15,7 +15,12 @@ export interface Stack {
 }
 
 export async function startStack(
-  options: { mock?: StartMockHighLevelOptions; bff?: Partial<UploadHandlerOptions> } = {},
+  options: {
+    mock?: StartMockHighLevelOptions;
+    bff?: Partial<UploadHandlerOptions>;
+    /** Extra routes on the BFF's server, by exact path. */
+    routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+  } = {},
 ): Promise<Stack> {
   const mock = await startMockHighLevel(options.mock);
   const handle = toNodeHandler(
@@ -29,6 +34,11 @@ export async function startStack(
   const server = createServer((req, res) => {
     if (req.url?.startsWith('/api/attachments')) {
       handle(req, res);
+      return;
+    }
+    const route = options.routes?.[req.url ?? ''];
+    if (route) {
+      route(req, res);
       return;
     }
     res.writeHead(404).end();

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_FILE_TYPES, findFileType, type FileTypeSpec } from '../shared/file-types.js';
+
+/** The folder of real sample files, one per allowed type (made by scripts/make-fixtures.py). */
+// Built from the module's path, not `new URL(…)`: under happy-dom, URL is the DOM's.
+export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'e2e', 'fixtures');
+
+export interface Fixture {
+  name: string;
+  type: FileTypeSpec;
+  bytes: Uint8Array;
+}
+
+/** Every fixture, in the order of the allowed-types table. */
+export function allFixtures(): Fixture[] {
+  return DEFAULT_FILE_TYPES.map((type) => fixture(`sample${type.extensions[0]}`));
+}
+
+export function fixture(name: string): Fixture {
+  const type = findFileType(name);
+  if (!type) throw new Error(`no allowed type for ${name}`);
+  return { name, type, bytes: new Uint8Array(readFileSync(join(FIXTURES_DIR, name))) };
+}
