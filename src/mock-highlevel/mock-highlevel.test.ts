@@ -67,7 +67,8 @@ describe('the mock HighLevel upload endpoint', () => {
   });
 
   it('answers 401 without a valid token, and for a token without the scope', async () => {
-    for (const headers of [{ Version: '2021-04-15' }, { Authorization: 'Bearer nope', Version: '2021-04-15' }]) {
+    const attempts: Record<string, string>[] = [{ Version: '2021-04-15' }, { Authorization: 'Bearer nope', Version: '2021-04-15' }];
+    for (const headers of attempts) {
       const response = await post(formOf([['locationId', 'loc1']]), headers);
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({

@@ -37,7 +37,7 @@ export interface UploadStoreState {
   readonly rejections: readonly RejectedFile[];
 }
 
-/** What the store reads afresh for every upload it starts, so props can change at any time. */
+/** What each upload the store starts is made with. */
 export interface UploadStoreConfig {
   queryClient: QueryClient;
   conversationId: string;
@@ -60,8 +60,13 @@ export class UploadStore {
   private readonly listeners = new Set<() => void>();
   private readonly controllers = new Map<string, AbortController>();
   private sequence = 0;
+  private config: UploadStoreConfig | undefined;
 
-  constructor(private readonly config: () => UploadStoreConfig) {}
+  /** Sets what the next uploads use (props can change at any time); starts waiting uploads. */
+  configure(config: UploadStoreConfig): void {
+    this.config = config;
+    this.pump();
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -112,18 +117,18 @@ export class UploadStore {
   }
 
   private pump(): void {
-    const { concurrency } = this.config();
+    const { config } = this;
+    if (!config) return;
     for (const item of this.state.items) {
-      if (this.controllers.size >= concurrency) return;
-      if (item.status === 'queued') void this.run(item);
+      if (this.controllers.size >= config.concurrency) return;
+      if (item.status === 'queued') void this.run(item, config);
     }
   }
 
-  private async run(item: UploadItem): Promise<void> {
+  private async run(item: UploadItem, config: UploadStoreConfig): Promise<void> {
     const controller = new AbortController();
     this.controllers.set(item.id, controller);
     this.patch(item.id, { status: 'uploading', progress: 0 });
-    const config = this.config();
     const observer = new MutationObserver<UploadedFile, UploadError, File>(config.queryClient, {
       mutationKey: MUTATION_KEY,
       retry: false,

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useDropzone, type DropzoneInputProps, type DropzoneRootProps, type FileRejection } from 'react-dropzone';
 import { checkFile } from '../shared/check-file.js';
 import { isErrorCode, type ErrorCode } from '../shared/error-codes.js';
@@ -7,7 +7,7 @@ import { DEFAULT_FILE_TYPES, acceptAttribute, type FileTypeSpec } from '../share
 import { DEFAULT_MAX_FILE_SIZE } from '../shared/limits.js';
 import type { UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
-import { UploadStore, type RejectedFile, type UploadItem, type UploadStoreConfig } from './upload-store.js';
+import { UploadStore, type RejectedFile, type UploadItem } from './upload-store.js';
 import { useResolvedQueryClient } from './use-resolved-query-client.js';
 
 /** Options of {@link useAttachmentUploader}. */
@@ -68,9 +68,9 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     disabled = false,
   } = options;
   const queryClient = useResolvedQueryClient(options.queryClient);
-  const config = useRef<UploadStoreConfig>(null as unknown as UploadStoreConfig);
+  const [store] = useState(() => new UploadStore());
   useEffect(() => {
-    config.current = {
+    store.configure({
       queryClient,
       conversationId: options.conversationId,
       endpoint: options.endpoint,
@@ -78,9 +78,8 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
       concurrency: options.concurrency ?? 3,
       onUploaded: options.onUploaded,
       onError: options.onError,
-    };
+    });
   });
-  const [store] = useState(() => new UploadStore(() => config.current));
   useEffect(() => () => store.abortAll(), [store]);
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 

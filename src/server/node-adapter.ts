@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import type { FetchHandler } from './create-upload-handler.js';
 import { attachNodeBody } from './request-body.js';
@@ -51,5 +52,5 @@ async function sendResponse(response: Response, res: ServerResponse): Promise<vo
     res.end();
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), res);
+  await pipeline(Readable.fromWeb(response.body as NodeWebReadableStream<Uint8Array>), res);
 }

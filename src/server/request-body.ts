@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 
 /**
  * Bodies handed over by the Node adapter. A Node request becomes a Web `Request` without a body
@@ -17,5 +18,5 @@ export function requestBodyStream(request: Request): Readable {
   const attached = nodeBodies.get(request);
   if (attached) return attached;
   if (!request.body) return Readable.from([]);
-  return Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  return Readable.fromWeb(request.body as NodeWebReadableStream<Uint8Array>);
 }

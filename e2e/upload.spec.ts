@@ -1,0 +1,52 @@
+import { expect, test } from '@playwright/test';
+import { dropFiles, fixtureFile, recordProgress, throttleUploads } from './helpers.js';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Attach files to a HighLevel conversation' })).toBeVisible();
+});
+
+test('a dropped PNG uploads with a progress bar and comes back as a loaded image; a refused file says why', async ({ page }) => {
+  const png = fixtureFile('sample.png');
+  // Padding after IEND keeps the PNG valid while giving the progress bar something to show.
+  const padded = { ...png, name: 'photo.png', buffer: Buffer.concat([png.buffer, Buffer.alloc(400_000, 7)]) };
+  const refused = { name: 'installer.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') };
+
+  const progressSeen = await recordProgress(page);
+  await throttleUploads(page, 300_000);
+  await dropFiles(page, '.ghl-att-dropzone', [padded, refused]);
+
+  const refusals = page.getByRole('list', { name: 'Not attached' });
+  await expect(refusals.getByText('installer.exe')).toBeVisible();
+  await expect(refusals.getByText(/This type of file is not allowed\. Allowed: JPG, JPEG, PNG/)).toBeVisible();
+
+  const bar = page.getByRole('progressbar', { name: 'Upload of photo.png' });
+  await expect(bar).toBeVisible();
+
+  const image = page.getByRole('img', { name: 'photo.png' });
+  await expect(image).toBeVisible({ timeout: 20_000 });
+  await expect(bar).toHaveCount(0);
+  // The image really loaded from the URL the mock returned.
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+  const src = await image.getAttribute('src');
+  expect(src).toMatch(/\/highlevel\/conversations-assets\/location\/mock-location\/conversations\/demo-conversation\/[0-9a-f-]{36}\.png$/);
+  const served = await page.request.get(src!);
+  expect(Buffer.from(await served.body()).equals(padded.buffer)).toBe(true);
+
+  // The bar moved through values between empty and full, never backwards.
+  const values = await progressSeen();
+  expect(values.some((value) => value > 0 && value < 100)).toBe(true);
+  const upload = values.filter((value) => value > 0);
+  expect(upload).toEqual([...upload].sort((a, b) => a - b));
+  // The URL is listed for the message.
+  await expect(page.locator('.demo-urls code')).toHaveText(src!);
+});
+
+test('files picked with the file chooser upload too', async ({ page }) => {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByText('or click to choose files').click();
+  await (await chooser).setFiles([fixtureFile('sample.pdf'), fixtureFile('sample.jpg')]);
+  await expect(page.getByRole('img', { name: 'sample.jpg' })).toBeVisible();
+  const pdfRow = page.locator('.ghl-att-item', { hasText: 'sample.pdf' });
+  await expect(pdfRow.getByRole('link', { name: 'Open' })).toHaveAttribute('href', /\.pdf$/);
+});
