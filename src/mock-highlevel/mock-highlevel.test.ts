@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formOf, pngLike, type FilePartSpec } from '../testing/multipart.js';
+import { pngOfSize } from '../testing/fixtures.js';
+import { formOf, type FilePartSpec } from '../testing/multipart.js';
 import { startMockHighLevel, type RunningMockHighLevel } from './index.js';
 
 const UPLOAD = '/conversations/messages/upload';
@@ -27,7 +28,7 @@ function upload(files: FilePartSpec[], fields: [string, string][] = [['locationI
 
 describe('the mock HighLevel upload endpoint', () => {
   it('stores files and serves the same bytes back at the URLs it returns, with their type', async () => {
-    const png = pngLike(300);
+    const png = pngOfSize(300);
     const response = await upload([
       { name: 'a.png', bytes: png, type: 'image/png' },
       { name: 'notes.txt', bytes: 'hello', type: 'text/plain' },
@@ -46,7 +47,7 @@ describe('the mock HighLevel upload endpoint', () => {
   });
 
   it('sends HighLevel’s rate-limit headers on every answer', async () => {
-    const ok = await upload([{ name: 'a.png', bytes: pngLike(20) }]);
+    const ok = await upload([{ name: 'a.png', bytes: pngOfSize(20) }]);
     const refused = await post(formOf([]), {});
     for (const response of [ok, refused]) {
       expect(response.headers.get('x-ratelimit-max')).toBe('1000');
@@ -59,8 +60,8 @@ describe('the mock HighLevel upload endpoint', () => {
 
   it('keys its answer by file name, so two files of one name collide as in HighLevel', async () => {
     const response = await upload([
-      { name: 'same.png', bytes: pngLike(20) },
-      { name: 'same.png', bytes: pngLike(30) },
+      { name: 'same.png', bytes: pngOfSize(20) },
+      { name: 'same.png', bytes: pngOfSize(30) },
     ]);
     const body = (await response.json()) as { uploadedFiles: Record<string, string> };
     expect(Object.keys(body.uploadedFiles)).toEqual(['same.png']);
@@ -89,10 +90,10 @@ describe('the mock HighLevel upload endpoint', () => {
   });
 
   it('answers 413 with `status`, not `statusCode`, one byte past 5 MB, and stores exactly 5 MB', async () => {
-    const over = await upload([{ name: 'big.png', bytes: pngLike(5_242_881) }]);
+    const over = await upload([{ name: 'big.png', bytes: pngOfSize(5_242_881) }]);
     expect(over.status).toBe(413);
     expect(await over.json()).toEqual({ status: 413, message: 'Failed to upload the files' });
-    const edge = await upload([{ name: 'edge.png', bytes: pngLike(5_242_880) }]);
+    const edge = await upload([{ name: 'edge.png', bytes: pngOfSize(5_242_880) }]);
     expect(edge.status).toBe(200);
   });
 
@@ -103,33 +104,33 @@ describe('the mock HighLevel upload endpoint', () => {
   });
 
   it('answers 422 without a locationId, and 403 for another location', async () => {
-    const missing = await upload([{ name: 'a.png', bytes: pngLike(10) }], [['conversationId', 'conv1']]);
+    const missing = await upload([{ name: 'a.png', bytes: pngOfSize(10) }], [['conversationId', 'conv1']]);
     expect(missing.status).toBe(422);
     const body = (await missing.json()) as { statusCode: number; message: string[]; error: string; traceId: string };
     expect(body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity' });
     expect(body.message).toContain('locationId should not be empty');
     expect(body.traceId).toBeTruthy();
-    const other = await upload([{ name: 'a.png', bytes: pngLike(10) }], [['locationId', 'loc2'], ['conversationId', 'conv1']]);
+    const other = await upload([{ name: 'a.png', bytes: pngOfSize(10) }], [['locationId', 'loc2'], ['conversationId', 'conv1']]);
     expect(other.status).toBe(403);
   });
 
   it('answers 500 for a conversation it does not know, as HighLevel does', async () => {
-    const response = await upload([{ name: 'a.png', bytes: pngLike(10) }], [['locationId', 'loc1'], ['conversationId', 'nope']]);
+    const response = await upload([{ name: 'a.png', bytes: pngOfSize(10) }], [['locationId', 'loc1'], ['conversationId', 'nope']]);
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ statusCode: 500, message: 'Conversation with id nope not found' });
   });
 
   it('answers 400 with no file, more than 5 files, or a file under another field', async () => {
     expect((await upload([])).status).toBe(400);
-    const six = Array.from({ length: 6 }, (_, i) => ({ name: `f${i}.png`, bytes: pngLike(10) }));
+    const six = Array.from({ length: 6 }, (_, i) => ({ name: `f${i}.png`, bytes: pngOfSize(10) }));
     expect((await upload(six)).status).toBe(400);
-    const wrongField = await post(formOf([['locationId', 'loc1'], ['conversationId', 'conv1'], { field: 'file', name: 'a.png', bytes: pngLike(10) }]));
+    const wrongField = await post(formOf([['locationId', 'loc1'], ['conversationId', 'conv1'], { field: 'file', name: 'a.png', bytes: pngOfSize(10) }]));
     expect(wrongField.status).toBe(400);
   });
 
   it('removes the bytes of refused uploads and counts every request', async () => {
     const before = { requests: mock.stats.uploadRequests, files: mock.files.size };
-    await upload([{ name: 'a.png', bytes: pngLike(10) }, { name: 'b.exe', bytes: 'x' }]);
+    await upload([{ name: 'a.png', bytes: pngOfSize(10) }, { name: 'b.exe', bytes: 'x' }]);
     expect(mock.stats.uploadRequests).toBe(before.requests + 1);
     expect(mock.files.size).toBe(before.files);
   });
@@ -143,7 +144,7 @@ describe('the mock’s rate limit', () => {
         fetch(limited.url + UPLOAD, {
           method: 'POST',
           headers: { Authorization: `Bearer ${limited.token}`, Version: '2021-04-15' },
-          body: formOf([['locationId', limited.locationId], ['conversationId', 'c'], { field: 'fileAttachment', name: 'a.png', bytes: pngLike(10) }]),
+          body: formOf([['locationId', limited.locationId], ['conversationId', 'c'], { field: 'fileAttachment', name: 'a.png', bytes: pngOfSize(10) }]),
         });
       expect((await send()).status).toBe(200);
       const second = await send();

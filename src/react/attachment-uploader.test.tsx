@@ -3,8 +3,8 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { UploadedFile } from '../shared/wire.js';
-import { fixture } from '../testing/fixtures.js';
-import { pngLike } from '../testing/multipart.js';
+import { fixture, pngOfSize } from '../testing/fixtures.js';
+
 import { AttachmentUploader } from './attachment-uploader.js';
 
 // A real BFF and mock, started in global-setup.ts outside happy-dom.
@@ -67,7 +67,7 @@ describe('<AttachmentUploader>', () => {
   it('refuses dropped files that are not allowed, too large or empty, saying why, and sends nothing', async () => {
     const before = await upstreamRequests();
     const { dropzone } = renderUploader();
-    const files = [fileOf('setup.exe', pngLike(10)), fileOf('huge.png', pngLike(5_242_881)), fileOf('empty.pdf', new Uint8Array())];
+    const files = [fileOf('setup.exe', pngOfSize(10)), fileOf('huge.png', pngOfSize(5_242_881)), fileOf('empty.pdf', new Uint8Array())];
     fireEvent.drop(dropzone, { dataTransfer: { files, types: ['Files'], items: files.map((file) => ({ kind: 'file', type: file.type, getAsFile: () => file })) } });
     const refused = await screen.findByRole('list', { name: 'Not attached' });
     await waitFor(() => expect(within(refused).getAllByRole('listitem')).toHaveLength(3));
@@ -81,7 +81,7 @@ describe('<AttachmentUploader>', () => {
 
   it('shows the server’s error in the user’s words, and retries', async () => {
     const { input, rerender } = renderUploader({ conversationId: 'unknown-conversation' });
-    await userEvent.upload(input, fileOf('a.png', pngLike(50), 'image/png'));
+    await userEvent.upload(input, fileOf('a.png', pngOfSize(50), 'image/png'));
     expect(await screen.findByText('HighLevel does not know this conversation.', {}, { timeout: 5000 })).toBeVisible();
     // The user fixes the conversation, then retries the same file.
     rerender(
@@ -95,7 +95,7 @@ describe('<AttachmentUploader>', () => {
 
   it('uploads at most `concurrency` files at once; a queued one can be cancelled and retried', async () => {
     const { input } = renderUploader({ concurrency: 1 });
-    await userEvent.upload(input, [fileOf('one.png', pngLike(2000)), fileOf('two.png', pngLike(2000))]);
+    await userEvent.upload(input, [fileOf('one.png', pngOfSize(2000)), fileOf('two.png', pngOfSize(2000))]);
     expect(screen.getByText('Waiting…')).toBeVisible();
     await userEvent.click(screen.getByRole('button', { name: 'Cancel two.png' }));
     expect(await screen.findByText('Cancelled')).toBeVisible();
@@ -108,7 +108,7 @@ describe('<AttachmentUploader>', () => {
   it('works without a QueryClientProvider in the host app', async () => {
     const view = render(<AttachmentUploader conversationId="conv1" />);
     const input = view.container.querySelector<HTMLInputElement>('input[type=file]')!;
-    await userEvent.upload(input, fileOf('solo.png', pngLike(100), 'image/png'));
+    await userEvent.upload(input, fileOf('solo.png', pngOfSize(100), 'image/png'));
     expect(await screen.findByRole('img', { name: 'solo.png' }, { timeout: 5000 })).toBeInTheDocument();
   });
 

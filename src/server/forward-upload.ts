@@ -1,4 +1,5 @@
 import { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { formatBytes } from '../shared/limits.js';
 import { uploadError } from '../shared/upload-error.js';
 import { CONVERSATION_ID_FIELD, type UploadedFile } from '../shared/wire.js';
 import { HighLevelForm } from './highlevel-form.js';
@@ -19,11 +20,13 @@ const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
  * the first file has passed its checks, and each chunk is passed on as it arrives.
  */
 export async function forwardUpload(request: Request, options: ResolvedOptions): Promise<UploadedFile[]> {
-  const parts = readMultipart(requestBodyStream(request), request.headers.get('content-type') ?? '', {
-    maxFiles: options.maxFiles,
-    maxFields: 4,
-    maxFieldSize: 256,
-  });
+  const contentLength = declaredLength(request, options);
+  const parts = readMultipart(
+    requestBodyStream(request),
+    request.headers.get('content-type') ?? '',
+    { maxFiles: options.maxFiles, maxFields: 4, maxFieldSize: 256 },
+    contentLength,
+  );
   try {
     return await forwardParts(parts, request, options);
   } catch (error) {
@@ -137,6 +140,24 @@ async function forwardParts(
     }
     return { name: file.name, url, mimeType: file.type.mimeTypes[0]!, size: file.size, kind: file.type.kind };
   });
+}
+
+/** Room for multipart headers and fields around each file, in bytes. */
+const PART_OVERHEAD = 16 * 1024;
+
+/**
+ * The request's Content-Length, which proves how large its files can be. Browsers always send
+ * it with a form; a chunked request could be any size and is refused, as is one larger than the
+ * most files at the most bytes could ever make.
+ */
+function declaredLength(request: Request, options: ResolvedOptions): number {
+  const header = request.headers.get('content-length');
+  if (header === null || !/^\d+$/.test(header)) throw uploadError('length-required');
+  const length = Number(header);
+  if (length > options.maxFiles * (options.maxFileSize + PART_OVERHEAD)) {
+    throw uploadError('file-too-large', { maxSize: formatBytes(options.maxFileSize) });
+  }
+  return length;
 }
 
 /**

@@ -5,6 +5,7 @@ import { uploadError } from '../shared/upload-error.js';
 import { FILE_FIELD } from '../shared/wire.js';
 import type { ResolvedOptions } from './options.js';
 import type { FilePart } from './read-multipart.js';
+import { contentMatches } from './sniff-content.js';
 
 /** Bytes read from each file before anything goes upstream: enough to tell its type by. */
 export const HEAD_BYTES = 4100;
@@ -23,8 +24,12 @@ export interface PreparedFile {
 }
 
 /**
- * Checks a file part's field, name and type, and reads its first bytes, so that a refused first
- * file never opens a connection to HighLevel.
+ * Checks a file part's field, name, extension and content, so that a refused file never opens a
+ * connection to HighLevel. A file whose size the request's Content-Length proves within the
+ * limit is read only as far as its first {@link HEAD_BYTES} and then streamed; any other (the
+ * second of two large files in one request) is read ahead up to the limit, so that a file that
+ * is too large is refused before anything is sent. Memory stays bounded by `maxFileSize` per
+ * request either way.
  */
 export async function prepareFile(part: FilePart, names: UniqueNames, options: ResolvedOptions): Promise<PreparedFile> {
   if (part.name !== FILE_FIELD) throw uploadError('bad-request');
@@ -33,10 +38,13 @@ export async function prepareFile(part: FilePart, names: UniqueNames, options: R
   if (!type) {
     throw uploadError('file-type-not-allowed', { types: describeFileTypes(options.allowedTypes) }, { fileName: part.fileName });
   }
+  if (part.maxPossibleSize <= 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
   const rest = part.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const proven = part.maxPossibleSize <= options.maxFileSize;
+  const readUpTo = proven ? HEAD_BYTES : options.maxFileSize + 1;
   const chunks: Buffer[] = [];
   let length = 0;
-  while (length < HEAD_BYTES) {
+  while (length < readUpTo) {
     const step = await rest.next();
     if (step.done) break;
     chunks.push(step.value);
@@ -44,7 +52,11 @@ export async function prepareFile(part: FilePart, names: UniqueNames, options: R
   }
   if (length === 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
   if (length > options.maxFileSize) throw tooLarge(part.fileName, options);
-  return { name: part.fileName, upstreamName: names.take(part.fileName), type, head: Buffer.concat(chunks), rest };
+  const head = Buffer.concat(chunks);
+  if (!(await contentMatches(type, head.subarray(0, HEAD_BYTES)))) {
+    throw uploadError('file-content-mismatch', {}, { fileName: part.fileName });
+  }
+  return { name: part.fileName, upstreamName: names.take(part.fileName), type, head, rest };
 }
 
 export function tooLarge(fileName: string, options: ResolvedOptions) {

@@ -17,6 +17,12 @@ export interface FilePart {
   fileName: string;
   mimeType: string;
   stream: Readable;
+  /**
+   * The most bytes this file can have, proven from the request's Content-Length and where the
+   * file's data starts: the rest of the body, less the shortest closing boundary. `Infinity`
+   * without a Content-Length.
+   */
+  maxPossibleSize: number;
 }
 
 export type Part = FieldPart | FilePart;
@@ -47,6 +53,7 @@ export async function* readMultipart(
   body: Readable,
   contentType: string,
   limits: MultipartLimits,
+  contentLength = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<Part, void, undefined> {
   const parser = busboy({
     headers: { 'content-type': contentType },
@@ -73,8 +80,28 @@ export async function* readMultipart(
     queue.push({ kind: 'field', name, value, truncated: info.valueTruncated });
     notify();
   });
+  let fed = 0;
+  let started: { part: FilePart; pushed: number; ended: boolean } | undefined;
   parser.on('file', (name, stream, info) => {
-    queue.push({ kind: 'file', name, fileName: info.filename ?? '', mimeType: info.mimeType, stream });
+    const part: FilePart = {
+      kind: 'file',
+      name,
+      fileName: info.filename ?? '',
+      mimeType: info.mimeType,
+      stream,
+      maxPossibleSize: Number.POSITIVE_INFINITY,
+    };
+    const tracked = { part, pushed: 0, ended: false };
+    started = tracked;
+    // busboy pushes a chunk's file data (and the end) synchronously inside write(); counting
+    // what it pushes tells exactly where the data started, or how long a file that ended is.
+    const push = stream.push.bind(stream);
+    stream.push = (chunk: Buffer | null, encoding?: BufferEncoding) => {
+      if (chunk === null) tracked.ended = true;
+      else tracked.pushed += chunk.length;
+      return push(chunk, encoding);
+    };
+    queue.push(part);
     notify();
   });
   parser.on('filesLimit', () => fail(new MultipartLimitError('files')));
@@ -84,8 +111,30 @@ export async function* readMultipart(
     closed = true;
     notify();
   });
+  // The body is fed by hand, counting bytes, so that the offset where each file's data starts
+  // is known exactly: busboy pushes all of a chunk's file data synchronously, holding back only
+  // a tail that could be the start of the next boundary.
+  const needle = Buffer.from(`\r\n--${boundaryOf(contentType)}`);
+  const onData = (chunk: Buffer) => {
+    fed += chunk.length;
+    started = undefined;
+    const more = parser.write(chunk);
+    // Set by the 'file' handler during the write above (TypeScript cannot see that).
+    const file = started as { part: FilePart; pushed: number; ended: boolean } | undefined;
+    if (file?.ended) file.part.maxPossibleSize = file.pushed;
+    else if (file) {
+      const dataStart = fed - heldBack(chunk, needle) - file.pushed;
+      // The shortest end of a body after a file: CRLF, "--", the boundary and "--".
+      file.part.maxPossibleSize = contentLength - dataStart - (needle.length + 2);
+    }
+    if (!more) {
+      body.pause();
+      parser.once('drain', () => body.resume());
+    }
+  };
+  body.on('data', onData);
+  body.on('end', () => parser.end());
   body.on('error', fail);
-  body.pipe(parser);
 
   try {
     for (;;) {
@@ -100,9 +149,22 @@ export async function* readMultipart(
     }
   } finally {
     if (!closed) {
-      body.unpipe(parser);
+      body.off('data', onData);
       for (const part of queue) if (part.kind === 'file') part.stream.resume();
       body.resume();
     }
   }
+}
+
+function boundaryOf(contentType: string): string {
+  const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return match?.[1] ?? match?.[2] ?? '';
+}
+
+/** How many bytes at the end of `chunk` could be the start of `needle` (what busboy holds back). */
+export function heldBack(chunk: Buffer, needle: Buffer): number {
+  for (let length = Math.min(needle.length - 1, chunk.length); length > 0; length -= 1) {
+    if (chunk.subarray(chunk.length - length).equals(needle.subarray(0, length))) return length;
+  }
+  return 0;
 }

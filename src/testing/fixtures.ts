@@ -23,3 +23,17 @@ export function fixture(name: string): Fixture {
   if (!type) throw new Error(`no allowed type for ${name}`);
   return { name, type, bytes: new Uint8Array(readFileSync(join(FIXTURES_DIR, name))) };
 }
+
+/**
+ * A real PNG of exactly `size` bytes (at least the fixture's 282): the fixture, padded after its
+ * IEND chunk, which decoders ignore. Each call varies the padding, so files differ.
+ */
+let padSeed = 0;
+export function pngOfSize(size: number): Uint8Array {
+  const png = fixture('sample.png').bytes;
+  const bytes = new Uint8Array(Math.max(size, png.length));
+  bytes.set(png);
+  padSeed += 1;
+  for (let i = png.length; i < bytes.length; i += 1) bytes[i] = (i + padSeed) % 251;
+  return bytes;
+}

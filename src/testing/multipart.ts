@@ -19,11 +19,3 @@ export function formOf(entries: ([string, string] | FilePartSpec)[]): FormData {
   }
   return form;
 }
-
-/** `n` bytes that start like a PNG, the rest filler. */
-export function pngLike(n: number): Uint8Array {
-  const bytes = new Uint8Array(n);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].slice(0, n));
-  for (let i = 8; i < n; i += 1) bytes[i] = i % 251;
-  return bytes;
-}
