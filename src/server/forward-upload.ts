@@ -146,13 +146,14 @@ async function forwardParts(
 const PART_OVERHEAD = 16 * 1024;
 
 /**
- * The request's Content-Length, which proves how large its files can be. Browsers always send
- * it with a form; a chunked request could be any size and is refused, as is one larger than the
- * most files at the most bytes could ever make.
+ * The request's Content-Length, which proves how large its files can be (browsers always send
+ * it with a form); `Infinity` for a chunked request, whose files are then read ahead before
+ * forwarding. A request larger than the most files at the most bytes could make is refused.
  */
 function declaredLength(request: Request, options: ResolvedOptions): number {
   const header = request.headers.get('content-length');
-  if (header === null || !/^\d+$/.test(header)) throw uploadError('length-required');
+  if (header === null) return Number.POSITIVE_INFINITY;
+  if (!/^\d+$/.test(header)) throw uploadError('bad-request');
   const length = Number(header);
   if (length > options.maxFiles * (options.maxFileSize + PART_OVERHEAD)) {
     throw uploadError('file-too-large', { maxSize: formatBytes(options.maxFileSize) });

@@ -26,8 +26,8 @@ export interface PreparedFile {
 /**
  * Checks a file part's field, name, extension and content, so that a refused file never opens a
  * connection to HighLevel. A file whose size the request's Content-Length proves within the
- * limit is read only as far as its first {@link HEAD_BYTES} and then streamed; any other (the
- * second of two large files in one request) is read ahead up to the limit, so that a file that
+ * limit is read only as far as its first {@link HEAD_BYTES} and then streamed; any other (one of
+ * several large files in a request, or a file of a chunked request) is read ahead up to the limit, so that a file that
  * is too large is refused before anything is sent. Memory stays bounded by `maxFileSize` per
  * request either way.
  */

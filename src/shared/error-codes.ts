@@ -16,7 +16,6 @@ export const ERROR_STATUS = {
   'no-files': 400,
   // The request to the BFF.
   'bad-request': 400,
-  'length-required': 411,
   'request-timeout': 408,
   'missing-conversation-id': 400,
   'not-multipart': 415,

@@ -14,7 +14,6 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   'no-files': 'The upload contained no file.',
   'invalid-file-name': 'The file name is not allowed. Rename the file and try again.',
   'bad-request': 'The upload request was malformed.',
-  'length-required': 'The upload must state its length (Content-Length).',
   'request-timeout': 'The upload stalled and timed out. Try again.',
   'missing-conversation-id': 'No conversation was chosen for the upload.',
   'not-multipart': 'The upload must be sent as multipart/form-data.',
