@@ -39,6 +39,17 @@ export interface MockHighLevelOptions {
   basePath?: string;
 }
 
+/**
+ * A failure the mock plays instead of its normal answer, for testing what a client does when
+ * HighLevel misbehaves: any answer, a hang (the body is read, no answer ever comes), a reset
+ * (the connection is dropped mid-request), or a redirect.
+ */
+export type MockFault =
+  | { kind: 'answer'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'redirect'; location: string };
+
 /** What tests can read off the mock. */
 export interface MockHighLevelStats {
   /** Upload requests that reached the mock, whatever their answer. */
@@ -58,6 +69,8 @@ export interface MockHighLevel {
   readonly stats: MockHighLevelStats;
   /** Files stored so far, by URL path. */
   readonly files: ReadonlyMap<string, StoredFile>;
+  /** Plays these faults, one per upload request, before answering normally again. */
+  failNext(...faults: MockFault[]): void;
   /** Removes the stored files (and the temp folder, when the mock made it). */
   dispose(): Promise<void>;
 }
@@ -78,6 +91,8 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
   const limiter = new RateLimiter(options.rateLimits);
   const stats: MockHighLevelStats = { uploadRequests: 0, uploadsStored: 0 };
   const files = new Map<string, StoredFile>();
+  const faults: MockFault[] = [];
+  const hanging = new Set<ServerResponse>();
   const config = {
     storageDir,
     basePath,
@@ -96,8 +111,23 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     res.end(JSON.stringify(answer.body));
   };
 
+  const playFault = (fault: MockFault, req: IncomingMessage, res: ServerResponse) => {
+    if (fault.kind === 'reset') {
+      req.once('data', () => req.socket.destroy());
+      return;
+    }
+    req.resume();
+    req.once('end', () => {
+      if (fault.kind === 'hang') hanging.add(res);
+      else if (fault.kind === 'redirect') res.writeHead(302, { Location: fault.location }).end();
+      else send(res, { status: fault.status, body: fault.body ?? {}, headers: fault.headers });
+    });
+  };
+
   const handleApi = async (req: IncomingMessage, res: ServerResponse) => {
     stats.uploadRequests += 1;
+    const fault = faults.shift();
+    if (fault) return playFault(fault, req, res);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = tokens.find((candidate) => candidate.token === bearer);
     const rate = limiter.take(token?.locationId ?? 'anonymous');
@@ -157,7 +187,12 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
       }
       return false;
     },
+    failNext(...next) {
+      faults.push(...next);
+    },
     async dispose() {
+      for (const res of hanging) res.destroy();
+      hanging.clear();
       await Promise.all([...files.values()].map((file) => rm(file.path, { force: true })));
       files.clear();
       if (ownDir) await rm(storageDir, { recursive: true, force: true });

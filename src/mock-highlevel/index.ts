@@ -2,6 +2,7 @@ export {
   createMockHighLevel,
   type MockHighLevel,
   type MockHighLevelOptions,
+  type MockFault,
   type MockHighLevelStats,
   type MockToken,
 } from './create-mock-highlevel.js';

@@ -6,7 +6,7 @@ import { HighLevelForm } from './highlevel-form.js';
 import { mapHighLevelError } from './map-highlevel-error.js';
 import type { ResolvedOptions } from './options.js';
 import { UniqueNames, prepareFile, tooLarge, type PreparedFile } from './prepare-file.js';
-import { MultipartLimitError, readMultipart, type FieldPart, type Part } from './read-multipart.js';
+import { IdleTimeoutError, MalformedMultipartError, MultipartLimitError, readMultipart, type FieldPart, type Part } from './read-multipart.js';
 import { requestBodyStream } from './request-body.js';
 
 /** The API version HighLevel's upload endpoint is documented for. */
@@ -24,18 +24,17 @@ export async function forwardUpload(request: Request, options: ResolvedOptions):
   const parts = readMultipart(
     requestBodyStream(request),
     request.headers.get('content-type') ?? '',
-    { maxFiles: options.maxFiles, maxFields: 4, maxFieldSize: 256 },
+    { maxFiles: options.maxFiles, maxFields: 4, maxFieldSize: 256, idleTimeoutMs: options.clientIdleTimeoutMs },
     contentLength,
   );
   try {
     return await forwardParts(parts, request, options);
   } catch (error) {
+    if (error instanceof IdleTimeoutError) throw uploadError('request-timeout');
     if (error instanceof MultipartLimitError) {
       throw error.limit === 'files' ? uploadError('too-many-files', { maxFiles: options.maxFiles }) : uploadError('bad-request');
     }
-    if (error instanceof Error && !('code' in error) && /multipart|boundary|unexpected end/i.test(error.message)) {
-      throw uploadError('bad-request', {}, {}, { cause: error });
-    }
+    if (error instanceof MalformedMultipartError) throw uploadError('bad-request', {}, {}, { cause: error });
     throw error;
   } finally {
     // Drains what the client still sends, so that the answer reaches it on the same connection.
@@ -52,9 +51,11 @@ async function forwardParts(
   let conversationId = '';
   let step = await parts.next();
   for (; !step.done && step.value.kind === 'field'; step = await parts.next()) {
+    if (conversationId) throw uploadError('bad-request');
     conversationId = readField(step.value);
   }
   if (!conversationId) throw uploadError('missing-conversation-id');
+  if (!(await options.authorize(request, { conversationId }))) throw uploadError('unauthorized');
   if (step.done || step.value.kind !== 'file') throw uploadError('no-files');
   const first = await prepareFile(step.value, names, options);
   const [token, locationId] = await Promise.all([options.getToken(), options.resolveLocationId(request)]);
@@ -128,7 +129,12 @@ async function forwardParts(
 
   const data = parseJson(text);
   if (!response.ok) {
-    options.logger.warn?.('HighLevel refused an upload', { status: response.status, body: text.slice(0, 500) });
+    // HighLevel's body is logged for whoever runs the server, never sent on, and never with the
+    // token in it (an upstream that echoes the Authorization header must not leak it to logs).
+    options.logger.warn?.('HighLevel refused an upload', {
+      status: response.status,
+      body: text.slice(0, 500).replaceAll(token, '[token]'),
+    });
     throw mapHighLevelError(response.status, data, response.headers, options);
   }
   const urls = (data as { uploadedFiles?: Record<string, unknown> } | undefined)?.uploadedFiles ?? {};

@@ -23,6 +23,12 @@ export interface UploadHandlerOptions {
    * Bound on the server: a `locationId` sent by the browser is never forwarded. Required.
    */
   locationId: string | ((request: Request) => string | Promise<string>);
+  /**
+   * The host app's own check of the user, run once the conversation is known and before any
+   * byte goes to HighLevel. Return `false` to answer 401 `unauthorized`, or throw an
+   * `UploadError` to answer with its code. Default: everyone may upload.
+   */
+  authorize?: (request: Request, context: { conversationId: string }) => boolean | Promise<boolean>;
   /** HighLevel's API base URL. Default: `https://services.leadconnectorhq.com`. */
   apiBase?: string;
   /**
@@ -36,8 +42,10 @@ export interface UploadHandlerOptions {
   maxFileSize?: number;
   /** Files per request. Default: 5 (HighLevel's limit). */
   maxFiles?: number;
-  /** How long HighLevel may take to answer, in ms. Default: 60,000. */
+  /** How long HighLevel may take to answer once it has every byte, in ms. Default: 60,000. */
   upstreamTimeoutMs?: number;
+  /** How long the browser may send nothing before the upload is dropped (408), in ms. Default: 30,000. */
+  clientIdleTimeoutMs?: number;
   /** The `fetch` used to call HighLevel. Default: `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Default: none. */
@@ -47,6 +55,8 @@ export interface UploadHandlerOptions {
 export interface ResolvedOptions {
   getToken: TokenProvider;
   resolveLocationId: (request: Request) => string | Promise<string>;
+  authorize: NonNullable<UploadHandlerOptions['authorize']>;
+  clientIdleTimeoutMs: number;
   apiBase: string;
   allowedOrigins: ReadonlySet<string>;
   allowedTypes: readonly FileTypeSpec[];
@@ -64,6 +74,8 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
   return {
     getToken: options.getToken,
     resolveLocationId: typeof locationId === 'function' ? locationId : () => locationId,
+    authorize: options.authorize ?? (() => true),
+    clientIdleTimeoutMs: options.clientIdleTimeoutMs ?? 30_000,
     apiBase: (options.apiBase ?? DEFAULT_API_BASE).replace(/\/+$/, ''),
     allowedOrigins: new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
     allowedTypes: options.allowedTypes ?? DEFAULT_FILE_TYPES,

@@ -4,7 +4,7 @@ import { formatBytes } from '../shared/limits.js';
 import { uploadError } from '../shared/upload-error.js';
 import { FILE_FIELD } from '../shared/wire.js';
 import type { ResolvedOptions } from './options.js';
-import type { FilePart } from './read-multipart.js';
+import { fileChunks, type FilePart } from './read-multipart.js';
 import { contentMatches } from './sniff-content.js';
 
 /** Bytes read from each file before anything goes upstream: enough to tell its type by. */
@@ -39,7 +39,7 @@ export async function prepareFile(part: FilePart, names: UniqueNames, options: R
     throw uploadError('file-type-not-allowed', { types: describeFileTypes(options.allowedTypes) }, { fileName: part.fileName });
   }
   if (part.maxPossibleSize <= 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
-  const rest = part.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const rest = fileChunks(part);
   const proven = part.maxPossibleSize <= options.maxFileSize;
   const readUpTo = proven ? HEAD_BYTES : options.maxFileSize + 1;
   const chunks: Buffer[] = [];

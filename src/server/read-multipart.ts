@@ -34,7 +34,19 @@ export interface MultipartLimits {
   maxFields: number;
   /** Longest field value, in bytes. */
   maxFieldSize: number;
+  /** Longest silence from the client, in ms. */
+  idleTimeoutMs: number;
 }
+
+/** The client sent nothing for too long. */
+export class IdleTimeoutError extends Error {
+  constructor() {
+    super('the client stopped sending');
+  }
+}
+
+/** The body is not well-formed multipart (busboy's words are in `message`). */
+export class MalformedMultipartError extends Error {}
 
 /** A limit of {@link MultipartLimits} was passed; `limit` says which. */
 export class MultipartLimitError extends Error {
@@ -71,10 +83,19 @@ export async function* readMultipart(
     wake?.();
     wake = undefined;
   };
+  let current: { part: FilePart; pushed: number; ended: boolean } | undefined;
   const fail = (error: Error) => {
     failure ??= error;
+    // Whoever is reading the current file must hear of it too, not wait forever.
+    if (current && !current.ended) current.part.stream.destroy(error);
     notify();
   };
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const stillAlive = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => fail(new IdleTimeoutError()), limits.idleTimeoutMs);
+  };
+  stillAlive();
 
   parser.on('field', (name, value, info) => {
     queue.push({ kind: 'field', name, value, truncated: info.valueTruncated });
@@ -93,6 +114,7 @@ export async function* readMultipart(
     };
     const tracked = { part, pushed: 0, ended: false };
     started = tracked;
+    current = tracked;
     // busboy pushes a chunk's file data (and the end) synchronously inside write(); counting
     // what it pushes tells exactly where the data started, or how long a file that ended is.
     const push = stream.push.bind(stream);
@@ -106,9 +128,10 @@ export async function* readMultipart(
   });
   parser.on('filesLimit', () => fail(new MultipartLimitError('files')));
   parser.on('fieldsLimit', () => fail(new MultipartLimitError('fields')));
-  parser.on('error', (error: Error) => fail(error));
+  parser.on('error', (error: Error) => fail(new MalformedMultipartError(error.message)));
   parser.on('close', () => {
     closed = true;
+    clearTimeout(idle);
     notify();
   });
   // The body is fed by hand, counting bytes, so that the offset where each file's data starts
@@ -116,6 +139,7 @@ export async function* readMultipart(
   // a tail that could be the start of the next boundary.
   const needle = Buffer.from(`\r\n--${boundaryOf(contentType)}`);
   const onData = (chunk: Buffer) => {
+    stillAlive();
     fed += chunk.length;
     started = undefined;
     const more = parser.write(chunk);
@@ -135,6 +159,8 @@ export async function* readMultipart(
   body.on('data', onData);
   body.on('end', () => parser.end());
   body.on('error', fail);
+  // Node's request emits 'aborted' (and, later, 'error') when the client goes away.
+  body.on('aborted', () => fail(new Error('client aborted')));
 
   try {
     for (;;) {
@@ -148,6 +174,7 @@ export async function* readMultipart(
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
+    clearTimeout(idle);
     if (!closed) {
       body.off('data', onData);
       for (const part of queue) if (part.kind === 'file') part.stream.resume();
@@ -167,4 +194,17 @@ export function heldBack(chunk: Buffer, needle: Buffer): number {
     if (chunk.subarray(chunk.length - length).equals(needle.subarray(0, length))) return length;
   }
   return 0;
+}
+
+/**
+ * A file part's bytes. busboy ends a cut-off file with an error of its own; it is reported as
+ * {@link MalformedMultipartError}, like every other flaw of the body.
+ */
+export async function* fileChunks(part: FilePart): AsyncGenerator<Buffer, void, undefined> {
+  try {
+    for await (const chunk of part.stream) yield chunk as Buffer;
+  } catch (error) {
+    if (error instanceof IdleTimeoutError || error instanceof MalformedMultipartError) throw error;
+    throw new MalformedMultipartError(error instanceof Error ? error.message : String(error));
+  }
 }

@@ -1,0 +1,208 @@
+/**
+ * Hostile and broken input against the real handler, with the real mock as HighLevel. Every
+ * case checks the status and code, how many requests reached HighLevel (none for a refusal),
+ * that the token appears nowhere in the answer or the logs, and that the next good upload works.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MockFault } from '../mock-highlevel/index.js';
+import { fixture, pngOfSize } from '../testing/fixtures.js';
+import { multipartBody, rawRequest, type RawAnswer, type RawRequest } from '../testing/raw-request.js';
+import { startStack, type Stack } from '../testing/start-stack.js';
+
+const TOKEN = 'pit-hostile-suite-secret-0123456789';
+const BOUNDARY = 'XyZboundary42';
+const logs: unknown[] = [];
+let allow = true;
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({
+    mock: { tokens: [{ token: TOKEN, locationId: 'loc1' }], conversations: ['conv1'], rateLimits: { max: 100_000 } },
+    bff: {
+      authorize: () => allow,
+      clientIdleTimeoutMs: 400,
+      upstreamTimeoutMs: 400,
+      logger: {
+        info: (...line) => logs.push(line),
+        warn: (...line) => logs.push(line),
+        error: (...line) => logs.push(line),
+      },
+    },
+  });
+});
+afterAll(() => stack.close());
+beforeEach(() => {
+  allow = true;
+});
+
+const png = () => fixture('sample.png').bytes;
+const filePart = (name: string, body: Buffer | Uint8Array | string, field = 'file', type = 'application/octet-stream') => ({
+  headers: `Content-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: ${type}`,
+  body: Buffer.from(body as Uint8Array),
+});
+const field = (name: string, value: string) => ({ headers: `Content-Disposition: form-data; name="${name}"`, body: value });
+const conv = field('conversationId', 'conv1');
+
+function post(body: Buffer, headers: Record<string, string | number> = {}, extra: Partial<RawRequest> = {}) {
+  return rawRequest(stack.endpoint, {
+    headers: {
+      'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
+      'Content-Length': body.length,
+      'X-Requested-With': 'ghl-attachments',
+      ...headers,
+    },
+    body: [body],
+    ...extra,
+  });
+}
+const form = (...parts: { headers: string; body: Buffer | string }[]) => multipartBody(BOUNDARY, parts);
+
+async function expectGoodUploadStillWorks() {
+  const answer = await post(form(conv, filePart('after.png', png(), 'file', 'image/png')));
+  expect(answer?.status).toBe(200);
+}
+
+function expectNoSecret(answer: RawAnswer | undefined) {
+  expect(answer?.text ?? '').not.toContain(TOKEN);
+  expect(JSON.stringify(answer?.headers ?? {})).not.toContain(TOKEN);
+  expect(JSON.stringify(logs)).not.toContain(TOKEN);
+}
+
+/** Runs one case: status and code, upstream requests, no secret, next upload fine. */
+async function attack(send: () => Promise<RawAnswer | undefined>, status: number, code: string, upstream = 0) {
+  const before = { requests: stack.mock.stats.uploadRequests, stored: stack.mock.stats.uploadsStored };
+  const answer = await send();
+  expect(answer?.status, answer?.text).toBe(status);
+  expect(JSON.parse(answer!.text).error.code).toBe(code);
+  expect(stack.mock.stats.uploadRequests - before.requests).toBe(upstream);
+  expect(stack.mock.stats.uploadsStored - before.stored).toBe(0);
+  expectNoSecret(answer);
+  await expectGoodUploadStillWorks();
+  return answer!;
+}
+
+describe('refused before anything reaches HighLevel', () => {
+  // The fifth column, where present, is how many requests reach HighLevel: only where bytes were
+  // already flowing on when the refusal came (then the request is aborted and nothing stored).
+  const cases: [string, () => Promise<RawAnswer | undefined>, number, string, number?][] = [
+    ['no X-Requested-With header', () => post(form(conv, filePart('a.png', png())), { 'X-Requested-With': '' }), 403, 'missing-requested-with'],
+    ['a wrong X-Requested-With value', () => post(form(conv, filePart('a.png', png())), { 'X-Requested-With': 'XMLHttpRequest' }), 403, 'missing-requested-with'],
+    ['a foreign Origin', () => post(form(conv, filePart('a.png', png())), { Origin: 'https://evil.example' }), 403, 'forbidden-origin'],
+    ['Origin "null" (sandboxed frame, file://)', () => post(form(conv, filePart('a.png', png())), { Origin: 'null' }), 403, 'forbidden-origin'],
+    ['a look-alike Origin', () => post(form(conv, filePart('a.png', png())), { Origin: `${stack.origin}.evil.example` }), 403, 'forbidden-origin'],
+    ['cross-site by Sec-Fetch-Site, no Origin', () => post(form(conv, filePart('a.png', png())), { 'Sec-Fetch-Site': 'cross-site' }), 403, 'forbidden-origin'],
+    ['PUT', () => post(form(conv, filePart('a.png', png())), {}, { method: 'PUT' }), 405, 'method-not-allowed'],
+    ['a JSON body', () => post(Buffer.from('{"conversationId":"conv1"}'), { 'Content-Type': 'application/json' }), 415, 'not-multipart'],
+    ['a plain form (urlencoded)', () => post(Buffer.from('conversationId=conv1'), { 'Content-Type': 'application/x-www-form-urlencoded' }), 415, 'not-multipart'],
+    ['multipart without a boundary', () => post(form(conv), { 'Content-Type': 'multipart/form-data' }), 415, 'not-multipart'],
+    ['multipart that never closes', () => post(multipartBody(BOUNDARY, [conv, filePart('a.png', png())], false)), 400, 'bad-request'],
+    ['garbage instead of parts', () => post(Buffer.from('this is not multipart at all\r\n\r\n')), 400, 'bad-request'],
+    ['a boundary that is not the body’s', () => post(form(conv, filePart('a.png', png())), { 'Content-Type': 'multipart/form-data; boundary=other' }), 400, 'bad-request'],
+    ['no conversationId', () => post(form(filePart('a.png', png()))), 400, 'missing-conversation-id'],
+    ['an empty conversationId', () => post(form(field('conversationId', ''), filePart('a.png', png()))), 400, 'missing-conversation-id'],
+    ['a conversationId with a path in it', () => post(form(field('conversationId', '../../admin'), filePart('a.png', png()))), 400, 'bad-request'],
+    ['a conversationId longer than a field may be', () => post(form(field('conversationId', 'a'.repeat(5000)), filePart('a.png', png()))), 400, 'bad-request'],
+    ['two conversationIds', () => post(form(conv, field('conversationId', 'conv2'), filePart('a.png', png()))), 400, 'bad-request'],
+    ['the conversationId after the file', () => post(form(filePart('a.png', png()), conv)), 400, 'missing-conversation-id'],
+    ['a locationId from the browser', () => post(form(conv, field('locationId', 'someone-elses'), filePart('a.png', png()))), 400, 'bad-request'],
+    ['attachmentUrls from the browser', () => post(form(conv, field('attachmentUrls', 'https://evil.example/x'), filePart('a.png', png()))), 400, 'bad-request'],
+    ['no file at all', () => post(form(conv)), 400, 'no-files'],
+    ['a file under HighLevel’s own field name', () => post(form(conv, filePart('a.png', png(), 'fileAttachment'))), 400, 'bad-request'],
+    ['an .exe', () => post(form(conv, filePart('setup.exe', 'MZ\x90\x00'))), 415, 'file-type-not-allowed'],
+    ['a name without extension', () => post(form(conv, filePart('README', 'hello'))), 415, 'file-type-not-allowed'],
+    ['a double extension ending in .exe', () => post(form(conv, filePart('photo.png.exe', png()))), 415, 'file-type-not-allowed'],
+    ['an .exe dressed as .png', () => post(form(conv, filePart('photo.png', Buffer.concat([Buffer.from('MZ\x90\x00\x03'), Buffer.alloc(400)]), 'file', 'image/png'))), 415, 'file-content-mismatch'],
+    ['a PDF named .jpg', () => post(form(conv, filePart('photo.jpg', fixture('sample.pdf').bytes, 'file', 'image/jpeg'))), 415, 'file-content-mismatch'],
+    ['a PNG named .txt', () => post(form(conv, filePart('notes.txt', png()))), 415, 'file-content-mismatch'],
+    ['binary bytes named .txt', () => post(form(conv, filePart('notes.txt', Buffer.from([0x68, 0x69, 0x00, 0x01, 0x02, 0xff])))), 415, 'file-content-mismatch'],
+    ['HTML named .pdf', () => post(form(conv, filePart('invoice.pdf', '<html><script>alert(1)</script></html>'))), 415, 'file-content-mismatch'],
+    ['a ZIP named .docx that is text', () => post(form(conv, filePart('letter.docx', 'just text'))), 415, 'file-content-mismatch'],
+    ['an empty file', () => post(form(conv, filePart('empty.pdf', ''))), 400, 'file-empty'],
+    ['a name climbing out of its folder', () => post(form(conv, filePart('../../etc/passwd.png', png()))), 400, 'invalid-file-name'],
+    ['a Windows path as name', () => post(form(conv, filePart('C:\\\\Users\\\\a.png', png()))), 400, 'invalid-file-name'],
+    ['a control character in the name (a malformed header)', () => post(form(conv, filePart('a\x07b.png', png()))), 400, 'bad-request'],
+    ['a 300-character name', () => post(form(conv, filePart(`${'n'.repeat(296)}.png`, png()))), 400, 'invalid-file-name'],
+    ['an empty name', () => post(form(conv, filePart('', png()))), 400, 'invalid-file-name'],
+    ['a file one byte over 5 MB', () => post(form(conv, filePart('big.png', pngOfSize(5_242_881)))), 413, 'file-too-large'],
+    ['a Content-Length beyond any allowed upload', () => rawRequest(stack.endpoint, { headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'X-Requested-With': 'ghl-attachments', 'Content-Length': 10 * 1024 * 1024 * 1024 }, body: [form(conv)], end: 'drop' }).then(() => post(form(conv, filePart('x.png', png())), { 'Content-Length': 1e9 }, { end: 'drop' })).then(() => rawRequest(stack.endpoint, { headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'X-Requested-With': 'ghl-attachments', 'Content-Length': 40 * 1024 * 1024 }, body: [form(conv)], end: 'stall' })), 413, 'file-too-large'],
+    ['six files (HighLevel takes five)', () => post(form(conv, ...Array.from({ length: 6 }, (_, i) => filePart(`f${i}.png`, png())))), 400, 'too-many-files'],
+    ['a second file over 5 MB after a good one', () => post(form(conv, filePart('small.png', png()), filePart('big.png', pngOfSize(5_242_881)))), 413, 'file-too-large', 1],
+    ['a file over 5 MB in a chunked request', () => rawRequest(stack.endpoint, { headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'X-Requested-With': 'ghl-attachments', 'Transfer-Encoding': 'chunked' }, body: [form(conv, filePart('big.png', pngOfSize(5_242_881)))] }), 413, 'file-too-large'],
+    ['a user the host app refuses', () => { allow = false; return post(form(conv, filePart('a.png', png()))).finally(() => (allow = true)); }, 401, 'unauthorized'],
+    ['a client that stalls before its file', () => { const body = form(conv, filePart('slow.png', pngOfSize(200_000))); return post(body.subarray(0, 60), { 'Content-Length': body.length }, { end: 'stall' }); }, 408, 'request-timeout'],
+    ['a client that stalls mid-file', () => { const body = form(conv, filePart('slow.png', pngOfSize(200_000))); return post(body.subarray(0, 50_000), { 'Content-Length': body.length }, { end: 'stall' }); }, 408, 'request-timeout', 1],
+  ];
+
+  it(`has at least 30 cases (${cases.length})`, () => expect(cases.length).toBeGreaterThanOrEqual(30));
+
+  it.each(cases)('%s', async (_, send, status, code, upstream = 0) => {
+    await attack(send, status, code, upstream);
+  });
+});
+
+describe('a client that goes away', () => {
+  it('mid-upload: HighLevel’s request is aborted, nothing is stored, the server carries on', async () => {
+    const before = { stored: stack.mock.stats.uploadsStored, files: stack.mock.files.size };
+    const body = form(conv, filePart('gone.png', pngOfSize(3_000_000)));
+    const answer = await post(body.subarray(0, 1_500_000), { 'Content-Length': body.length }, { body: [body.subarray(0, 1_500_000), 100], end: 'drop' });
+    expect(answer).toBeUndefined();
+    await new Promise((wait) => setTimeout(wait, 200));
+    expect(stack.mock.stats.uploadsStored).toBe(before.stored);
+    expect(stack.mock.files.size).toBe(before.files);
+    expect(JSON.stringify(logs)).not.toContain(TOKEN);
+    await expectGoodUploadStillWorks();
+  });
+});
+
+describe('every way HighLevel can fail, translated', () => {
+  const faults: [string, MockFault, number, string][] = [
+    ['400', { kind: 'answer', status: 400, body: { statusCode: 400, message: 'Bad Request' } }, 502, 'highlevel-rejected'],
+    ['401', { kind: 'answer', status: 401, body: { statusCode: 401, message: 'Invalid token: access token is invalid', error: 'Unauthorized' } }, 502, 'highlevel-auth'],
+    ['403', { kind: 'answer', status: 403, body: { statusCode: 403, message: 'The token does not have access to this location.' } }, 502, 'highlevel-auth'],
+    ['413 (status, not statusCode)', { kind: 'answer', status: 413, body: { status: 413, message: 'Failed to upload the files' } }, 413, 'file-too-large'],
+    ['415', { kind: 'answer', status: 415, body: { status: 415, message: 'Failed to upload the files' } }, 415, 'file-type-not-allowed'],
+    ['422', { kind: 'answer', status: 422, body: { statusCode: 422, message: ['locationId should not be empty'], error: 'Unprocessable Entity' } }, 502, 'highlevel-rejected'],
+    ['500 for an unknown conversation', { kind: 'answer', status: 500, body: { statusCode: 500, message: 'Conversation with id conv1 not found' } }, 404, 'conversation-not-found'],
+    ['500', { kind: 'answer', status: 500, body: { statusCode: 500, message: 'Internal server error' } }, 502, 'highlevel-unavailable'],
+    ['503 with an HTML page', { kind: 'answer', status: 503, body: '<html>down</html>' }, 502, 'highlevel-unavailable'],
+    ['an answer that echoes the token', { kind: 'answer', status: 400, body: { message: `bad token ${TOKEN}` } }, 502, 'highlevel-rejected'],
+    ['200 without a URL for the file', { kind: 'answer', status: 200, body: { uploadedFiles: {} } }, 502, 'highlevel-rejected'],
+    ['200 with a javascript: URL', { kind: 'answer', status: 200, body: { uploadedFiles: { 'a.png': 'javascript:alert(1)' } } }, 502, 'highlevel-rejected'],
+    ['a redirect', { kind: 'redirect', location: 'http://127.0.0.1:9/elsewhere' }, 502, 'highlevel-unavailable'],
+    ['no answer at all (timeout)', { kind: 'hang' }, 504, 'highlevel-timeout'],
+    ['a reset connection', { kind: 'reset' }, 502, 'highlevel-unavailable'],
+  ];
+
+  it.each(faults)('%s', async (_, fault, status, code) => {
+    stack.mock.failNext(fault);
+    await attack(() => post(form(conv, filePart('a.png', png(), 'file', 'image/png'))), status, code, 1);
+  });
+
+  it('429: rate-limited, with a bounded Retry-After passed on', async () => {
+    stack.mock.failNext({ kind: 'answer', status: 429, body: { statusCode: 429 }, headers: { 'Retry-After': '7' } });
+    const seven = await attack(() => post(form(conv, filePart('a.png', png()))), 429, 'rate-limited', 1);
+    expect(JSON.parse(seven.text).error.retryAfter).toBe(7);
+    expect(seven.headers['retry-after']).toBe('7');
+    stack.mock.failNext({ kind: 'answer', status: 429, body: {}, headers: { 'Retry-After': '86400' } });
+    const capped = await attack(() => post(form(conv, filePart('a.png', png()))), 429, 'rate-limited', 1);
+    expect(JSON.parse(capped.text).error.retryAfter).toBe(60);
+  });
+});
+
+describe('what does pass', () => {
+  it('every real fixture, sent by hand with a wrong browser MIME type', async () => {
+    for (const name of ['sample.jpg', 'sample.jpeg', 'sample.png', 'sample.mp4', 'sample.mpeg', 'sample.zip', 'sample.rar', 'sample.pdf', 'sample.doc', 'sample.docx', 'sample.txt', 'sample.mp3', 'sample.wav']) {
+      const answer = await post(form(conv, filePart(name, fixture(name).bytes, 'file', 'application/octet-stream')));
+      expect(answer?.status, `${name}: ${answer?.text}`).toBe(200);
+    }
+  });
+
+  it('a file of exactly 5 MB, and a chunked upload', async () => {
+    expect((await post(form(conv, filePart('edge.png', pngOfSize(5_242_880)))))?.status).toBe(200);
+    const chunked = await rawRequest(stack.endpoint, {
+      headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'X-Requested-With': 'ghl-attachments', 'Transfer-Encoding': 'chunked' },
+      body: [form(conv, filePart('chunked.png', pngOfSize(300_000)))],
+    });
+    expect(chunked?.status).toBe(200);
+  });
+});

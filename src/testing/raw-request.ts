@@ -1,0 +1,53 @@
+import { request } from 'node:http';
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export interface RawRequest {
+  method?: string;
+  headers?: Record<string, string | number>;
+  /** Sent in order; a number waits that many ms. */
+  body?: (Buffer | string | number)[];
+  /** Ends the request after the body (default), or drops the connection instead. */
+  end?: 'end' | 'drop' | 'stall';
+}
+
+/**
+ * An HTTP request written by hand: any headers, any bytes, pauses, a dropped connection, as a
+ * hostile or broken client would send. Resolves with the answer, or `undefined` when none came.
+ */
+export function rawRequest(url: string, spec: RawRequest): Promise<RawAnswer | undefined> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: spec.method ?? 'POST', headers: spec.headers });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+      res.on('error', () => resolve(undefined));
+    });
+    req.on('error', () => resolve(undefined));
+    void (async () => {
+      for (const piece of spec.body ?? []) {
+        if (typeof piece === 'number') await new Promise((wait) => setTimeout(wait, piece));
+        else if (!req.destroyed) req.write(piece);
+      }
+      if (spec.end === 'drop') {
+        req.destroy();
+        resolve(undefined);
+      } else if (spec.end !== 'stall') req.end();
+    })();
+  });
+}
+
+/** A multipart body by hand, so that it can be wrong in every way. */
+export function multipartBody(boundary: string, parts: { headers: string; body: Buffer | string }[], close = true): Buffer {
+  const pieces: Buffer[] = [];
+  for (const part of parts) {
+    pieces.push(Buffer.from(`--${boundary}\r\n${part.headers}\r\n\r\n`), Buffer.from(part.body), Buffer.from('\r\n'));
+  }
+  if (close) pieces.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(pieces);
+}
