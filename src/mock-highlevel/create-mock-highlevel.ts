@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +18,18 @@ export interface MockToken {
   locationId: string;
   /** Default: `['conversations/message.write']`. */
   scopes?: string[];
+  /** When it stops working, in ms since the epoch. Default: never. */
+  expiresAt?: number;
+}
+
+/** An OAuth app the mock's `POST /oauth/token` knows, with one live refresh token. */
+export interface MockOAuthApp {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  locationId: string;
+  /** Lifetime of the access tokens it issues. Default: 86,399 s, as HighLevel. */
+  accessTokenSeconds?: number;
 }
 
 /** Options of {@link createMockHighLevel}; every one has a default that works out of the box. */
@@ -37,6 +50,8 @@ export interface MockHighLevelOptions {
   storageDir?: string;
   /** Path prefix when mounted inside another server, e.g. `/highlevel`. Default: `''`. */
   basePath?: string;
+  /** An OAuth app for `POST /oauth/token`. Default: none (every refresh is refused). */
+  oauth?: MockOAuthApp;
 }
 
 /**
@@ -56,6 +71,8 @@ export interface MockHighLevelStats {
   uploadRequests: number;
   /** Upload requests answered 200. */
   uploadsStored: number;
+  /** Successful refreshes at `POST /oauth/token`. */
+  tokenRefreshes: number;
 }
 
 /** A HighLevel stand-in that can be mounted in any `node:http` server. */
@@ -77,6 +94,16 @@ export interface MockHighLevel {
 
 export const UPLOAD_PATH = '/conversations/messages/upload';
 export const ASSETS_PATH = '/conversations-assets/';
+export const OAUTH_PATH = '/oauth/token';
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  let text = '';
+  for await (const chunk of req) {
+    text += String(chunk);
+    if (text.length > 64 * 1024) throw new Error('form too large');
+  }
+  return new URLSearchParams(text);
+}
 
 /**
  * Creates the mock: `POST /conversations/messages/upload` with HighLevel's auth, headers,
@@ -84,12 +111,13 @@ export const ASSETS_PATH = '/conversations-assets/';
  * back at the URLs it returned.
  */
 export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHighLevel {
-  const tokens = options.tokens ?? [{ token: 'mock-token', locationId: 'mock-location' }];
+  const tokens: MockToken[] = [...(options.tokens ?? [{ token: 'mock-token', locationId: 'mock-location' }])];
+  const oauth = options.oauth ? { ...options.oauth } : undefined;
   const ownDir = options.storageDir === undefined;
   const storageDir = options.storageDir ?? mkdtempSync(join(tmpdir(), 'ghl-mock-'));
   const basePath = (options.basePath ?? '').replace(/\/$/, '');
   const limiter = new RateLimiter(options.rateLimits);
-  const stats: MockHighLevelStats = { uploadRequests: 0, uploadsStored: 0 };
+  const stats: MockHighLevelStats = { uploadRequests: 0, uploadsStored: 0, tokenRefreshes: 0 };
   const files = new Map<string, StoredFile>();
   const faults: MockFault[] = [];
   const hanging = new Set<ServerResponse>();
@@ -129,7 +157,9 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     const fault = faults.shift();
     if (fault) return playFault(fault, req, res);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const token = tokens.find((candidate) => candidate.token === bearer);
+    const token = tokens.find(
+      (candidate) => candidate.token === bearer && (candidate.expiresAt === undefined || candidate.expiresAt > Date.now()),
+    );
     const rate = limiter.take(token?.locationId ?? 'anonymous');
     // HighLevel answers before reading a refused request's body; draining it keeps the
     // connection usable for the client instead of resetting it mid-send.
@@ -148,6 +178,36 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     const answer = await handleUpload(req, token.locationId, config, files);
     if (answer.status === 200) stats.uploadsStored += 1;
     send(res, answer, rate.headers);
+  };
+
+  // HighLevel's refresh: a new access token and a new refresh token; the old refresh token dies.
+  const refreshAnswer = (form: URLSearchParams): MockAnswer => {
+    const valid =
+      oauth !== undefined &&
+      form.get('grant_type') === 'refresh_token' &&
+      form.get('client_id') === oauth.clientId &&
+      form.get('client_secret') === oauth.clientSecret &&
+      form.get('refresh_token') === oauth.refreshToken;
+    if (!valid) {
+      return { status: 401, body: { error: 'invalid_grant', error_description: 'Invalid grant: refresh token is invalid' } };
+    }
+    const seconds = oauth.accessTokenSeconds ?? 86_399;
+    const accessToken = `mock-access-${randomUUID()}`;
+    oauth.refreshToken = `mock-refresh-${randomUUID()}`;
+    tokens.push({ token: accessToken, locationId: oauth.locationId, expiresAt: Date.now() + seconds * 1000 });
+    stats.tokenRefreshes += 1;
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: seconds,
+        refresh_token: oauth.refreshToken,
+        scope: 'conversations/message.write',
+        userType: 'Location',
+        locationId: oauth.locationId,
+      },
+    };
   };
 
   return {
@@ -183,6 +243,12 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
       }
       if (route === UPLOAD_PATH) {
         send(res, answers.notFound(req.method ?? 'GET', route));
+        return true;
+      }
+      if (route === OAUTH_PATH && req.method === 'POST') {
+        readForm(req)
+          .then((form) => send(res, refreshAnswer(form)))
+          .catch(() => res.destroy());
         return true;
       }
       return false;

@@ -3,6 +3,7 @@ export {
   type MockHighLevel,
   type MockHighLevelOptions,
   type MockFault,
+  type MockOAuthApp,
   type MockHighLevelStats,
   type MockToken,
 } from './create-mock-highlevel.js';

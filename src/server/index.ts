@@ -4,6 +4,13 @@ export { HIGHLEVEL_API_VERSION } from './forward-upload.js';
 export { MAX_RETRY_AFTER_SECONDS, mapHighLevelError, retryAfterSeconds } from './map-highlevel-error.js';
 export { toNodeHandler, type NodeHandler } from './node-adapter.js';
 export {
+  oauthToken,
+  type OAuthTokenOptions,
+  type OAuthTokenProvider,
+  type OAuthTokens,
+  type TokenStore,
+} from './oauth-token.js';
+export {
   DEFAULT_API_BASE,
   staticToken,
   type Logger,
