@@ -52,6 +52,12 @@ export interface MockHighLevelOptions {
   basePath?: string;
   /** An OAuth app for `POST /oauth/token`. Default: none (every refresh is refused). */
   oauth?: MockOAuthApp;
+  /**
+   * HighLevel's secure attachments: URLs are `/files/d/{slug}`, public for `publicForMs` after the
+   * upload, then readable only with a token of the file's location. Default: off (plain
+   * `/conversations-assets/…` URLs that stay public).
+   */
+  secureFiles?: { publicForMs?: number };
 }
 
 /**
@@ -94,6 +100,7 @@ export interface MockHighLevel {
 
 export const UPLOAD_PATH = '/conversations/messages/upload';
 export const ASSETS_PATH = '/conversations-assets/';
+export const SECURE_FILES_PATH = '/files/d/';
 export const OAUTH_PATH = '/oauth/token';
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
@@ -128,6 +135,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
     allowedTypes: options.allowedTypes ?? DEFAULT_FILE_TYPES,
     conversations: options.conversations ? new Set(options.conversations) : undefined,
+    secureFiles: options.secureFiles ? { publicForMs: options.secureFiles.publicForMs ?? 3_600_000 } : undefined,
   };
 
   const send = (res: ServerResponse, answer: MockAnswer, headers: Record<string, string> = {}) => {
@@ -224,6 +232,22 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
           if (!res.headersSent) send(res, { status: 500, body: { statusCode: 500, message: 'Internal server error' } });
           else res.destroy();
         });
+        return true;
+      }
+      if (route.startsWith(SECURE_FILES_PATH) && (req.method === 'GET' || req.method === 'HEAD')) {
+        const file = files.get(route);
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        const reader = tokens.find(
+          (candidate) =>
+            candidate.token === bearer &&
+            candidate.locationId === file?.locationId &&
+            (candidate.expiresAt === undefined || candidate.expiresAt > Date.now()),
+        );
+        if (file && !reader && Date.now() > file.storedAt + config.secureFiles!.publicForMs) {
+          send(res, answers.invalidToken());
+          return true;
+        }
+        serveStoredFile(file, req, res);
         return true;
       }
       if (route.startsWith(ASSETS_PATH) && req.method === 'OPTIONS') {

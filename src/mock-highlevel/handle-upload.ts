@@ -13,6 +13,8 @@ export interface StoredFile {
   size: number;
   locationId: string;
   conversationId: string;
+  /** When it was stored, in ms since the epoch (secure files are public for a while after). */
+  storedAt: number;
 }
 
 export interface UploadConfig {
@@ -22,6 +24,7 @@ export interface UploadConfig {
   maxFiles: number;
   allowedTypes: readonly FileTypeSpec[];
   conversations: Set<string> | undefined;
+  secureFiles: { publicForMs: number } | undefined;
 }
 
 const FILE_FIELD = 'fileAttachment';
@@ -54,7 +57,9 @@ export async function handleUpload(
   const uploadedFiles: Record<string, string> = {};
   for (const file of body.files) {
     const type = findFileType(file.fileName, config.allowedTypes)!;
-    const urlPath = `/conversations-assets/location/${encodeURIComponent(locationId)}/conversations/${encodeURIComponent(conversationId)}/${randomUUID()}${extensionOf(file.fileName)}`;
+    const urlPath = config.secureFiles
+      ? `/files/d/${randomUUID().replaceAll('-', '')}`
+      : `/conversations-assets/location/${encodeURIComponent(locationId)}/conversations/${encodeURIComponent(conversationId)}/${randomUUID()}${extensionOf(file.fileName)}`;
     store.set(urlPath, {
       path: file.path,
       fileName: file.fileName,
@@ -62,6 +67,7 @@ export async function handleUpload(
       size: file.size,
       locationId,
       conversationId,
+      storedAt: Date.now(),
     });
     // Keyed by file name, like HighLevel: two files with one name in one request collide.
     uploadedFiles[file.fileName] = `http://${host}${config.basePath}${urlPath}`;

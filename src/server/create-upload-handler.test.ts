@@ -104,8 +104,8 @@ describe('refusals: nothing reaches HighLevel', () => {
     expect((await post(good())).status).toBe(200);
   });
 
-  it('answers GET with 405', async () => {
-    const response = await fetch(stack.endpoint);
+  it('answers DELETE with 405', async () => {
+    const response = await fetch(stack.endpoint, { method: 'DELETE' });
     expect(response.status).toBe(405);
     expect(((await response.json()) as ErrorResponseBody).error.code).toBe('method-not-allowed');
   });

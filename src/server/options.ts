@@ -36,6 +36,12 @@ export interface UploadHandlerOptions {
    * origin is always allowed. Default: none besides it.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Origins of HighLevel's file hosts that `GET ?url=` may read from with the server's token,
+   * e.g. the domain in the URLs HighLevel returns. Nothing else is ever fetched (no open proxy).
+   * Default: the origin of `apiBase`.
+   */
+  fileOrigins?: readonly string[];
   /** Allowed types. Default: the seed's 13. */
   allowedTypes?: readonly FileTypeSpec[];
   /** Bytes per file; a file of exactly this size passes. Default: 5,242,880 (HighLevel's 5 MB). */
@@ -59,6 +65,7 @@ export interface ResolvedOptions {
   clientIdleTimeoutMs: number;
   apiBase: string;
   allowedOrigins: ReadonlySet<string>;
+  fileOrigins: ReadonlySet<string>;
   allowedTypes: readonly FileTypeSpec[];
   maxFileSize: number;
   maxFiles: number;
@@ -71,12 +78,14 @@ export const DEFAULT_API_BASE = 'https://services.leadconnectorhq.com';
 
 export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
   const { locationId } = options;
+  const apiBase = (options.apiBase ?? DEFAULT_API_BASE).replace(/\/+$/, '');
   return {
     getToken: options.getToken,
     resolveLocationId: typeof locationId === 'function' ? locationId : () => locationId,
     authorize: options.authorize ?? (() => true),
     clientIdleTimeoutMs: options.clientIdleTimeoutMs ?? 30_000,
-    apiBase: (options.apiBase ?? DEFAULT_API_BASE).replace(/\/+$/, ''),
+    apiBase,
+    fileOrigins: new Set((options.fileOrigins ?? [apiBase]).map((origin) => new URL(origin).origin)),
     allowedOrigins: new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
     allowedTypes: options.allowedTypes ?? DEFAULT_FILE_TYPES,
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,

@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   'missing-requested-with': 403,
   unauthorized: 401,
   'method-not-allowed': 405,
+  'file-url-not-allowed': 403,
+  'file-not-found': 404,
   // HighLevel's answers, translated. A refused server token is the server's fault, not the
   // user's: 502, so that the browser never mistakes it for its own session ending.
   'highlevel-auth': 502,

@@ -21,6 +21,8 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   'missing-requested-with': 'Uploads are only accepted from the attachments widget.',
   unauthorized: 'You are not signed in, or may not upload here.',
   'method-not-allowed': 'This method is not allowed here.',
+  'file-url-not-allowed': 'Only files stored by HighLevel can be previewed.',
+  'file-not-found': 'HighLevel no longer has this file.',
   'highlevel-auth': 'The connection to HighLevel is not authorized. Ask an admin to reconnect it.',
   'highlevel-rejected': 'HighLevel refused the upload.',
   'conversation-not-found': 'HighLevel does not know this conversation.',

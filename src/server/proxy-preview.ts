@@ -1,0 +1,78 @@
+import { DEFAULT_FILE_TYPES } from '../shared/file-types.js';
+import { uploadError } from '../shared/upload-error.js';
+import { HIGHLEVEL_API_VERSION } from './forward-upload.js';
+import type { ResolvedOptions } from './options.js';
+
+/** Paths under which HighLevel serves stored attachments. */
+const FILE_PATHS = ['/conversations-assets/', '/files/'];
+
+/** MIME types a preview may be served as; anything else is sent as a download. */
+const PREVIEW_TYPES = new Set(DEFAULT_FILE_TYPES.flatMap((type) => type.mimeTypes));
+
+/** Headers of HighLevel's answer that a preview passes on (ranges let video seek). */
+const PASSED_ON = ['content-length', 'content-range', 'accept-ranges', 'etag', 'last-modified'];
+
+/**
+ * `GET ?url=…`: streams a file HighLevel stored back to the browser, read with the server's
+ * token, so that previews outlive the hour a secure attachment's URL is public. Only URLs on
+ * the configured file origins and attachment paths are read, redirects are refused, and the
+ * answer can only be shown by the widget's own origin.
+ */
+export async function proxyPreview(request: Request, options: ResolvedOptions): Promise<Response> {
+  if (request.headers.get('sec-fetch-site') === 'cross-site') throw uploadError('forbidden-origin');
+  const target = allowedFileUrl(new URL(request.url).searchParams.get('url'), options);
+  const conversationId = /\/conversations\/([^/]+)\//.exec(target.pathname)?.[1] ?? '';
+  if (!(await options.authorize(request, { conversationId }))) throw uploadError('unauthorized');
+
+  const token = await options.getToken();
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Version: HIGHLEVEL_API_VERSION };
+  const range = request.headers.get('range');
+  if (range && /^bytes=[\d,\s-]+$/.test(range)) headers.Range = range;
+  const timeout = AbortSignal.timeout(options.upstreamTimeoutMs);
+  let response: Response;
+  try {
+    response = await options.fetch(target, { headers, redirect: 'manual', signal: AbortSignal.any([request.signal, timeout]) });
+  } catch (error) {
+    throw uploadError(timeout.aborted ? 'highlevel-timeout' : 'highlevel-unavailable', {}, {}, { cause: error });
+  }
+  if (response.status !== 200 && response.status !== 206) {
+    await response.body?.cancel();
+    if (response.status === 401 || response.status === 403) throw uploadError('highlevel-auth');
+    if (response.status === 404 || response.status === 410) throw uploadError('file-not-found');
+    // Redirects included: following one could lead anywhere, with the token.
+    throw uploadError('highlevel-unavailable');
+  }
+
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const previewable = PREVIEW_TYPES.has(type);
+  const answer = new Headers({
+    'Content-Type': previewable ? type : 'application/octet-stream',
+    'Content-Disposition': previewable ? 'inline' : 'attachment',
+    'Cache-Control': 'private, max-age=300',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  });
+  for (const name of PASSED_ON) {
+    const value = response.headers.get(name);
+    if (value !== null) answer.set(name, value);
+  }
+  return new Response(response.body, { status: response.status, headers: answer });
+}
+
+function allowedFileUrl(raw: string | null, options: ResolvedOptions): URL {
+  let url: URL;
+  try {
+    url = new URL(raw ?? '');
+  } catch {
+    throw uploadError('file-url-not-allowed');
+  }
+  const allowed =
+    options.fileOrigins.has(url.origin) &&
+    url.username === '' &&
+    url.password === '' &&
+    FILE_PATHS.some((path) => url.pathname.startsWith(path)) &&
+    !url.pathname.split('/').some((segment) => segment === '..' || segment === '.' || /%2e|%2f|%5c/i.test(segment));
+  if (!allowed) throw uploadError('file-url-not-allowed');
+  return url;
+}
