@@ -28,15 +28,17 @@ afterEach(async () => {
 });
 
 async function stackWith(store: TokenStore, refreshToken = 'refresh-0') {
-  let provider!: ReturnType<typeof oauthToken>;
+  // The provider needs the mock's URL, the BFF needs the provider: a holder breaks the circle.
+  const holder: { provider?: ReturnType<typeof oauthToken> } = {};
   stack = await startStack({
     mock: { tokens: [{ token: 'old-access', locationId: 'loc1' }], oauth: { ...APP, refreshToken }, rateLimits: { max: 10_000 } },
     bff: {
       locationId: 'loc1',
-      getToken: (...args) => provider(...(args as [])),
+      getToken: () => holder.provider!(),
     },
   });
-  provider = oauthToken({ clientId: APP.clientId, clientSecret: APP.clientSecret, store, tokenUrl: `${stack.mock.url}/oauth/token` });
+  const provider = oauthToken({ clientId: APP.clientId, clientSecret: APP.clientSecret, store, tokenUrl: `${stack.mock.url}/oauth/token` });
+  holder.provider = provider;
   return { stack, provider };
 }
 
