@@ -148,8 +148,10 @@ export async function* readMultipart(
     if (file?.ended) file.part.maxPossibleSize = file.pushed;
     else if (file) {
       const dataStart = fed - heldBack(chunk, needle) - file.pushed;
-      // The shortest end of a body after a file: CRLF, "--", the boundary and "--".
-      file.part.maxPossibleSize = contentLength - dataStart - (needle.length + 2);
+      // The end of a body after its last file: CRLF, "--", the boundary, "--" and CRLF, as every
+      // browser and HTTP client writes it. (A client that leaves out the final CRLF only loses
+      // the early refusal: the bytes are still counted as they pass.)
+      file.part.maxPossibleSize = contentLength - dataStart - (needle.length + 4);
     }
     if (!more) {
       body.pause();

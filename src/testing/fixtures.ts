@@ -26,14 +26,14 @@ export function fixture(name: string): Fixture {
 
 /**
  * A real PNG of exactly `size` bytes (at least the fixture's 282): the fixture, padded after its
- * IEND chunk, which decoders ignore. Each call varies the padding, so files differ.
+ * IEND chunk, which decoders ignore. The padding depends on `seed` (by default a new one each
+ * call), so files differ unless asked to be the same.
  */
-let padSeed = 0;
-export function pngOfSize(size: number): Uint8Array {
+let lastSeed = 0;
+export function pngOfSize(size: number, seed = ++lastSeed): Uint8Array {
   const png = fixture('sample.png').bytes;
   const bytes = new Uint8Array(Math.max(size, png.length));
   bytes.set(png);
-  padSeed += 1;
-  for (let i = png.length; i < bytes.length; i += 1) bytes[i] = (i + padSeed) % 251;
+  for (let i = png.length; i < bytes.length; i += 1) bytes[i] = (i + seed) % 251;
   return bytes;
 }
