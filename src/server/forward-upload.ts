@@ -4,6 +4,7 @@ import { uploadError } from '../shared/upload-error.js';
 import { CONVERSATION_ID_FIELD, type UploadedFile } from '../shared/wire.js';
 import { HighLevelForm } from './highlevel-form.js';
 import { mapHighLevelError } from './map-highlevel-error.js';
+import { postStream, type UpstreamAnswer } from './post-stream.js';
 import type { ResolvedOptions } from './options.js';
 import { UniqueNames, prepareFile, tooLarge, type PreparedFile } from './prepare-file.js';
 import { IdleTimeoutError, MalformedMultipartError, MultipartLimitError, readMultipart, type FieldPart, type Part } from './read-multipart.js';
@@ -99,23 +100,19 @@ async function forwardParts(
     return undefined;
   }
 
-  let response: Response;
-  let text: string;
+  const url = `${options.apiBase}/conversations/messages/upload`;
+  const headers = {
+    Authorization: `Bearer ${token}`,
+    Version: HIGHLEVEL_API_VERSION,
+    Accept: 'application/json',
+    'Content-Type': form.contentType,
+  };
+  const signal = AbortSignal.any([request.signal, answerTimeout.signal]);
+  let response: UpstreamAnswer;
   try {
-    response = await options.fetch(`${options.apiBase}/conversations/messages/upload`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        Version: HIGHLEVEL_API_VERSION,
-        Accept: 'application/json',
-        'Content-Type': form.contentType,
-      },
-      body: WebReadableStream.from(body()) as ReadableStream<Uint8Array>,
-      duplex: 'half',
-      redirect: 'manual',
-      signal: AbortSignal.any([request.signal, answerTimeout.signal]),
-    } as RequestInit);
-    text = await response.text();
+    response = options.fetch
+      ? await viaFetch(options.fetch, url, headers, body(), signal)
+      : await postStream(url, headers, body(), signal);
   } catch (error) {
     if (refusal) throw refusal;
     if (answerTimeout.signal.aborted) throw uploadError('highlevel-timeout');
@@ -127,8 +124,9 @@ async function forwardParts(
   }
   if (refusal) throw refusal;
 
+  const { text } = response;
   const data = parseJson(text);
-  if (!response.ok) {
+  if (response.status < 200 || response.status > 299) {
     // HighLevel's body is logged for whoever runs the server, never sent on, and never with the
     // token in it (an upstream that echoes the Authorization header must not leak it to logs).
     options.logger.warn?.('HighLevel refused an upload', {
@@ -176,6 +174,25 @@ function readField(field: FieldPart, afterFiles = false): string {
   if (field.value === '') throw uploadError('missing-conversation-id');
   if (field.truncated || !CONVERSATION_ID_PATTERN.test(field.value)) throw uploadError('bad-request');
   return field.value;
+}
+
+/** The same request through a `fetch` the caller gave (runtimes without `node:http`). */
+async function viaFetch(
+  fetchImpl: typeof fetch,
+  url: string,
+  headers: Record<string, string>,
+  body: AsyncGenerator<Uint8Array>,
+  signal: AbortSignal,
+): Promise<UpstreamAnswer> {
+  const response = await fetchImpl(url, {
+    method: 'POST',
+    headers,
+    body: WebReadableStream.from(body) as ReadableStream<Uint8Array>,
+    duplex: 'half',
+    redirect: 'manual',
+    signal,
+  } as RequestInit);
+  return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
 function parseJson(text: string): unknown {

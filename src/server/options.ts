@@ -52,7 +52,10 @@ export interface UploadHandlerOptions {
   upstreamTimeoutMs?: number;
   /** How long the browser may send nothing before the upload is dropped (408), in ms. Default: 30,000. */
   clientIdleTimeoutMs?: number;
-  /** The `fetch` used to call HighLevel. Default: `globalThis.fetch`. */
+  /**
+   * A `fetch` to call HighLevel with, for runtimes without `node:http`. Default: uploads go
+   * through Node's HTTP client (less copying), previews through `globalThis.fetch`.
+   */
   fetch?: typeof fetch;
   /** Default: none. */
   logger?: Logger;
@@ -70,7 +73,8 @@ export interface ResolvedOptions {
   maxFileSize: number;
   maxFiles: number;
   upstreamTimeoutMs: number;
-  fetch: typeof fetch;
+  /** Set only when the caller gave one. */
+  fetch: typeof fetch | undefined;
   logger: Logger;
 }
 
@@ -91,7 +95,7 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 60_000,
-    fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+    fetch: options.fetch,
     logger: options.logger ?? {},
   };
 }

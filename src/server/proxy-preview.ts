@@ -31,7 +31,7 @@ export async function proxyPreview(request: Request, options: ResolvedOptions): 
   const timeout = AbortSignal.timeout(options.upstreamTimeoutMs);
   let response: Response;
   try {
-    response = await options.fetch(target, { headers, redirect: 'manual', signal: AbortSignal.any([request.signal, timeout]) });
+    response = await (options.fetch ?? globalThis.fetch)(target, { headers, redirect: 'manual', signal: AbortSignal.any([request.signal, timeout]) });
   } catch (error) {
     throw uploadError(timeout.aborted ? 'highlevel-timeout' : 'highlevel-unavailable', {}, {}, { cause: error });
   }

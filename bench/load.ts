@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+
+/** A multipart body built once, so the load generator spends its time sending, not encoding. */
+export interface PreparedUpload {
+  body: Buffer;
+  contentType: string;
+  headers: Record<string, string>;
+}
+
+/** The form the widget sends to the BFF: the conversation first, then the file. */
+export function bffForm(file: Buffer, name: string): PreparedUpload {
+  return form([['conversationId', 'bench']], file, 'file', name, { 'X-Requested-With': 'ghl-attachments' });
+}
+
+/** HighLevel's own form, for the bare proxy and for posting straight to the mock. */
+export function highLevelForm(file: Buffer, name: string): PreparedUpload {
+  return form([['locationId', 'mock-location'], ['conversationId', 'bench']], file, 'fileAttachment', name, {
+    Authorization: 'Bearer mock-token',
+    Version: '2021-04-15',
+  });
+}
+
+function form(fields: [string, string][], file: Buffer, fileField: string, name: string, headers: Record<string, string>): PreparedUpload {
+  const boundary = `----bench${randomUUID()}`;
+  const head = fields.map(([key, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${key}"\r\n\r\n${value}\r\n`).join('');
+  const body = Buffer.concat([
+    Buffer.from(`${head}--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="${name}"\r\nContent-Type: image/png\r\n\r\n`),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}`, headers };
+}
+
+export interface LoadResult {
+  seconds: number;
+  /** File megabytes (10^6 bytes) per second, counting only uploads answered 200. */
+  mbPerSecond: number;
+  ok: number;
+  failed: number;
+}
+
+/** Sends `count` uploads to `url`, `concurrency` at a time, and times the whole run. */
+export async function runLoad(url: string, upload: PreparedUpload, fileBytes: number, count: number, concurrency: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  let next = 0;
+  let ok = 0;
+  let failed = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        const status = await send(url, upload, agent);
+        if (status === 200) ok += 1;
+        else failed += 1;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  return { seconds, mbPerSecond: (ok * fileBytes) / 1e6 / seconds, ok, failed };
+}
+
+function send(url: string, upload: PreparedUpload, agent: Agent): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { ...upload.headers, 'Content-Type': upload.contentType, 'Content-Length': upload.body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(upload.body);
+  });
+}

@@ -1,0 +1,36 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** A benchmark server running in its own Node process. */
+export interface BenchServer {
+  url: string;
+  /** Peak resident memory of the process so far, in bytes (the kernel's maxRSS). */
+  peakRss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts `servers/<name>.ts` in a child process and waits until it listens. */
+export async function startServer(name: string, env: Record<string, string> = {}): Promise<BenchServer> {
+  const child: ChildProcess = fork(fileURLToPath(new URL(`./servers/${name}.ts`, import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port: number }) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code})`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    peakRss: () =>
+      new Promise((resolve) => {
+        child.once('message', (message: { peakRss: number }) => resolve(message.peakRss));
+        child.send('rss');
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: the BFF measured side by side with the alternatives, in one run, on loopback,
+ * with the HighLevel mock as upstream. Each server runs in a process of its own, so its peak
+ * memory is its own. Figures are printed as ratios with the raw numbers beside them; rounds
+ * alternate between the contenders and the median is kept, because these machines are shared.
+ */
+import { pngOfSize } from '../src/testing/fixtures.js';
+import { bffForm, highLevelForm, runLoad, type LoadResult } from './load.js';
+import { startServer, type BenchServer } from './processes.js';
+
+const MB = 1e6;
+const FIVE_MB = 5_000_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (value: number, digits = 1) => value.toFixed(digits);
+const rows: string[][] = [];
+
+function report(name: string, ratio: number, target: string, pass: boolean, raw: string) {
+  rows.push([name, `${fmt(ratio, 2)}×`, target, pass ? 'met' : 'MISSED', raw]);
+  console.log(`  ${name}: ${fmt(ratio, 2)}× (target ${target}) ${pass ? 'met' : 'MISSED'} — ${raw}`);
+}
+
+async function withServers<T>(specs: [string, Record<string, string>][], run: (servers: BenchServer[]) => Promise<T>): Promise<T> {
+  const servers = await Promise.all(specs.map(([name, env]) => startServer(name, env)));
+  try {
+    return await run(servers);
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+}
+
+function expectAllOk(label: string, result: LoadResult) {
+  if (result.failed > 0) throw new Error(`${label}: ${result.failed} uploads failed`);
+}
+
+async function throughputVsBareProxy(mockUrl: string) {
+  console.log('\n1. Throughput: BFF vs a bare pass-through proxy (48 uploads of 5 MB, 8 at once)');
+  const file = Buffer.from(pngOfSize(FIVE_MB, 1));
+  await withServers([['bff', { MOCK_URL: mockUrl }], ['bare-proxy', { MOCK_URL: mockUrl }]], async ([bff, bare]) => {
+    const ours: number[] = [];
+    const floor: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const a = await runLoad(`${bff!.url}/api/attachments`, bffForm(file, 'a.png'), FIVE_MB, 48, 8);
+      const b = await runLoad(`${bare!.url}/`, highLevelForm(file, 'a.png'), FIVE_MB, 48, 8);
+      expectAllOk('bff', a);
+      expectAllOk('bare proxy', b);
+      ours.push(a.mbPerSecond);
+      floor.push(b.mbPerSecond);
+    }
+    const ratio = median(ours) / median(floor);
+    report('throughput vs bare proxy', ratio, '≥ 0.8×', ratio >= 0.8, `BFF ${fmt(median(ours))} MB/s, bare proxy ${fmt(median(floor))} MB/s`);
+  });
+}
+
+async function memoryVsBuffering(mockUrl: string) {
+  console.log('\n2. 64 concurrent 5 MB uploads: BFF vs buffering in memory (multer memoryStorage, then re-post)');
+  const file = Buffer.from(pngOfSize(FIVE_MB, 2));
+  const peaks: Record<string, number[]> = { bff: [], buffering: [] };
+  const speeds: Record<string, number[]> = { bff: [], buffering: [] };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const name of ['bff', 'buffering'] as const) {
+      // A fresh process per round: the kernel's peak RSS only ever grows.
+      await withServers([[name, { MOCK_URL: mockUrl }]], async ([server]) => {
+        const result = await runLoad(`${server!.url}/api/attachments`, bffForm(file, 'a.png'), FIVE_MB, 64, 64);
+        expectAllOk(name, result);
+        speeds[name]!.push(result.mbPerSecond);
+        peaks[name]!.push(await server!.peakRss());
+      });
+    }
+  }
+  const rss = { bff: median(peaks.bff!) / MB, buffering: median(peaks.buffering!) / MB };
+  const speed = { bff: median(speeds.bff!), buffering: median(speeds.buffering!) };
+  report('peak RSS vs buffering', rss.bff / rss.buffering, '≤ 0.25×', rss.bff / rss.buffering <= 0.25, `BFF ${fmt(rss.bff, 0)} MB, buffering ${fmt(rss.buffering, 0)} MB (whole process)`);
+  report('throughput vs buffering', speed.bff / speed.buffering, '≥ 1×', speed.bff >= speed.buffering, `BFF ${fmt(speed.bff)} MB/s, buffering ${fmt(speed.buffering)} MB/s`);
+}
+
+async function bigFileVsDirect() {
+  console.log('\n3. One 100 MB upload end to end: through the BFF vs straight to the mock');
+  const size = 100 * 1024 * 1024;
+  const limits = { MAX_FILE_SIZE: String(size) };
+  const file = Buffer.from(pngOfSize(size, 3));
+  const mock = await startServer('mock', limits);
+  try {
+    await withServers([['bff', { MOCK_URL: mock.url, ...limits }]], async ([bff]) => {
+      const through: number[] = [];
+      const direct: number[] = [];
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const a = await runLoad(`${bff!.url}/api/attachments`, bffForm(file, 'big.png'), size, 1, 1);
+        const b = await runLoad(`${mock.url}/conversations/messages/upload`, highLevelForm(file, 'big.png'), size, 1, 1);
+        expectAllOk('bff', a);
+        expectAllOk('direct', b);
+        through.push(a.seconds);
+        direct.push(b.seconds);
+      }
+      const ratio = median(through) / median(direct);
+      report('100 MB time vs direct', ratio, '≤ 1.2×', ratio <= 1.2, `BFF ${fmt(median(through) * 1000, 0)} ms, direct ${fmt(median(direct) * 1000, 0)} ms`);
+    });
+  } finally {
+    await mock.stop();
+  }
+}
+
+console.log(`ghl-attachments benchmarks — Node ${process.version}, ${ROUNDS} rounds each, medians`);
+const mock = await startServer('mock');
+try {
+  await throughputVsBareProxy(mock.url);
+  await memoryVsBuffering(mock.url);
+} finally {
+  await mock.stop();
+}
+await bigFileVsDirect();
+
+console.log('\n| figure | ratio | target | | raw |\n|---|---|---|---|---|');
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);

@@ -1,0 +1,28 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The child side of a benchmark server: reports its port to the parent, answers `rss` with its
+ * peak resident memory so far (from the kernel's own count), and exits on `stop`.
+ */
+export function serveForBench(server: Server, onStop: () => Promise<void> = async () => undefined): void {
+  server.listen(0, '127.0.0.1', () => {
+    process.send?.({ port: (server.address() as AddressInfo).port });
+  });
+  process.on('message', (message) => {
+    if (message === 'rss') {
+      process.send?.({ peakRss: process.resourceUsage().maxRSS * 1024, rss: process.memoryUsage().rss });
+    }
+    if (message === 'stop') {
+      server.closeAllConnections();
+      server.close();
+      void onStop().then(() => process.exit(0));
+    }
+  });
+}
+
+export const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};

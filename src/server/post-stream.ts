@@ -1,0 +1,91 @@
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+/** HighLevel's answer, read whole (answers are small JSON). */
+export interface UpstreamAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/**
+ * POSTs a streamed body with Node's own HTTP client: each chunk is written as it comes, the next
+ * one pulled only when the socket has taken the last (backpressure), and no redirect is followed.
+ * On Node this moves bytes with less copying and garbage than `fetch` with a stream body.
+ * Rejects with the body's own error when the body fails, so the caller can tell its refusals
+ * from network faults.
+ */
+export function postStream(
+  url: string,
+  headers: Record<string, string>,
+  body: AsyncIterable<Uint8Array>,
+  signal: AbortSignal,
+): Promise<UpstreamAnswer> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const req = (secure ? httpsRequest : httpRequest)(target, {
+      method: 'POST',
+      headers: { ...headers, 'Transfer-Encoding': 'chunked' },
+      agent: secure ? agents.https : agents.http,
+      signal,
+    });
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      req.destroy();
+      reject(error);
+    };
+    req.on('error', fail);
+    req.on('response', (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let length = 0;
+      res.on('data', (chunk: Buffer) => {
+        length += chunk.length;
+        if (length <= MAX_ANSWER_BYTES) chunks.push(chunk);
+      });
+      res.on('error', fail);
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (typeof value === 'string') answerHeaders.set(name, value);
+          else if (Array.isArray(value)) for (const item of value) answerHeaders.append(name, item);
+        }
+        resolve({ status: res.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    void (async () => {
+      try {
+        for await (const chunk of body) {
+          if (settled) return;
+          if (!req.write(chunk)) await drained(req);
+        }
+        req.end();
+      } catch (error) {
+        fail(error);
+      }
+    })();
+  });
+}
+
+/** Waits until `req` takes more data, or fails if it closes first; leaves no listener behind. */
+function drained(req: ClientRequest): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      req.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      req.off('drain', onDrain);
+      reject(new Error('upstream connection closed'));
+    };
+    req.once('drain', onDrain);
+    req.once('close', onClose);
+  });
+}
