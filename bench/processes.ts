@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 /** A benchmark server running in its own Node process. */
 export interface BenchServer {
   url: string;
+  /** Resident memory when it started listening, in bytes. */
+  idleRss: number;
   /** Peak resident memory of the process so far, in bytes (the kernel's maxRSS). */
   peakRss(): Promise<number>;
   stop(): Promise<void>;
@@ -16,12 +18,13 @@ export async function startServer(name: string, env: Record<string, string> = {}
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message: { port: number }) => resolve(message.port));
+  const { port, rss } = await new Promise<{ port: number; rss: number }>((resolve, reject) => {
+    child.once('message', (message: { port: number; rss: number }) => resolve(message));
     child.once('exit', (code) => reject(new Error(`${name} exited (${code})`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    idleRss: rss,
     peakRss: () =>
       new Promise((resolve) => {
         child.once('message', (message: { peakRss: number }) => resolve(message.peakRss));

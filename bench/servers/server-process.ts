@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  */
 export function serveForBench(server: Server, onStop: () => Promise<void> = async () => undefined): void {
   server.listen(0, '127.0.0.1', () => {
-    process.send?.({ port: (server.address() as AddressInfo).port });
+    process.send?.({ port: (server.address() as AddressInfo).port, rss: process.memoryUsage().rss });
   });
   process.on('message', (message) => {
     if (message === 'rss') {
