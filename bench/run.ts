@@ -84,25 +84,33 @@ async function memoryVsBuffering(mockUrl: string) {
 }
 
 async function bigFileVsDirect() {
-  console.log('\n3. One 100 MB upload end to end: through the BFF vs straight to the mock');
+  console.log('\n3. One 100 MB upload end to end: through the BFF vs straight to the mock (the bare proxy for reference)');
   const size = 100 * 1024 * 1024;
   const limits = { MAX_FILE_SIZE: String(size) };
   const file = Buffer.from(pngOfSize(size, 3));
   const mock = await startServer('mock', limits);
   try {
-    await withServers([['bff', { MOCK_URL: mock.url, ...limits }]], async ([bff]) => {
+    await withServers([['bff', { MOCK_URL: mock.url, ...limits }], ['bare-proxy', { MOCK_URL: mock.url }]], async ([bff, bare]) => {
       const through: number[] = [];
       const direct: number[] = [];
+      const floor: number[] = [];
       for (let round = 0; round < ROUNDS; round += 1) {
         const a = await runLoad(`${bff!.url}/api/attachments`, bffForm(file, 'big.png'), size, 1, 1);
         const b = await runLoad(`${mock.url}/conversations/messages/upload`, highLevelForm(file, 'big.png'), size, 1, 1);
+        const c = await runLoad(`${bare!.url}/`, highLevelForm(file, 'big.png'), size, 1, 1);
         expectAllOk('bff', a);
         expectAllOk('direct', b);
+        expectAllOk('bare proxy', c);
         through.push(a.seconds);
         direct.push(b.seconds);
+        floor.push(c.seconds);
       }
+      const ms = (values: number[]) => `${fmt(median(values) * 1000, 0)} ms`;
       const ratio = median(through) / median(direct);
-      report('100 MB time vs direct', ratio, '≤ 1.2×', ratio <= 1.2, `BFF ${fmt(median(through) * 1000, 0)} ms, direct ${fmt(median(direct) * 1000, 0)} ms`);
+      report('100 MB time vs direct', ratio, '≤ 1.2×', ratio <= 1.2, `BFF ${ms(through)}, direct ${ms(direct)}`);
+      const floorRatio = median(floor) / median(direct);
+      rows.push(['(reference) bare proxy 100 MB vs direct', `${fmt(floorRatio, 2)}×`, '—', '—', `bare proxy ${ms(floor)}, direct ${ms(direct)}`]);
+      console.log(`  reference: the bare proxy takes ${fmt(floorRatio, 2)}× of direct (${ms(floor)})`);
     });
   } finally {
     await mock.stop();
