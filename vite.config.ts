@@ -1,14 +1,50 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 
-// The demo page (index.html) is the app; the library build has its own entry points (issue 6).
-export default defineConfig({
+/** Everything imported by a bare name (packages, node: built-ins) stays out of the library. */
+const isPackage = (id: string) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[a-z]:[\\/]/i.test(id);
+
+/** `vite build --mode lib`: the npm package's ES modules, one per entry point. */
+const library: UserConfig = {
   plugins: [react()],
   build: {
-    outDir: 'dist/demo',
-    emptyOutDir: true,
+    outDir: 'dist',
+    emptyOutDir: false,
+    copyPublicDir: false,
+    target: 'es2022',
+    minify: false,
+    sourcemap: true,
+    lib: {
+      entry: {
+        index: 'src/index.ts',
+        server: 'src/server/index.ts',
+        mock: 'src/mock-highlevel/index.ts',
+        embed: 'src/embed/index.ts',
+      },
+      formats: ['es'],
+    },
+    rollupOptions: { external: isPackage, output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
   },
+};
+
+/** `vite build --mode standalone`: one classic script with React inside, for any page. */
+const standalone: UserConfig = {
+  plugins: [react()],
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    copyPublicDir: false,
+    target: 'es2020',
+    lib: { entry: 'src/embed/standalone.ts', formats: ['iife'], name: 'GhlAttachments', fileName: () => 'ghl-attachments.js' },
+  },
+};
+
+/** Default: the demo page (index.html, plus public/ with the CRM page), and the tests. */
+const demo: UserConfig = {
+  plugins: [react()],
+  build: { outDir: 'dist/demo', emptyOutDir: true },
   test: {
     projects: [
       {
@@ -16,7 +52,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/{shared,server,mock-highlevel,client,demo}/**/*.test.ts'],
+          include: ['src/{shared,server,mock-highlevel,client,demo}/**/*.test.ts', 'scripts/**/*.test.ts'],
         },
       },
       {
@@ -31,4 +67,6 @@ export default defineConfig({
       },
     ],
   },
-});
+};
+
+export default defineConfig(({ mode }) => (mode === 'lib' ? library : mode === 'standalone' ? standalone : demo));

@@ -29,6 +29,12 @@ const api = toNodeHandler(
   }),
 );
 
+const { build } = await import('vite');
+// The standalone <ghl-attachments> script, for public/crm-page.html and frame.html.
+console.log('Building the <ghl-attachments> script…');
+await build({ root, mode: 'standalone', logLevel: 'warn', build: { outDir: 'dist/element' } });
+const elementScript = serveStatic(`${root}dist/element`);
+
 let page: (req: IncomingMessage, res: ServerResponse) => void;
 if (dev) {
   const { createServer: createVite } = await import('vite');
@@ -36,7 +42,6 @@ if (dev) {
   page = (req, res) => vite.middlewares(req, res);
 } else {
   console.log('Building the demo page…');
-  const { build } = await import('vite');
   await build({ root, logLevel: 'warn' });
   page = (req, res) => void serveStatic(`${root}dist/demo`)(req, res);
 }
@@ -44,6 +49,7 @@ if (dev) {
 const server = createServer((req, res) => {
   if (mock?.handle(req, res)) return;
   if (req.url === '/api/attachments' || req.url?.startsWith('/api/attachments?')) return api(req, res);
+  if (req.url === '/ghl-attachments.js') return void elementScript(req, res);
   page(req, res);
 });
 server.on('error', (error: NodeJS.ErrnoException) => {
@@ -52,6 +58,7 @@ server.on('error', (error: NodeJS.ErrnoException) => {
 });
 server.listen(port, host, () => {
   console.log(`\nghl-attachments demo: ${origin}/`);
+  console.log(`A CRM page that is not React (custom element and iframe): ${origin}/crm-page.html`);
   console.log(
     mock
       ? `HighLevel: the local mock at ${origin}/highlevel (set GHL_TOKEN and GHL_LOCATION_ID for the real API)`

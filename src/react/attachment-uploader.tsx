@@ -10,13 +10,15 @@ export interface AttachmentUploaderProps extends AttachmentUploaderOptions {
   messages?: Partial<UploaderMessages>;
   /** Added to the root element's class. Default: none. */
   className?: string;
+  /** `light`, `dark`, or `auto` (the user's setting). Default: `light`. */
+  theme?: 'light' | 'dark' | 'auto';
 }
 
 /**
  * The ready-made uploader: a dropzone that says what it accepts, refused files with their
  * reason, and each upload with its progress, then its preview.
  */
-export function AttachmentUploader({ messages: messageOverrides, className, ...options }: AttachmentUploaderProps) {
+export function AttachmentUploader({ messages: messageOverrides, className, theme = 'light', ...options }: AttachmentUploaderProps) {
   const uploader = useAttachmentUploader(options);
   const messages = { ...DEFAULT_MESSAGES, ...messageOverrides };
   const allowedTypes = options.allowedTypes ?? DEFAULT_FILE_TYPES;
@@ -28,7 +30,7 @@ export function AttachmentUploader({ messages: messageOverrides, className, ...o
   const ready = Boolean(options.conversationId) && !options.disabled;
 
   return (
-    <div className={['ghl-att', className].filter(Boolean).join(' ')}>
+    <div className={['ghl-att', className].filter(Boolean).join(' ')} data-theme={theme}>
       <div
         {...uploader.getRootProps({
           className: 'ghl-att-dropzone',

@@ -32,6 +32,8 @@ export interface AttachmentUploaderOptions {
   onUploaded?: (files: UploadedFile[]) => void;
   /** Called when an upload fails (not when it is cancelled). */
   onError?: (error: UploadError, file: File) => void;
+  /** Called with every file in the list whenever one of them changes (added, progress, done…). */
+  onChange?: (items: readonly UploadItem[]) => void;
   /** The TanStack Query client. Default: the host app's, else one of the widget's own. */
   queryClient?: QueryClient;
 }
@@ -82,6 +84,12 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
   });
   useEffect(() => () => store.abortAll(), [store]);
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const { onChange } = options;
+  useEffect(() => {
+    if (state.items.length > 0 || state.rejections.length > 0) onChange?.(state.items);
+    // Only a change of the list itself is news; a new callback identity is not.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.items]);
 
   const addChecked = useCallback(
     (accepted: readonly File[], refused: { file: File; code: ErrorCode }[]) => {

@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import { fixtureFile } from './helpers.js';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/crm-page.html');
+});
+
+test('the custom element uploads on a plain page and reports URLs as ghl-upload events', async ({ page }) => {
+  const element = page.locator('ghl-attachments').first();
+  // The widget renders inside the element's shadow root; Playwright's locators pierce it.
+  await expect(element.getByText('Drop files here to attach them')).toBeVisible();
+  await element.locator('input[type=file]').setInputFiles([fixtureFile('sample.png'), fixtureFile('sample.mp3')]);
+  const image = element.getByRole('img', { name: 'sample.png' });
+  await expect(image).toBeVisible();
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(48);
+  await expect(page.locator('#element-urls li')).toHaveCount(2);
+  const urls = await page.locator('#element-urls li').allTextContents();
+  expect(urls.some((url) => url.endsWith('.png'))).toBe(true);
+  expect(urls.some((url) => url.endsWith('.mp3'))).toBe(true);
+  // Its styles stay inside: the page's own headings keep the page's font.
+  const pageFont = await page.locator('h1').first().evaluate((h) => getComputedStyle(h).fontFamily);
+  expect(pageFont).toContain('Georgia');
+});
+
+test('the custom element follows its attributes: accept, max-size, locale, theme', async ({ page }) => {
+  await page.evaluate(() => {
+    const element = document.querySelector('ghl-attachments')!;
+    element.setAttribute('accept', 'PDF, .png');
+    element.setAttribute('max-size', '1000');
+    element.setAttribute('locale', 'fr');
+    element.setAttribute('theme', 'dark');
+  });
+  const element = page.locator('ghl-attachments').first();
+  await expect(element.getByText('PNG, PDF · jusqu’à 1000 B chacun')).toBeVisible();
+  await expect(element.locator('.ghl-att')).toHaveAttribute('data-theme', 'dark');
+  await element.locator('input[type=file]').setInputFiles([fixtureFile('sample.mp3'), fixtureFile('sample.jpg')]);
+  const refused = element.getByRole('list', { name: 'Non joints' });
+  await expect(refused.getByText(/Ce type de fichier n’est pas accepté/)).toHaveCount(2);
+});
+
+test('the iframe page uploads and reports to its parent with postMessage', async ({ page }) => {
+  const frame = page.frameLocator('iframe[title="Attach files to the conversation"]');
+  await frame.locator('ghl-attachments input[type=file]').setInputFiles([fixtureFile('sample.pdf')]);
+  await expect(frame.getByRole('link', { name: 'Open' })).toBeVisible();
+  await expect(page.locator('#frame-urls li')).toHaveCount(1);
+  await expect(page.locator('#frame-urls li')).toHaveText(/\.pdf$/);
+});
+
+test('the iframe posts to its configured parent origin only', async ({ page, baseURL }) => {
+  // A frame configured for another parent: the browser must not deliver its messages here.
+  await page.route('**/frame.html*', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace('name="ghl-parent-origin" content=""', 'name="ghl-parent-origin" content="https://crm.example"');
+    await route.fulfill({ response, body });
+  });
+  await page.goto('/crm-page.html');
+  const frame = page.frameLocator('iframe[title="Attach files to the conversation"]');
+  await frame.locator('ghl-attachments input[type=file]').setInputFiles([fixtureFile('sample.txt')]);
+  await expect(frame.getByRole('link', { name: 'Open' })).toBeVisible();
+  await page.waitForTimeout(300);
+  await expect(page.locator('#frame-urls li')).toHaveCount(0);
+  expect(baseURL).not.toContain('crm.example');
+});

@@ -1,0 +1,20 @@
+// A CRM page's own script: it only listens. The element reports uploads as DOM events; the
+// frame as messages, which are taken only from the frame's own origin.
+function list(id, urls) {
+  const ul = document.getElementById(id);
+  for (const url of urls) {
+    const li = document.createElement('li');
+    li.textContent = url;
+    ul.append(li);
+  }
+}
+
+document.addEventListener('ghl-upload', (event) => {
+  list('element-urls', event.detail.files.map((file) => file.url));
+});
+
+window.addEventListener('message', (event) => {
+  if (event.origin !== window.location.origin) return;
+  if (event.data?.source !== 'ghl-attachments' || event.data.type !== 'ghl-upload') return;
+  list('frame-urls', event.data.detail.files.map((file) => file.url));
+});

@@ -1,0 +1,8 @@
+export {
+  GhlAttachmentsElement,
+  LOCALES,
+  defineGhlAttachments,
+  typesFrom,
+  type ElementFileDetail,
+  type GhlFrameMessage,
+} from './ghl-attachments-element.js';
