@@ -60,6 +60,8 @@ const demo: UserConfig = {
         test: {
           name: 'dom',
           environment: 'happy-dom',
+          // The element inlines styles.css into its shadow root: the test should see it.
+          css: true,
           include: ['src/{react,embed}/**/*.test.{ts,tsx}'],
           setupFiles: ['src/react/test-setup.ts'],
           globalSetup: ['src/react/global-setup.ts'],

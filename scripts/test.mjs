@@ -25,6 +25,13 @@ step('types', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 step('lint', 'npx', ['eslint', '.', '--max-warnings', '0']);
 step('unit and component tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${REPORTS}/vitest.json`]);
 
+// The package as users get it: the build (with its size budget), publint and "are the types
+// wrong", then the tarball installed into a fresh app (scripts/pack-test.mjs).
+if (step('build and size budget', 'node', ['scripts/build.mjs'])) {
+  step('package checks (publint, attw)', 'npm', ['run', '--silent', 'check:package']);
+  step('pack test', 'node', ['scripts/pack-test.mjs']);
+}
+
 let chromium;
 try {
   chromium = ensureChromium();
@@ -44,6 +51,11 @@ if (vitest) {
   passed += vitest.numPassedTests;
   failed += vitest.numFailedTests;
   skipped += vitest.numPendingTests + vitest.numTodoTests;
+}
+const pack = readJson(`${REPORTS}/pack.json`);
+if (pack) {
+  passed += pack.passed;
+  failed += pack.failed;
 }
 const e2e = readJson(`${REPORTS}/e2e.json`);
 if (e2e) {

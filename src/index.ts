@@ -6,6 +6,7 @@ export {
   AttachmentPreview,
   AttachmentUploader,
   DEFAULT_MESSAGES,
+  FRENCH_MESSAGES,
   useAttachmentUploader,
   type AttachmentPreviewProps,
   type AttachmentUploaderOptions,

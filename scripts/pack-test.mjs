@@ -1,0 +1,129 @@
+// The package as a user gets it: `npm pack`, installed into a fresh app with React and
+// TypeScript, every entry point imported, the README's examples type-checked and run: the React
+// example rendered on the server, the BFF example answering a real upload through the mock.
+// Needs `npm run build` first. Writes .reports/pack.json for `npm test`'s count.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const results = [];
+async function check(name, run) {
+  try {
+    await run();
+    results.push({ name, ok: true });
+    console.log(`  ✔ ${name}`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    console.log(`  ✘ ${name}\n    ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n    ')}`);
+  }
+}
+const sh = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+
+/** The code blocks of README.md that follow an `<!-- example: FILE -->` marker. */
+function readmeExamples() {
+  const readme = readFileSync('README.md', 'utf8');
+  const examples = {};
+  for (const match of readme.matchAll(/<!-- example: (\S+) -->\s*```\w*\n([\s\S]*?)```/g)) examples[match[1]] = match[2];
+  return examples;
+}
+
+const app = mkdtempSync(join(tmpdir(), 'ghl-pack-'));
+console.log(`Packing and installing into ${app}`);
+try {
+  const tarball = join(app, JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', app], process.cwd()))[0].filename);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'pack-test-app', private: true, type: 'module' }));
+  sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'react@^19.3.1', 'react-dom@^19.3.1',
+    '@tanstack/react-query@^5.108.0', 'typescript@~6.0.2', '@types/react@^19.3.0', '@types/react-dom@^19.2.0', '@types/node@^20.19.0'], app);
+
+  const examples = readmeExamples();
+  await check('README has the React and server examples', () => {
+    for (const name of ['react-app.tsx', 'server.ts']) if (!examples[name]) throw new Error(`README lacks <!-- example: ${name} -->`);
+  });
+  mkdirSync(join(app, 'src'));
+  for (const [name, code] of Object.entries(examples)) writeFileSync(join(app, 'src', name), code);
+  writeFileSync(join(app, 'src', 'entries.ts'), `
+import { AttachmentUploader, useAttachmentUploader, DEFAULT_FILE_TYPES, UploadError, type UploadedFile, type ErrorCode } from 'ghl-attachments';
+import { createUploadHandler, toNodeHandler, staticToken, oauthToken, type UploadHandlerOptions } from 'ghl-attachments/server';
+import { startMockHighLevel, createMockHighLevel, type MockFault } from 'ghl-attachments/mock';
+import { defineGhlAttachments, GhlAttachmentsElement } from 'ghl-attachments/embed';
+export const all = [AttachmentUploader, useAttachmentUploader, DEFAULT_FILE_TYPES, UploadError, createUploadHandler, toNodeHandler, staticToken, oauthToken, startMockHighLevel, createMockHighLevel, defineGhlAttachments, GhlAttachmentsElement];
+export type All = [UploadedFile, ErrorCode, UploadHandlerOptions, MockFault];
+`);
+  writeFileSync(join(app, 'src', 'globals.d.ts'), "declare module '*.css';\n");
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', jsx: 'react-jsx', strict: true,
+      skipLibCheck: false, lib: ['ES2023', 'DOM', 'DOM.Iterable'], types: ['node'], outDir: 'out', rootDir: 'src' },
+    include: ['src'],
+  }));
+
+  await check('the types of every entry point and of the examples compile (tsc, strict, NodeNext)', () => {
+    try {
+      sh('npx', ['tsc', '-p', 'tsconfig.json'], app);
+    } catch (error) {
+      throw new Error(`${error.stdout}${error.stderr}`);
+    }
+  });
+
+  // Node cannot import a stylesheet; a bundler would. Only for running, the import is dropped.
+  for (const name of ['react-app.js']) {
+    const path = join(app, 'out', name);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^import ['"][^'"]+\.css['"];\s*$/m, ''));
+  }
+  const load = (name) => import(pathToFileURL(join(app, 'out', name)).href);
+
+  await check('every entry point imports in Node (no window needed), the embed entry too', async () => {
+    const entries = await load('entries.js');
+    if (entries.all.some((value) => value === undefined)) throw new Error('an export is missing');
+  });
+
+  await check('the React example renders on the server', async () => {
+    const { createElement } = await import(pathToFileURL(join(app, 'node_modules/react/index.js')).href);
+    const { renderToString } = await import(pathToFileURL(join(app, 'node_modules/react-dom/server.node.js')).href);
+    const { MessageComposer } = await load('react-app.js');
+    const html = renderToString(createElement(MessageComposer, { conversationId: 'c1' }));
+    if (!html.includes('Drop files here to attach them')) throw new Error(`unexpected HTML: ${html.slice(0, 200)}`);
+  });
+
+  await check('the server example answers a real upload through the mock, and the URL serves the bytes', async () => {
+    const mockEntry = await import(pathToFileURL(join(app, 'node_modules/ghl-attachments/dist/mock.js')).href);
+    const mock = await mockEntry.startMockHighLevel();
+    const port = await freePort();
+    Object.assign(process.env, { GHL_TOKEN: mock.token, GHL_LOCATION_ID: mock.locationId, GHL_API_BASE: mock.url, PORT: String(port) });
+    const { server } = await load('server.js');
+    try {
+      const png = readFileSync('e2e/fixtures/sample.png');
+      const form = new FormData();
+      form.append('conversationId', 'c1');
+      form.append('file', new Blob([png], { type: 'image/png' }), 'a.png');
+      const answer = await fetch(`http://127.0.0.1:${port}/api/attachments`, { method: 'POST', body: form, headers: { 'X-Requested-With': 'ghl-attachments' } });
+      const body = await answer.json();
+      if (answer.status !== 200) throw new Error(`status ${answer.status}: ${JSON.stringify(body)}`);
+      const served = Buffer.from(await (await fetch(body.files[0].url)).arrayBuffer());
+      if (!served.equals(png)) throw new Error('the URL serves other bytes');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await mock.close();
+    }
+  });
+} finally {
+  rmSync(app, { recursive: true, force: true });
+}
+
+const passed = results.filter((result) => result.ok).length;
+mkdirSync('.reports', { recursive: true });
+writeFileSync('.reports/pack.json', JSON.stringify({ passed, failed: results.length - passed }));
+console.log(`pack: ${passed} passed, ${results.length - passed} failed`);
+process.exit(passed === results.length ? 0 : 1);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
