@@ -33,6 +33,9 @@ test('the custom element follows its attributes: accept, max-size, locale, theme
   const element = page.locator('ghl-attachments').first();
   await expect(element.getByText('PNG, PDF · jusqu’à 1000 B chacun')).toBeVisible();
   await expect(element.locator('.ghl-att')).toHaveAttribute('data-theme', 'dark');
+  // Dark for real: the computed colours, not just the attribute.
+  expect(await element.locator('.ghl-att').evaluate((root) => getComputedStyle(root).backgroundColor)).toBe('rgb(17, 24, 39)');
+  expect(await element.locator('.ghl-att').evaluate((root) => getComputedStyle(root).color)).toBe('rgb(229, 231, 235)');
   await element.locator('input[type=file]').setInputFiles([fixtureFile('sample.mp3'), fixtureFile('sample.jpg')]);
   const refused = element.getByRole('list', { name: 'Non joints' });
   await expect(refused.getByText(/Ce type de fichier n’est pas accepté/)).toHaveCount(2);
