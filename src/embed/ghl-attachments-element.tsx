@@ -81,7 +81,7 @@ export class GhlAttachmentsElement extends Base {
         theme={theme === 'dark' || theme === 'auto' ? theme : 'light'}
         onUploaded={(files) => this.#emit('ghl-upload', { files })}
         onError={(error, file) => this.#emit('ghl-error', { code: error.code, message: error.message, fileName: file.name })}
-        onChange={(items) => this.#emit('ghl-change', { files: items.map(detailOf) })}
+        onItemsChange={(items) => this.#emit('ghl-change', { files: items.map(detailOf) })}
       />,
     );
   }
@@ -119,8 +119,8 @@ export function typesFrom(accept: string | null): readonly FileTypeSpec[] | unde
 
 function detailOf(item: UploadItem): ElementFileDetail {
   return {
-    name: item.file.name,
-    size: item.file.size,
+    name: item.name,
+    size: item.size,
     status: item.status,
     ...(item.result ? { url: item.result.url } : {}),
     ...(item.error ? { errorCode: item.error.code } : {}),

@@ -1,7 +1,10 @@
+import { useCallback, useMemo } from 'react';
 import { DEFAULT_FILE_TYPES, describeFileTypes } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
 import { FileRow } from './file-row.js';
 import { DEFAULT_MESSAGES, errorText, formatMessage, type UploaderMessages } from './messages.js';
+import type { RejectedFile, UploadItem } from './upload-store.js';
+import { useAnnouncements } from './use-announcements.js';
 import { DEFAULT_MAX_FILES_IN_LIST, useAttachmentUploader, type AttachmentUploaderOptions } from './use-attachment-uploader.js';
 
 /** Props of {@link AttachmentUploader}: the hook's options, and how it looks. */
@@ -16,18 +19,33 @@ export interface AttachmentUploaderProps extends AttachmentUploaderOptions {
 
 /**
  * The ready-made uploader: a dropzone that says what it accepts, refused files with their
- * reason, and each upload with its progress, then its preview.
+ * reason, and each upload with its progress, then its preview; a polite live region tells
+ * screen-reader users what happened.
  */
 export function AttachmentUploader({ messages: messageOverrides, className, theme = 'light', ...options }: AttachmentUploaderProps) {
   const uploader = useAttachmentUploader(options);
-  const messages = { ...DEFAULT_MESSAGES, ...messageOverrides };
+  const messages = useMemo(() => ({ ...DEFAULT_MESSAGES, ...messageOverrides }), [messageOverrides]);
   const allowedTypes = options.allowedTypes ?? DEFAULT_FILE_TYPES;
-  const limits = {
-    types: describeFileTypes(allowedTypes),
-    maxSize: formatBytes(options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE),
-    maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES_IN_LIST,
-  };
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES_IN_LIST;
+  const limits = useMemo(
+    () => ({ types: describeFileTypes(allowedTypes), maxSize: formatBytes(maxFileSize), maxFiles }),
+    [allowedTypes, maxFileSize, maxFiles],
+  );
+  const describeError = useCallback(
+    (item: UploadItem, seconds: number) =>
+      item.error ? errorText(messages, item.error.code, { ...limits, seconds: item.retryAt ? seconds : item.error.retryAfter }) : '',
+    [messages, limits],
+  );
+  const reasonOf = useCallback(
+    (entry: UploadItem | RejectedFile) =>
+      'code' in entry ? errorText(messages, entry.code, limits) : entry.error ? errorText(messages, entry.error.code, { ...limits, seconds: entry.error.retryAfter }) : '',
+    [messages, limits],
+  );
+  const announcement = useAnnouncements(uploader.items, uploader.rejections, messages, reasonOf);
   const ready = Boolean(options.conversationId) && !options.disabled;
+  const failed = uploader.items.some((item) => item.status === 'error' && item.file);
+  const finished = uploader.items.some((item) => item.status === 'done' || item.status === 'cancelled');
 
   return (
     <div className={['ghl-att', className].filter(Boolean).join(' ')} data-theme={theme}>
@@ -49,17 +67,28 @@ export function AttachmentUploader({ messages: messageOverrides, className, them
           {uploader.rejections.map((rejection) => (
             <li key={rejection.id} className="ghl-att-rejection" data-code={rejection.code}>
               <span className="ghl-att-name">{rejection.name}</span>
-              <span className="ghl-att-reason">{errorText(messages, rejection.code, limits)}</span>
-              <button
-                type="button"
-                onClick={() => uploader.dismiss(rejection.id)}
-                aria-label={`${messages.dismiss} ${rejection.name}`}
-              >
+              <span className="ghl-att-reason">{reasonOf(rejection)}</span>
+              <button type="button" onClick={() => uploader.dismiss(rejection.id)} aria-label={`${messages.dismiss} ${rejection.name}`}>
                 {messages.dismiss}
               </button>
             </li>
           ))}
         </ul>
+      )}
+
+      {(failed || finished) && (
+        <div className="ghl-att-toolbar">
+          {failed && (
+            <button type="button" onClick={uploader.retryAllFailed}>
+              {messages.retryAll}
+            </button>
+          )}
+          {finished && (
+            <button type="button" onClick={uploader.clearFinished}>
+              {messages.clearFinished}
+            </button>
+          )}
+        </div>
       )}
 
       {uploader.items.length > 0 && (
@@ -69,9 +98,7 @@ export function AttachmentUploader({ messages: messageOverrides, className, them
               key={item.id}
               item={item}
               messages={messages}
-              errorMessage={
-                item.error && errorText(messages, item.error.code, { ...limits, seconds: item.error.retryAfter })
-              }
+              describeError={describeError}
               onCancel={uploader.cancel}
               onRetry={uploader.retry}
               onRemove={uploader.remove}
@@ -79,6 +106,10 @@ export function AttachmentUploader({ messages: messageOverrides, className, them
           ))}
         </ul>
       )}
+
+      <div className="ghl-att-live" role="status" aria-live="polite">
+        {announcement}
+      </div>
     </div>
   );
 }

@@ -1,30 +1,39 @@
+import { memo } from 'react';
 import { formatBytes } from '../shared/limits.js';
 import { AttachmentPreview } from './attachment-preview.js';
+import { LocalPreview } from './local-preview.js';
 import { formatMessage, type UploaderMessages } from './messages.js';
 import type { UploadItem } from './upload-store.js';
+import { useSecondsUntil } from './use-seconds-until.js';
 
 /** Props of {@link FileRow}. */
 export interface FileRowProps {
   item: UploadItem;
   messages: UploaderMessages;
-  /** The words for the item's error. */
-  errorMessage?: string;
+  /** The words for an error code, with `{seconds}` filled for a countdown. */
+  describeError: (item: UploadItem, seconds: number) => string;
   onCancel: (id: string) => void;
   onRetry: (id: string) => void;
   onRemove: (id: string) => void;
 }
 
-/** One file: name and size, its progress or outcome, and what can be done with it. */
-export function FileRow({ item, messages, errorMessage, onCancel, onRetry, onRemove }: FileRowProps) {
-  const { file, status } = item;
+/**
+ * One file: name and size, its progress or outcome, and what can be done with it. Memoised: a
+ * progress update of one upload re-renders that row only.
+ */
+export const FileRow = memo(function FileRow({ item, messages, describeError, onCancel, onRetry, onRemove }: FileRowProps) {
+  const { status } = item;
+  const file = { name: item.name, size: item.size };
   const percent = Math.floor(item.progress * 100);
+  const seconds = useSecondsUntil(item.retryAt);
   const statusText =
     status === 'uploading'
       ? formatMessage(messages.uploading, { percent })
       : status === 'error'
-        ? errorMessage
+        ? describeError(item, seconds)
         : messages[status];
-  const active = status === 'queued' || status === 'uploading' || status === 'processing';
+  // A rate-limited upload waiting to retry by itself can still be cancelled.
+  const active = status === 'queued' || status === 'uploading' || status === 'processing' || item.retryAt !== undefined;
   return (
     <li className="ghl-att-item" data-status={status}>
       <div className="ghl-att-item-head">
@@ -38,7 +47,7 @@ export function FileRow({ item, messages, errorMessage, onCancel, onRetry, onRem
               {messages.cancel}
             </button>
           )}
-          {(status === 'error' || status === 'cancelled') && (
+          {(status === 'error' || status === 'cancelled') && item.file && (
             <button type="button" onClick={() => onRetry(item.id)} aria-label={`${messages.retry} ${file.name}`}>
               {messages.retry}
             </button>
@@ -61,7 +70,8 @@ export function FileRow({ item, messages, errorMessage, onCancel, onRetry, onRem
       <p className="ghl-att-status" data-error={status === 'error' || undefined}>
         {statusText}
       </p>
+      {active && item.file && <LocalPreview file={item.file} />}
       {status === 'done' && item.result && <AttachmentPreview file={item.result} messages={messages} />}
     </li>
   );
-}
+});

@@ -20,6 +20,12 @@ export interface UploaderMessages {
   open: string;
   progressLabel: string;
   refusedTitle: string;
+  retryAll: string;
+  clearFinished: string;
+  announceAdded: string;
+  announceUploaded: string;
+  announceFailed: string;
+  announceRefused: string;
   errors: Record<ErrorCode, string>;
 }
 
@@ -42,6 +48,12 @@ export const DEFAULT_MESSAGES: UploaderMessages = {
   open: 'Open',
   progressLabel: 'Upload of {name}',
   refusedTitle: 'Not attached',
+  retryAll: 'Retry all failed',
+  clearFinished: 'Clear finished',
+  announceAdded: '{name} added.',
+  announceUploaded: '{name} uploaded.',
+  announceFailed: '{name} failed: {reason}',
+  announceRefused: '{name} not attached: {reason}',
   errors: DEFAULT_ERROR_MESSAGES,
 };
 

@@ -11,10 +11,14 @@ import type { UploadedFile } from '../shared/wire.js';
  */
 export type UploadStatus = 'queued' | 'uploading' | 'processing' | 'done' | 'error' | 'cancelled';
 
-/** One accepted file and its upload. */
+/** One accepted file and its upload, or a file uploaded earlier (then `file` is absent). */
 export interface UploadItem {
   readonly id: string;
-  readonly file: File;
+  readonly name: string;
+  /** Bytes. */
+  readonly size: number;
+  /** The file the user chose; absent for files passed in as `value`. */
+  readonly file?: File;
   readonly status: UploadStatus;
   /** Share of the bytes sent, 0 to 1; never goes back within one attempt. */
   readonly progress: number;
@@ -22,6 +26,8 @@ export interface UploadItem {
   readonly result?: UploadedFile;
   /** Why it failed, when `error`. */
   readonly error?: UploadError;
+  /** When a rate-limited upload retries by itself, in ms since the epoch. */
+  readonly retryAt?: number;
 }
 
 /** A file refused before upload, kept on screen with its reason until dismissed. */
@@ -59,6 +65,9 @@ export class UploadStore {
   private state: UploadStoreState = { items: [], rejections: [] };
   private readonly listeners = new Set<() => void>();
   private readonly controllers = new Map<string, AbortController>();
+  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly pendingProgress = new Map<string, number>();
+  private progressFlush: (() => void) | undefined;
   private sequence = 0;
   private config: UploadStoreConfig | undefined;
 
@@ -77,7 +86,9 @@ export class UploadStore {
 
   /** Queues accepted files and lists refused ones with their reason. */
   add(accepted: readonly File[], rejected: readonly { file: File; code: ErrorCode }[] = []): void {
-    const items = accepted.map((file): UploadItem => ({ id: this.id('u'), file, status: 'queued', progress: 0 }));
+    const items = accepted.map(
+      (file): UploadItem => ({ id: this.id('u'), name: file.name, size: file.size, file, status: 'queued', progress: 0 }),
+    );
     const rejections = rejected.map(
       ({ file, code }): RejectedFile => ({ id: this.id('r'), name: file.name, size: file.size, code }),
     );
@@ -85,25 +96,39 @@ export class UploadStore {
     this.pump();
   }
 
-  /** Stops a queued or running upload; it stays listed as cancelled and can be retried. */
+  /** Stops a queued, waiting or running upload; it stays listed as cancelled and can be retried. */
   cancel(id: string): void {
     const item = this.find(id);
-    if (item?.status === 'queued') this.patch(id, { status: 'cancelled' });
-    else this.controllers.get(id)?.abort();
+    this.clearRetryTimer(id);
+    if (item?.status === 'queued' || item?.retryAt !== undefined) {
+      this.patch(id, { status: 'cancelled', error: undefined, retryAt: undefined });
+    } else this.controllers.get(id)?.abort();
   }
 
   /** Queues a failed or cancelled upload again. */
   retry(id: string): void {
     const item = this.find(id);
-    if (item?.status !== 'error' && item?.status !== 'cancelled') return;
-    this.patch(id, { status: 'queued', progress: 0, error: undefined });
+    if (!item?.file || (item.status !== 'error' && item.status !== 'cancelled')) return;
+    this.clearRetryTimer(id);
+    this.patch(id, { status: 'queued', progress: 0, error: undefined, retryAt: undefined });
     this.pump();
   }
 
   /** Takes a file off the list, cancelling its upload first. */
   remove(id: string): void {
+    this.clearRetryTimer(id);
     this.controllers.get(id)?.abort();
     this.set({ ...this.state, items: this.state.items.filter((item) => item.id !== id) });
+  }
+
+  /** Queues every failed upload again. */
+  retryAllFailed(): void {
+    for (const item of this.state.items) if (item.status === 'error') this.retry(item.id);
+  }
+
+  /** Takes finished uploads (done or cancelled) off the list. */
+  clearFinished(): void {
+    this.set({ ...this.state, items: this.state.items.filter((item) => item.status !== 'done' && item.status !== 'cancelled') });
   }
 
   /** Takes a refused file off the list. */
@@ -111,9 +136,10 @@ export class UploadStore {
     this.set({ ...this.state, rejections: this.state.rejections.filter((rejection) => rejection.id !== id) });
   }
 
-  /** Aborts every running upload (the widget is going away). */
+  /** Aborts every running upload and waiting retry (the widget is going away). */
   abortAll(): void {
     for (const controller of this.controllers.values()) controller.abort();
+    for (const id of [...this.retryTimers.keys()]) this.clearRetryTimer(id);
   }
 
   private pump(): void {
@@ -126,6 +152,7 @@ export class UploadStore {
   }
 
   private async run(item: UploadItem, config: UploadStoreConfig): Promise<void> {
+    const file = item.file!;
     const controller = new AbortController();
     this.controllers.set(item.id, controller);
     this.patch(item.id, { status: 'uploading', progress: 0 });
@@ -143,14 +170,19 @@ export class UploadStore {
         }),
     });
     try {
-      const result = await observer.mutate(item.file);
+      const result = await observer.mutate(file);
       this.patch(item.id, { status: 'done', progress: 1, result });
       config.onUploaded?.([result]);
     } catch (thrown) {
-      const error = toUploadError(thrown, item.file.name);
+      const error = toUploadError(thrown, file.name);
       const cancelled = error.code === 'cancelled';
-      this.patch(item.id, { status: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : error });
-      if (!cancelled) config.onError?.(error, item.file);
+      // HighLevel's rate limit passes: the upload tries again by itself when it says.
+      const retryAt = error.code === 'rate-limited' && error.retryAfter ? Date.now() + error.retryAfter * 1000 : undefined;
+      this.patch(item.id, { status: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : error, retryAt });
+      if (retryAt !== undefined) {
+        this.retryTimers.set(item.id, setTimeout(() => this.retry(item.id), retryAt - Date.now()));
+      }
+      if (!cancelled) config.onError?.(error, file);
     } finally {
       this.controllers.delete(item.id);
       this.pump();
@@ -161,8 +193,31 @@ export class UploadStore {
     const item = this.find(id);
     if (item?.status !== 'uploading') return;
     // Every byte sent is not every byte stored: full bars wait as "processing" for the answer.
-    if (share >= 1) this.patch(id, { status: 'processing', progress: 1 });
-    else if (share > item.progress) this.patch(id, { progress: share });
+    if (share >= 1) {
+      this.pendingProgress.delete(id);
+      this.patch(id, { status: 'processing', progress: 1 });
+      return;
+    }
+    // Browsers fire progress far more often than a screen refreshes: keep the latest share of
+    // each upload and apply them all once per frame, in one update.
+    this.pendingProgress.set(id, Math.max(share, this.pendingProgress.get(id) ?? 0));
+    this.progressFlush ??= scheduleFrame(() => {
+      this.progressFlush = undefined;
+      const pending = new Map(this.pendingProgress);
+      this.pendingProgress.clear();
+      this.set({
+        ...this.state,
+        items: this.state.items.map((entry) => {
+          const next = pending.get(entry.id);
+          return next !== undefined && entry.status === 'uploading' && next > entry.progress ? { ...entry, progress: next } : entry;
+        }),
+      });
+    });
+  }
+
+  private clearRetryTimer(id: string): void {
+    clearTimeout(this.retryTimers.get(id));
+    this.retryTimers.delete(id);
   }
 
   private find(id: string): UploadItem | undefined {
@@ -183,4 +238,14 @@ export class UploadStore {
     this.sequence += 1;
     return `${prefix}${this.sequence}`;
   }
+}
+
+/** Runs `callback` before the next paint (or in 16 ms where there are no frames); returns a canceller. */
+function scheduleFrame(callback: () => void): () => void {
+  if (typeof requestAnimationFrame === 'function') {
+    const frame = requestAnimationFrame(callback);
+    return () => cancelAnimationFrame(frame);
+  }
+  const timer = setTimeout(callback, 16);
+  return () => clearTimeout(timer);
 }

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useDropzone, type DropzoneInputProps, type DropzoneRootProps, type FileRejection } from 'react-dropzone';
 import { checkFile } from '../shared/check-file.js';
 import { isErrorCode, type ErrorCode } from '../shared/error-codes.js';
@@ -32,8 +32,15 @@ export interface AttachmentUploaderOptions {
   onUploaded?: (files: UploadedFile[]) => void;
   /** Called when an upload fails (not when it is cancelled). */
   onError?: (error: UploadError, file: File) => void;
+  /**
+   * Files uploaded earlier (a saved draft, a message being edited), shown as done. With
+   * `onChange`, the host form holds the list: controlled mode. Default: none (uncontrolled).
+   */
+  value?: readonly UploadedFile[];
+  /** Called with every uploaded file — `value` and new uploads, less removed ones — when that list changes. */
+  onChange?: (files: UploadedFile[]) => void;
   /** Called with every file in the list whenever one of them changes (added, progress, done…). */
-  onChange?: (items: readonly UploadItem[]) => void;
+  onItemsChange?: (items: readonly UploadItem[]) => void;
   /** The TanStack Query client. Default: the host app's, else one of the widget's own. */
   queryClient?: QueryClient;
 }
@@ -52,9 +59,16 @@ export interface AttachmentUploaderState {
   addFiles: (files: readonly File[]) => void;
   cancel: (id: string) => void;
   retry: (id: string) => void;
+  /** Takes a file off the list (cancelling its upload); a done one leaves `onChange`'s list too. */
   remove: (id: string) => void;
   dismiss: (id: string) => void;
+  retryAllFailed: () => void;
+  /** Takes done and cancelled files off the list (uploaded files stay in `onChange`'s list). */
+  clearFinished: () => void;
 }
+
+/** The id of a row showing a file of `value`. */
+const valueId = (file: UploadedFile) => `v:${file.url}`;
 
 export const DEFAULT_MAX_FILES_IN_LIST = 10;
 
@@ -71,6 +85,20 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
   } = options;
   const queryClient = useResolvedQueryClient(options.queryClient);
   const [store] = useState(() => new UploadStore());
+  // The uploaded files as last reported (uncontrolled: kept here; controlled: the host's `value`,
+  // updated at once so that uploads finishing before the host re-renders add up).
+  const reported = useRef<readonly UploadedFile[]>(options.value ?? []);
+  useEffect(() => {
+    if (options.value !== undefined) reported.current = options.value;
+  }, [options.value]);
+  const { onChange } = options;
+  const report = useCallback(
+    (files: UploadedFile[]) => {
+      reported.current = files;
+      onChange?.(files);
+    },
+    [onChange],
+  );
   useEffect(() => {
     store.configure({
       queryClient,
@@ -78,18 +106,30 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
       endpoint: options.endpoint,
       headers: options.headers,
       concurrency: options.concurrency ?? 3,
-      onUploaded: options.onUploaded,
+      onUploaded: (files) => {
+        options.onUploaded?.(files);
+        report([...reported.current, ...files]);
+      },
       onError: options.onError,
     });
   });
   useEffect(() => () => store.abortAll(), [store]);
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
-  const { onChange } = options;
+  const { value } = options;
+  const items = useMemo(() => {
+    if (!value?.length) return state.items;
+    const inStore = new Set(doneFiles(state.items).map((file) => file.url));
+    const earlier = value
+      .filter((file) => !inStore.has(file.url))
+      .map((file): UploadItem => ({ id: valueId(file), name: file.name, size: file.size, status: 'done', progress: 1, result: file }));
+    return [...earlier, ...state.items];
+  }, [value, state.items]);
+  const { onItemsChange } = options;
   useEffect(() => {
-    if (state.items.length > 0 || state.rejections.length > 0) onChange?.(state.items);
+    if (state.items.length > 0) onItemsChange?.(items);
     // Only a change of the list itself is news; a new callback identity is not.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [state.items]);
+  }, [items]);
 
   const addChecked = useCallback(
     (accepted: readonly File[], refused: { file: File; code: ErrorCode }[]) => {
@@ -140,8 +180,17 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     [dropzoneInputProps, accept],
   );
 
+  const remove = useCallback(
+    (id: string) => {
+      const item = items.find((candidate) => candidate.id === id);
+      store.remove(id);
+      if (item?.result) report(reported.current.filter((file) => file.url !== item.result!.url));
+    },
+    [items, store, report],
+  );
+
   return {
-    items: state.items,
+    items,
     rejections: state.rejections,
     isDragActive: dropzone.isDragActive,
     open: dropzone.open,
@@ -150,7 +199,13 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     addFiles,
     cancel: useCallback((id: string) => store.cancel(id), [store]),
     retry: useCallback((id: string) => store.retry(id), [store]),
-    remove: useCallback((id: string) => store.remove(id), [store]),
+    remove,
     dismiss: useCallback((id: string) => store.dismiss(id), [store]),
+    retryAllFailed: useCallback(() => store.retryAllFailed(), [store]),
+    clearFinished: useCallback(() => store.clearFinished(), [store]),
   };
+}
+
+function doneFiles(items: readonly UploadItem[]): UploadedFile[] {
+  return items.flatMap((item) => (item.status === 'done' && item.result ? [item.result] : []));
 }

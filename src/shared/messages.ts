@@ -26,7 +26,7 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   'highlevel-auth': 'The connection to HighLevel is not authorized. Ask an admin to reconnect it.',
   'highlevel-rejected': 'HighLevel refused the upload.',
   'conversation-not-found': 'HighLevel does not know this conversation.',
-  'rate-limited': 'Too many uploads right now. Try again in {seconds} s.',
+  'rate-limited': 'Too many uploads right now. Retrying in {seconds} s.',
   'highlevel-unavailable': 'HighLevel is not available right now. Try again in a moment.',
   'highlevel-timeout': 'HighLevel took too long to answer. Try again.',
   internal: 'Something went wrong on the server.',

@@ -1,0 +1,101 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { MockFault } from '../mock-highlevel/index.js';
+import type { UploadedFile } from '../shared/wire.js';
+import { pngOfSize } from '../testing/fixtures.js';
+import { AttachmentUploader } from './attachment-uploader.js';
+
+const origin = inject('stackOrigin');
+beforeAll(() => {
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`);
+});
+
+const png = (name: string) => new File([pngOfSize(400) as Uint8Array<ArrayBuffer>], name, { type: 'image/png' });
+const input = (container: HTMLElement) => container.querySelector<HTMLInputElement>('input[type=file]')!;
+const failNext = (fault: MockFault) => fetch(`${origin}/__fail`, { method: 'POST', body: JSON.stringify(fault) });
+
+describe('controlled mode (value / onChange)', () => {
+  const earlier: UploadedFile = { name: 'contract.pdf', url: `${origin}/files/earlier.pdf`, mimeType: 'application/pdf', size: 2048, kind: 'pdf' };
+
+  function Form({ onChange }: { onChange: (files: UploadedFile[]) => void }) {
+    const [files, setFiles] = useState<UploadedFile[]>([earlier]);
+    return (
+      <AttachmentUploader
+        conversationId="conv1"
+        value={files}
+        onChange={(next) => {
+          onChange(next);
+          setFiles(next);
+        }}
+      />
+    );
+  }
+
+  it('shows files uploaded earlier, adds new uploads to the list and drops removed ones', async () => {
+    const onChange = vi.fn<(files: UploadedFile[]) => void>();
+    const { container } = render(<Form onChange={onChange} />);
+    expect(screen.getByText('contract.pdf')).toBeVisible();
+    expect(screen.getByRole('link', { name: 'Open' })).toHaveAttribute('href', earlier.url);
+
+    await userEvent.upload(input(container), png('new.png'));
+    await screen.findByRole('img', { name: 'new.png' }, { timeout: 5000 });
+    expect(onChange).toHaveBeenLastCalledWith([earlier, expect.objectContaining({ name: 'new.png', kind: 'image' })]);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Remove contract.pdf' }));
+    expect(onChange).toHaveBeenLastCalledWith([expect.objectContaining({ name: 'new.png' })]);
+    await waitFor(() => expect(screen.queryByText('contract.pdf')).toBeNull());
+  });
+});
+
+describe('many files', () => {
+  it('retries every failed upload at once, and clears finished ones', async () => {
+    const { container, rerender } = render(<AttachmentUploader conversationId="unknown" />);
+    await userEvent.upload(input(container), [png('a.png'), png('b.png')]);
+    await waitFor(() => expect(screen.getAllByText('HighLevel does not know this conversation.')).toHaveLength(2), { timeout: 5000 });
+    rerender(<AttachmentUploader conversationId="conv1" />);
+    await userEvent.click(screen.getByRole('button', { name: 'Retry all failed' }));
+    await screen.findByRole('img', { name: 'a.png' }, { timeout: 5000 });
+    await screen.findByRole('img', { name: 'b.png' }, { timeout: 5000 });
+    expect(screen.queryByRole('button', { name: 'Retry all failed' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Clear finished' }));
+    expect(screen.queryByText('a.png')).toBeNull();
+    expect(screen.queryByText('b.png')).toBeNull();
+  });
+});
+
+describe('HighLevel’s rate limit', () => {
+  it('says when it will retry, counts down, and retries by itself', async () => {
+    await failNext({ kind: 'answer', status: 429, body: { statusCode: 429 }, headers: { 'Retry-After': '2' } });
+    const { container } = render(<AttachmentUploader conversationId="conv1" />);
+    await userEvent.upload(input(container), png('busy.png'));
+    expect(await screen.findByText('Too many uploads right now. Retrying in 2 s.', {}, { timeout: 5000 })).toBeVisible();
+    expect(await screen.findByText('Too many uploads right now. Retrying in 1 s.', {}, { timeout: 2500 })).toBeVisible();
+    expect(await screen.findByRole('img', { name: 'busy.png' }, { timeout: 5000 })).toBeInTheDocument();
+  }, 15_000);
+
+  it('can be cancelled while it waits', async () => {
+    await failNext({ kind: 'answer', status: 429, body: {}, headers: { 'Retry-After': '30' } });
+    const { container } = render(<AttachmentUploader conversationId="conv1" />);
+    await userEvent.upload(input(container), png('later.png'));
+    await screen.findByText(/Retrying in 30 s/, {}, { timeout: 5000 });
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel later.png' }));
+    expect(screen.getByText('Cancelled')).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Retry later.png' })).toBeVisible();
+  });
+});
+
+describe('the live region', () => {
+  it('tells screen readers what was refused, added and uploaded', async () => {
+    const { container } = render(<AttachmentUploader conversationId="conv1" />);
+    const live = screen.getByRole('status');
+    const files = [new File(['MZ'], 'setup.exe')];
+    const items = files.map((file) => ({ kind: 'file', type: file.type, getAsFile: () => file }));
+    fireEvent.drop(container.querySelector('.ghl-att-dropzone')!, { dataTransfer: { files, items, types: ['Files'] } });
+    await waitFor(() => expect(live).toHaveTextContent(/setup\.exe not attached: This type of file is not allowed/));
+    await userEvent.upload(input(container), png('told.png'));
+    await waitFor(() => expect(live).toHaveTextContent('told.png uploaded.'), { timeout: 5000 });
+    expect(within(container).getByRole('img', { name: 'told.png' })).toBeInTheDocument();
+  });
+});
