@@ -172,7 +172,7 @@ function declaredLength(request: Request, options: ResolvedOptions): number {
 function readField(field: FieldPart, afterFiles = false): string {
   if (field.name !== CONVERSATION_ID_FIELD || afterFiles) throw uploadError('bad-request');
   if (field.value === '') throw uploadError('missing-conversation-id');
-  if (field.truncated || !CONVERSATION_ID_PATTERN.test(field.value)) throw uploadError('bad-request');
+  if (field.truncated || !CONVERSATION_ID_PATTERN.test(field.value)) throw uploadError('invalid-conversation-id');
   return field.value;
 }
 

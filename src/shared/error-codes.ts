@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   'bad-request': 400,
   'request-timeout': 408,
   'missing-conversation-id': 400,
+  'invalid-conversation-id': 400,
   'not-multipart': 415,
   'forbidden-origin': 403,
   'missing-requested-with': 403,

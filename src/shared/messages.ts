@@ -16,6 +16,7 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   'bad-request': 'The upload request was malformed.',
   'request-timeout': 'The upload stalled and timed out. Try again.',
   'missing-conversation-id': 'No conversation was chosen for the upload.',
+  'invalid-conversation-id': 'The conversation id is not valid (letters, digits, - and _ only).',
   'not-multipart': 'The upload must be sent as multipart/form-data.',
   'forbidden-origin': 'Uploads are not accepted from this page.',
   'missing-requested-with': 'Uploads are only accepted from the attachments widget.',

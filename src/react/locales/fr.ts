@@ -36,6 +36,7 @@ export const FRENCH_MESSAGES: UploaderMessages = {
     'bad-request': 'La requête d’envoi est mal formée.',
     'request-timeout': 'L’envoi s’est interrompu. Réessayez.',
     'missing-conversation-id': 'Aucune conversation n’a été choisie.',
+    'invalid-conversation-id': 'L’identifiant de conversation n’est pas valide (lettres, chiffres, - et _ seulement).',
     'not-multipart': 'L’envoi doit être en multipart/form-data.',
     'forbidden-origin': 'Les envois ne sont pas acceptés depuis cette page.',
     'missing-requested-with': 'Les envois ne sont acceptés que depuis le widget de pièces jointes.',

@@ -1,0 +1,65 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { dropFiles, fixtureFile, throttleUploads } from './helpers.js';
+
+/** Runs axe on the widget and keeps a screenshot of the state as a test artifact. */
+async function audit(page: Page, state: string) {
+  await page.screenshot({ path: test.info().outputPath(`${state}.png`), fullPage: true });
+  const results = await new AxeBuilder({ page }).include('.ghl-att').analyze();
+  expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`), state).toEqual([]);
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByText('Drop files here to attach them')).toBeVisible();
+});
+
+test('idle, refused, uploading, failed and done states have no axe violations', async ({ page }) => {
+  await audit(page, 'idle');
+
+  await dropFiles(page, '.ghl-att-dropzone', [{ name: 'tool.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') }]);
+  await expect(page.getByRole('list', { name: 'Not attached' }).getByText(/This type of file is not allowed/)).toBeVisible();
+  await audit(page, 'refused');
+
+  await throttleUploads(page, 50_000);
+  const big = fixtureFile('sample.png');
+  await dropFiles(page, '.ghl-att-dropzone', [{ ...big, name: 'slow.png', buffer: Buffer.concat([big.buffer, Buffer.alloc(300_000, 1)]) }]);
+  await expect(page.getByRole('progressbar', { name: 'Upload of slow.png' })).toBeVisible();
+  await audit(page, 'uploading');
+  await page.getByRole('button', { name: 'Cancel slow.png' }).click();
+  await expect(page.locator('.ghl-att-items').getByText('Cancelled')).toBeVisible();
+  await throttleUploads(page, -1);
+
+  await page.getByLabel('Conversation id').fill('');
+  await page.getByLabel('Conversation id').fill('x y');
+  await dropFiles(page, '.ghl-att-dropzone', [fixtureFile('sample.jpg')]);
+  await expect(page.locator('.ghl-att-items').getByText('The conversation id is not valid (letters, digits, - and _ only).')).toBeVisible();
+  await audit(page, 'error');
+
+  await page.getByLabel('Conversation id').fill('demo-conversation');
+  await page.getByRole('button', { name: 'Retry all failed' }).click();
+  await expect(page.getByRole('img', { name: 'sample.jpg' })).toBeVisible();
+  await dropFiles(page, '.ghl-att-dropzone', [fixtureFile('sample.mp4'), fixtureFile('sample.mp3'), fixtureFile('sample.pdf')]);
+  await expect(page.locator('.ghl-att-item[data-status="done"]')).toHaveCount(4);
+  await audit(page, 'done');
+});
+
+test('the whole path works from the keyboard alone', async ({ page }) => {
+  // Tab to the dropzone: Enter opens the file picker.
+  await page.getByLabel('Conversation id').focus();
+  await page.keyboard.press('Tab');
+  await expect(page.locator('.ghl-att-dropzone')).toBeFocused();
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Enter');
+  await (await chooser).setFiles([fixtureFile('sample.png')]);
+  await expect(page.getByRole('img', { name: 'sample.png' })).toBeVisible();
+  // Every action of the file is reachable by Tab and works with Enter.
+  const remove = page.getByRole('button', { name: 'Remove sample.png' });
+  for (let i = 0; i < 8 && !(await remove.evaluate((button) => button === document.activeElement)); i += 1) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(remove).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.ghl-att-items').getByText('sample.png')).toHaveCount(0);
+  await expect(page.getByRole('status')).toHaveText('sample.png uploaded.');
+});
