@@ -99,3 +99,36 @@ describe('the live region', () => {
     expect(within(container).getByRole('img', { name: 'told.png' })).toBeInTheDocument();
   });
 });
+
+describe('choosing files', () => {
+  const dragged = (...types: string[]) => ({
+    dataTransfer: { types: ['Files'], items: types.map((type) => ({ kind: 'file', type })), files: [] },
+  });
+
+  it('says during the drag whether the files will be taken', async () => {
+    const { container } = render(<AttachmentUploader conversationId="conv1" maxFiles={2} />);
+    const zone = container.querySelector<HTMLElement>('.ghl-att-dropzone')!;
+    fireEvent.dragEnter(zone, dragged('image/png', 'application/pdf'));
+    expect(await screen.findByText('Drop to attach')).toBeVisible();
+    expect(zone).not.toHaveAttribute('data-drag-reject');
+    fireEvent.dragLeave(zone, dragged());
+    fireEvent.dragEnter(zone, dragged('image/png', 'application/x-msdownload'));
+    expect(await screen.findByText('Some of these files can’t be attached')).toBeVisible();
+    expect(zone).toHaveAttribute('data-drag-reject', 'true');
+    fireEvent.dragLeave(zone, dragged());
+    fireEvent.dragEnter(zone, dragged('image/png', 'image/png', 'image/png'));
+    expect(await screen.findByText('Some of these files can’t be attached')).toBeVisible();
+    fireEvent.dragLeave(zone, dragged());
+    // A type the browser does not know (RAR on most systems) is judged at the drop.
+    fireEvent.dragEnter(zone, dragged(''));
+    expect(await screen.findByText('Drop to attach')).toBeVisible();
+  });
+
+  it('takes files pasted into the dropzone (a screenshot with Ctrl+V)', async () => {
+    const { container } = render(<AttachmentUploader conversationId="conv1" />);
+    const zone = container.querySelector<HTMLElement>('.ghl-att-dropzone')!;
+    const file = png('pasted.png');
+    fireEvent.paste(zone, { clipboardData: { files: [file], items: [{ kind: 'file', type: file.type, getAsFile: () => file }], types: ['Files'] } });
+    expect(await screen.findByRole('img', { name: 'pasted.png' }, { timeout: 5000 })).toBeInTheDocument();
+  });
+});

@@ -54,10 +54,13 @@ export function AttachmentUploader({ messages: messageOverrides, className, them
           className: 'ghl-att-dropzone',
           'aria-disabled': !ready || undefined,
           'data-drag-active': uploader.isDragActive || undefined,
+          'data-drag-reject': uploader.isDragReject || undefined,
         })}
       >
         <input {...uploader.getInputProps()} />
-        <p className="ghl-att-drop-title">{uploader.isDragActive ? messages.dragActive : messages.dropTitle}</p>
+        <p className="ghl-att-drop-title">
+          {uploader.isDragReject ? messages.dragReject : uploader.isDragActive ? messages.dragActive : messages.dropTitle}
+        </p>
         <p className="ghl-att-drop-action">{ready ? messages.dropAction : messages.noConversation}</p>
         <p className="ghl-att-limits">{formatMessage(messages.limits, limits)}</p>
       </div>

@@ -6,6 +6,7 @@ export interface UploaderMessages {
   dropTitle: string;
   dropAction: string;
   dragActive: string;
+  dragReject: string;
   limits: string;
   noConversation: string;
   queued: string;
@@ -34,6 +35,7 @@ export const DEFAULT_MESSAGES: UploaderMessages = {
   dropTitle: 'Drop files here to attach them',
   dropAction: 'or click to choose files',
   dragActive: 'Drop to attach',
+  dragReject: 'Some of these files can’t be attached',
   limits: '{types} · up to {maxSize} each',
   noConversation: 'Choose a conversation to attach files to.',
   queued: 'Waiting…',

@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import type React from 'react';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useDropzone, type DropzoneInputProps, type DropzoneRootProps, type FileRejection } from 'react-dropzone';
 import { checkFile } from '../shared/check-file.js';
@@ -51,6 +52,11 @@ export interface AttachmentUploaderState {
   rejections: readonly RejectedFile[];
   /** Files are being dragged over the dropzone. */
   isDragActive: boolean;
+  /**
+   * Some of the dragged files will be refused (a type not allowed, or too many). Browsers show
+   * only MIME types during a drag; a file whose type they do not know is judged at the drop.
+   */
+  isDragReject: boolean;
   /** Opens the file picker. */
   open: () => void;
   getRootProps: <T extends DropzoneRootProps>(props?: T) => T;
@@ -173,6 +179,25 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     },
   });
 
+  const [dragReject, setDragReject] = useState(false);
+  const allowedMimeTypes = useMemo(() => new Set(allowedTypes.flatMap((type) => type.mimeTypes)), [allowedTypes]);
+  const { getRootProps: dropzoneRootProps } = dropzone;
+  const getRootProps = useCallback(
+    <T extends DropzoneRootProps>(props?: T): T =>
+      dropzoneRootProps({
+        ...props,
+        onDragEnter: (event: React.DragEvent<HTMLElement>) => {
+          props?.onDragEnter?.(event);
+          const dragged = [...(event.dataTransfer?.items ?? [])].filter((item) => item.kind === 'file');
+          const active = store.getSnapshot().items.filter((item) => item.status !== 'error' && item.status !== 'cancelled');
+          setDragReject(
+            dragged.length > maxFiles - active.length ||
+              dragged.some((item) => item.type !== '' && !allowedMimeTypes.has(item.type)),
+          );
+        },
+      } as T),
+    [dropzoneRootProps, store, maxFiles, allowedMimeTypes],
+  );
   const accept = useMemo(() => acceptAttribute(allowedTypes), [allowedTypes]);
   const { getInputProps: dropzoneInputProps } = dropzone;
   const getInputProps = useCallback(
@@ -193,8 +218,9 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     items,
     rejections: state.rejections,
     isDragActive: dropzone.isDragActive,
+    isDragReject: dropzone.isDragActive && dragReject,
     open: dropzone.open,
-    getRootProps: dropzone.getRootProps,
+    getRootProps,
     getInputProps,
     addFiles,
     cancel: useCallback((id: string) => store.cancel(id), [store]),

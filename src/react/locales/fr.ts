@@ -5,6 +5,7 @@ export const FRENCH_MESSAGES: UploaderMessages = {
   dropTitle: 'Déposez des fichiers ici pour les joindre',
   dropAction: 'ou cliquez pour choisir des fichiers',
   dragActive: 'Déposez pour joindre',
+  dragReject: 'Certains de ces fichiers ne peuvent pas être joints',
   limits: '{types} · jusqu’à {maxSize} chacun',
   noConversation: 'Choisissez une conversation à laquelle joindre des fichiers.',
   queued: 'En attente…',
