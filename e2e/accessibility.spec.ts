@@ -15,15 +15,17 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('idle, refused, uploading, failed and done states have no axe violations', async ({ page }) => {
+  test.setTimeout(90_000);
   await audit(page, 'idle');
 
   await dropFiles(page, '.ghl-att-dropzone', [{ name: 'tool.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') }]);
   await expect(page.getByRole('list', { name: 'Not attached' }).getByText(/This type of file is not allowed/)).toBeVisible();
   await audit(page, 'refused');
 
-  await throttleUploads(page, 50_000);
+  // Slow enough that the upload is still running after the audit, whatever the machine's load.
+  await throttleUploads(page, 20_000);
   const big = fixtureFile('sample.png');
-  await dropFiles(page, '.ghl-att-dropzone', [{ ...big, name: 'slow.png', buffer: Buffer.concat([big.buffer, Buffer.alloc(300_000, 1)]) }]);
+  await dropFiles(page, '.ghl-att-dropzone', [{ ...big, name: 'slow.png', buffer: Buffer.concat([big.buffer, Buffer.alloc(1_500_000, 1)]) }]);
   await expect(page.getByRole('progressbar', { name: 'Upload of slow.png' })).toBeVisible();
   await audit(page, 'uploading');
   await page.getByRole('button', { name: 'Cancel slow.png' }).click();

@@ -28,9 +28,13 @@ test('a dropped PNG uploads with a progress bar and comes back as a loaded image
   await expect(bar).toHaveCount(0);
   // The image really loaded from the URL the mock returned.
   await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+  // The preview is read through the BFF (GET ?url=), the link goes to HighLevel's URL itself.
   const src = await image.getAttribute('src');
-  expect(src).toMatch(/\/highlevel\/conversations-assets\/location\/mock-location\/conversations\/demo-conversation\/[0-9a-f-]{36}\.png$/);
-  const served = await page.request.get(src!);
+  expect(src).toMatch(/^\/api\/attachments\?url=/);
+  const url = new URL(src!, 'http://x').searchParams.get('url')!;
+  expect(url).toMatch(/\/highlevel\/conversations-assets\/location\/mock-location\/conversations\/demo-conversation\/[0-9a-f-]{36}\.png$/);
+  await expect(page.locator('.ghl-att-thumb')).toHaveAttribute('href', url);
+  const served = await page.request.get(url);
   expect(Buffer.from(await served.body()).equals(padded.buffer)).toBe(true);
 
   // The bar moved through values between empty and full, never backwards.
@@ -39,7 +43,7 @@ test('a dropped PNG uploads with a progress bar and comes back as a loaded image
   const upload = values.filter((value) => value > 0);
   expect(upload).toEqual([...upload].sort((a, b) => a - b));
   // The URL is listed for the message.
-  await expect(page.locator('.demo-urls code')).toHaveText(src!);
+  await expect(page.locator('.demo-urls code')).toHaveText(url);
 });
 
 test('files picked with the file chooser upload too', async ({ page }) => {
@@ -49,4 +53,6 @@ test('files picked with the file chooser upload too', async ({ page }) => {
   await expect(page.getByRole('img', { name: 'sample.jpg' })).toBeVisible();
   const pdfRow = page.locator('.ghl-att-item', { hasText: 'sample.pdf' });
   await expect(pdfRow.getByRole('link', { name: 'Open' })).toHaveAttribute('href', /\.pdf$/);
+  // The PDF is shown inline, read through the BFF.
+  await expect(pdfRow.locator('object[type="application/pdf"]')).toHaveAttribute('data', /^\/api\/attachments\?url=/);
 });

@@ -22,6 +22,7 @@ export function DemoApp() {
       />
       <AttachmentUploader
         conversationId={conversationId}
+        previewThroughServer
         onUploaded={(files) => setUploaded((previous) => [...previous, ...files])}
       />
       {uploaded.length > 0 && (

@@ -1,4 +1,5 @@
 import { useCallback, useMemo } from 'react';
+import { DEFAULT_ENDPOINT } from '../client/upload-file.js';
 import { DEFAULT_FILE_TYPES, describeFileTypes } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
 import { FileRow } from './file-row.js';
@@ -15,6 +16,11 @@ export interface AttachmentUploaderProps extends AttachmentUploaderOptions {
   className?: string;
   /** `light`, `dark`, or `auto` (the user's setting). Default: `light`. */
   theme?: 'light' | 'dark' | 'auto';
+  /**
+   * Show previews through the BFF's `GET ?url=` (the server's token reads the file), so that
+   * they outlive the hour HighLevel keeps a secure attachment's URL public. Default: `false`.
+   */
+  previewThroughServer?: boolean;
 }
 
 /**
@@ -22,7 +28,13 @@ export interface AttachmentUploaderProps extends AttachmentUploaderOptions {
  * reason, and each upload with its progress, then its preview; a polite live region tells
  * screen-reader users what happened.
  */
-export function AttachmentUploader({ messages: messageOverrides, className, theme = 'light', ...options }: AttachmentUploaderProps) {
+export function AttachmentUploader({
+  messages: messageOverrides,
+  className,
+  theme = 'light',
+  previewThroughServer = false,
+  ...options
+}: AttachmentUploaderProps) {
   const uploader = useAttachmentUploader(options);
   const messages = useMemo(() => ({ ...DEFAULT_MESSAGES, ...messageOverrides }), [messageOverrides]);
   const allowedTypes = options.allowedTypes ?? DEFAULT_FILE_TYPES;
@@ -41,6 +53,11 @@ export function AttachmentUploader({ messages: messageOverrides, className, them
     (entry: UploadItem | RejectedFile) =>
       'code' in entry ? errorText(messages, entry.code, limits) : entry.error ? errorText(messages, entry.error.code, { ...limits, seconds: entry.error.retryAfter }) : '',
     [messages, limits],
+  );
+  const endpoint = options.endpoint ?? DEFAULT_ENDPOINT;
+  const previewUrl = useMemo(
+    () => (previewThroughServer ? (url: string) => `${endpoint}?url=${encodeURIComponent(url)}` : undefined),
+    [previewThroughServer, endpoint],
   );
   const announcement = useAnnouncements(uploader.items, uploader.rejections, messages, reasonOf);
   const ready = Boolean(options.conversationId) && !options.disabled;
@@ -105,6 +122,7 @@ export function AttachmentUploader({ messages: messageOverrides, className, them
               onCancel={uploader.cancel}
               onRetry={uploader.retry}
               onRemove={uploader.remove}
+              previewUrl={previewUrl}
             />
           ))}
         </ul>

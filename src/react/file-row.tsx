@@ -15,13 +15,14 @@ export interface FileRowProps {
   onCancel: (id: string) => void;
   onRetry: (id: string) => void;
   onRemove: (id: string) => void;
+  previewUrl?: (url: string) => string;
 }
 
 /**
  * One file: name and size, its progress or outcome, and what can be done with it. Memoised: a
  * progress update of one upload re-renders that row only.
  */
-export const FileRow = memo(function FileRow({ item, messages, describeError, onCancel, onRetry, onRemove }: FileRowProps) {
+export const FileRow = memo(function FileRow({ item, messages, describeError, onCancel, onRetry, onRemove, previewUrl }: FileRowProps) {
   const { status } = item;
   const file = { name: item.name, size: item.size };
   const percent = Math.floor(item.progress * 100);
@@ -71,7 +72,7 @@ export const FileRow = memo(function FileRow({ item, messages, describeError, on
         {statusText}
       </p>
       {active && item.file && <LocalPreview file={item.file} />}
-      {status === 'done' && item.result && <AttachmentPreview file={item.result} messages={messages} />}
+      {status === 'done' && item.result && <AttachmentPreview file={item.result} messages={messages} previewUrl={previewUrl} />}
     </li>
   );
 });

@@ -19,6 +19,8 @@ export interface UploaderMessages {
   remove: string;
   dismiss: string;
   open: string;
+  copyUrl: string;
+  copied: string;
   progressLabel: string;
   refusedTitle: string;
   retryAll: string;
@@ -48,6 +50,8 @@ export const DEFAULT_MESSAGES: UploaderMessages = {
   remove: 'Remove',
   dismiss: 'Dismiss',
   open: 'Open',
+  copyUrl: 'Copy link',
+  copied: 'Copied',
   progressLabel: 'Upload of {name}',
   refusedTitle: 'Not attached',
   retryAll: 'Retry all failed',

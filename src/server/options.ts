@@ -37,9 +37,10 @@ export interface UploadHandlerOptions {
    */
   allowedOrigins?: readonly string[];
   /**
-   * Origins of HighLevel's file hosts that `GET ?url=` may read from with the server's token,
-   * e.g. the domain in the URLs HighLevel returns. Nothing else is ever fetched (no open proxy).
-   * Default: the origin of `apiBase`.
+   * Base URLs (an origin, and a path prefix if any) of HighLevel's file hosts, that `GET ?url=`
+   * may read from with the server's token: e.g. the domain in the URLs HighLevel returns. Only
+   * their `/conversations-assets/` and `/files/` paths are read; nothing else is ever fetched
+   * (no open proxy). Default: `apiBase`.
    */
   fileOrigins?: readonly string[];
   /** Allowed types. Default: the seed's 13. */
@@ -68,7 +69,8 @@ export interface ResolvedOptions {
   clientIdleTimeoutMs: number;
   apiBase: string;
   allowedOrigins: ReadonlySet<string>;
-  fileOrigins: ReadonlySet<string>;
+  /** Allowed file URL prefixes, e.g. `https://host/conversations-assets/`. */
+  filePrefixes: readonly string[];
   allowedTypes: readonly FileTypeSpec[];
   maxFileSize: number;
   maxFiles: number;
@@ -89,7 +91,11 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     authorize: options.authorize ?? (() => true),
     clientIdleTimeoutMs: options.clientIdleTimeoutMs ?? 30_000,
     apiBase,
-    fileOrigins: new Set((options.fileOrigins ?? [apiBase]).map((origin) => new URL(origin).origin)),
+    filePrefixes: (options.fileOrigins ?? [apiBase]).flatMap((base) => {
+      const url = new URL(base);
+      const root = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+      return [`${root}/conversations-assets/`, `${root}/files/`];
+    }),
     allowedOrigins: new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
     allowedTypes: options.allowedTypes ?? DEFAULT_FILE_TYPES,
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,

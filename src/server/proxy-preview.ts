@@ -3,9 +3,6 @@ import { uploadError } from '../shared/upload-error.js';
 import { HIGHLEVEL_API_VERSION } from './forward-upload.js';
 import type { ResolvedOptions } from './options.js';
 
-/** Paths under which HighLevel serves stored attachments. */
-const FILE_PATHS = ['/conversations-assets/', '/files/'];
-
 /** MIME types a preview may be served as; anything else is sent as a download. */
 const PREVIEW_TYPES = new Set(DEFAULT_FILE_TYPES.flatMap((type) => type.mimeTypes));
 
@@ -50,7 +47,8 @@ export async function proxyPreview(request: Request, options: ResolvedOptions): 
     'Content-Disposition': previewable ? 'inline' : 'attachment',
     'Cache-Control': 'private, max-age=300',
     'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "default-src 'none'; sandbox",
+    // Chrome will not show a PDF under a sandboxing policy; every other type gets one.
+    'Content-Security-Policy': type === 'application/pdf' ? "default-src 'none'" : "default-src 'none'; sandbox",
     'Cross-Origin-Resource-Policy': 'same-origin',
   });
   for (const name of PASSED_ON) {
@@ -67,11 +65,11 @@ function allowedFileUrl(raw: string | null, options: ResolvedOptions): URL {
   } catch {
     throw uploadError('file-url-not-allowed');
   }
+  // The parsed URL is compared, not the raw string: parsing has resolved dot segments already.
   const allowed =
-    options.fileOrigins.has(url.origin) &&
     url.username === '' &&
     url.password === '' &&
-    FILE_PATHS.some((path) => url.pathname.startsWith(path)) &&
+    options.filePrefixes.some((prefix) => `${url.origin}${url.pathname}`.startsWith(prefix)) &&
     !url.pathname.split('/').some((segment) => segment === '..' || segment === '.' || /%2e|%2f|%5c/i.test(segment));
   if (!allowed) throw uploadError('file-url-not-allowed');
   return url;

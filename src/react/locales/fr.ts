@@ -18,6 +18,8 @@ export const FRENCH_MESSAGES: UploaderMessages = {
   remove: 'Retirer',
   dismiss: 'Ignorer',
   open: 'Ouvrir',
+  copyUrl: 'Copier le lien',
+  copied: 'Copié',
   progressLabel: 'Envoi de {name}',
   refusedTitle: 'Non joints',
   retryAll: 'Réessayer les échecs',
