@@ -14,9 +14,20 @@ test.beforeEach(async ({ page }) => {
   await expect(page.getByText('Drop files here to attach them')).toBeVisible();
 });
 
-test('idle, refused, uploading, failed and done states have no axe violations', async ({ page }) => {
+test('idle, drag-over, refused, uploading, failed and done states have no axe violations', async ({ page }) => {
   test.setTimeout(90_000);
   await audit(page, 'idle');
+
+  // Dragging a file the widget will refuse: the drag-over state says so.
+  const dragged = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['MZ'], 'tool.exe', { type: 'application/x-msdownload' }));
+    return transfer;
+  });
+  await page.dispatchEvent('.ghl-att-dropzone', 'dragenter', { dataTransfer: dragged });
+  await expect(page.getByText('Some of these files can’t be attached')).toBeVisible();
+  await audit(page, 'drag-over-refused');
+  await page.dispatchEvent('.ghl-att-dropzone', 'dragleave', { dataTransfer: dragged });
 
   await dropFiles(page, '.ghl-att-dropzone', [{ name: 'tool.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') }]);
   await expect(page.getByRole('list', { name: 'Not attached' }).getByText(/This type of file is not allowed/)).toBeVisible();
