@@ -41,9 +41,14 @@ const standalone: UserConfig = {
   },
 };
 
-/** Default: the demo page (index.html, plus public/ with the CRM page), and the tests. */
+/**
+ * Default: the demo page (index.html, plus public/ with the CRM page), and the tests. The demo
+ * runs on React's profiling build, production speed with <Profiler> reporting, so that
+ * `npm run bench` can count the widget's commits as users would see them.
+ */
 const demo: UserConfig = {
   plugins: [react()],
+  resolve: process.env.VITEST ? {} : { alias: [{ find: /^react-dom\/client$/, replacement: 'react-dom/profiling' }] },
   build: { outDir: 'dist/demo', emptyOutDir: true },
   test: {
     projects: [

@@ -1,9 +1,15 @@
-import { useId, useState } from 'react';
+import { Profiler, useId, useState } from 'react';
 import { AttachmentUploader } from '../react/index.js';
 import type { UploadedFile } from '../shared/wire.js';
 
 /** The conversation the mock is happy with; against the real API the user types their own. */
 const DEMO_CONVERSATION_ID = 'demo-conversation';
+
+/** `?concurrency=20&maxFiles=20`: the benchmark's settings (bench/widget.ts). */
+function numberParam(name: string): number | undefined {
+  const value = Number(new URLSearchParams(window.location.search).get(name));
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
 
 /** The demo page: a conversation id, the widget, and the URLs that would go into a message. */
 export function DemoApp() {
@@ -20,11 +26,16 @@ export function DemoApp() {
         onChange={(event) => setConversationId(event.target.value.trim())}
         spellCheck={false}
       />
-      <AttachmentUploader
-        conversationId={conversationId}
-        previewThroughServer
-        onUploaded={(files) => setUploaded((previous) => [...previous, ...files])}
-      />
+      {/* `npm run bench` counts the widget's React commits (development build only). */}
+      <Profiler id="attachments" onRender={recordCommit}>
+        <AttachmentUploader
+          conversationId={conversationId}
+          previewThroughServer
+          concurrency={numberParam('concurrency')}
+          maxFiles={numberParam('maxFiles')}
+          onUploaded={(files) => setUploaded((previous) => [...previous, ...files])}
+        />
+      </Profiler>
       {uploaded.length > 0 && (
         <section aria-labelledby="urls-title">
           <h2 id="urls-title">URLs for the message’s attachments</h2>
@@ -39,4 +50,8 @@ export function DemoApp() {
       )}
     </div>
   );
+}
+
+function recordCommit() {
+  (window as { ghlCommits?: number[] }).ghlCommits?.push(performance.now());
 }

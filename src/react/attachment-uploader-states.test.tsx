@@ -132,3 +132,18 @@ describe('choosing files', () => {
     expect(await screen.findByRole('img', { name: 'pasted.png' }, { timeout: 5000 })).toBeInTheDocument();
   });
 });
+
+describe('many refused files', () => {
+  it('groups them by reason in one row and one announcement', async () => {
+    const { container } = render(<AttachmentUploader conversationId="conv1" />);
+    const files = Array.from({ length: 12 }, (_, i) => new File(['MZ'], `tool-${i}.exe`));
+    const items = files.map((file) => ({ kind: 'file', type: file.type, getAsFile: () => file }));
+    fireEvent.drop(container.querySelector('.ghl-att-dropzone')!, { dataTransfer: { files, items, types: ['Files'] } });
+    const refused = await screen.findByRole('list', { name: 'Not attached' });
+    expect(within(refused).getAllByRole('listitem')).toHaveLength(1);
+    expect(within(refused).getByText('tool-0.exe, tool-1.exe and 10 more')).toBeVisible();
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('12 files not attached: This type of file is not allowed.'));
+    await userEvent.click(within(refused).getByRole('button', { name: 'Dismiss tool-0.exe, tool-1.exe and 10 more' }));
+    expect(screen.queryByRole('list', { name: 'Not attached' })).toBeNull();
+  });
+});

@@ -3,6 +3,7 @@ import { DEFAULT_ENDPOINT } from '../client/upload-file.js';
 import { DEFAULT_FILE_TYPES, describeFileTypes } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
 import { FileRow } from './file-row.js';
+import { RefusalList } from './refusal-list.js';
 import { DEFAULT_MESSAGES, errorText, formatMessage, type UploaderMessages } from './messages.js';
 import type { RejectedFile, UploadItem } from './upload-store.js';
 import { useAnnouncements } from './use-announcements.js';
@@ -82,19 +83,12 @@ export function AttachmentUploader({
         <p className="ghl-att-limits">{formatMessage(messages.limits, limits)}</p>
       </div>
 
-      {uploader.rejections.length > 0 && (
-        <ul className="ghl-att-rejections" aria-label={messages.refusedTitle}>
-          {uploader.rejections.map((rejection) => (
-            <li key={rejection.id} className="ghl-att-rejection" data-code={rejection.code}>
-              <span className="ghl-att-name">{rejection.name}</span>
-              <span className="ghl-att-reason">{reasonOf(rejection)}</span>
-              <button type="button" onClick={() => uploader.dismiss(rejection.id)} aria-label={`${messages.dismiss} ${rejection.name}`}>
-                {messages.dismiss}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <RefusalList
+        rejections={uploader.rejections}
+        messages={messages}
+        reasonOf={reasonOf}
+        onDismiss={(ids) => uploader.dismiss(...ids)}
+      />
 
       {(failed || finished) && (
         <div className="ghl-att-toolbar">

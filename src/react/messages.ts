@@ -29,6 +29,8 @@ export interface UploaderMessages {
   announceUploaded: string;
   announceFailed: string;
   announceRefused: string;
+  announceRefusedMany: string;
+  andMore: string;
   errors: Record<ErrorCode, string>;
 }
 
@@ -60,6 +62,8 @@ export const DEFAULT_MESSAGES: UploaderMessages = {
   announceUploaded: '{name} uploaded.',
   announceFailed: '{name} failed: {reason}',
   announceRefused: '{name} not attached: {reason}',
+  announceRefusedMany: '{count} files not attached: {reason}',
+  andMore: '{names} and {count} more',
   errors: DEFAULT_ERROR_MESSAGES,
 };
 

@@ -131,9 +131,10 @@ export class UploadStore {
     this.set({ ...this.state, items: this.state.items.filter((item) => item.status !== 'done' && item.status !== 'cancelled') });
   }
 
-  /** Takes a refused file off the list. */
-  dismiss(id: string): void {
-    this.set({ ...this.state, rejections: this.state.rejections.filter((rejection) => rejection.id !== id) });
+  /** Takes refused files off the list. */
+  dismiss(...ids: string[]): void {
+    const gone = new Set(ids);
+    this.set({ ...this.state, rejections: this.state.rejections.filter((rejection) => !gone.has(rejection.id)) });
   }
 
   /** Aborts every running upload and waiting retry (the widget is going away). */

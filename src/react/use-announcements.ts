@@ -25,10 +25,17 @@ export function useAnnouncements(
       if (item.status === 'done' && item.file) lines.push(formatMessage(messages.announceUploaded, { name: item.name }));
       if (item.status === 'error') lines.push(formatMessage(messages.announceFailed, { name: item.name, reason: reasonOf(item) }));
     }
-    for (const rejection of rejections) {
-      if (refused.current.has(rejection.id)) continue;
-      refused.current.add(rejection.id);
-      lines.push(formatMessage(messages.announceRefused, { name: rejection.name, reason: reasonOf(rejection) }));
+    const fresh = rejections.filter((rejection) => !refused.current.has(rejection.id));
+    for (const rejection of fresh) refused.current.add(rejection.id);
+    // Many refusals at once are said per reason, not read out file by file.
+    const byReason = new Map<string, RejectedFile[]>();
+    for (const rejection of fresh) byReason.set(reasonOf(rejection), [...(byReason.get(reasonOf(rejection)) ?? []), rejection]);
+    for (const [reason, group] of byReason) {
+      lines.push(
+        group.length === 1
+          ? formatMessage(messages.announceRefused, { name: group[0]!.name, reason })
+          : formatMessage(messages.announceRefusedMany, { count: group.length, reason }),
+      );
     }
     statuses.current = new Map(items.map((item) => [item.id, item.status]));
     // Announcing is a reaction to what changed since the last render: an effect is the place.

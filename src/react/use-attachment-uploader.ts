@@ -67,7 +67,8 @@ export interface AttachmentUploaderState {
   retry: (id: string) => void;
   /** Takes a file off the list (cancelling its upload); a done one leaves `onChange`'s list too. */
   remove: (id: string) => void;
-  dismiss: (id: string) => void;
+  /** Takes one or more refused files off the list. */
+  dismiss: (...ids: string[]) => void;
   retryAllFailed: () => void;
   /** Takes done and cancelled files off the list (uploaded files stay in `onChange`'s list). */
   clearFinished: () => void;
@@ -226,7 +227,7 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     cancel: useCallback((id: string) => store.cancel(id), [store]),
     retry: useCallback((id: string) => store.retry(id), [store]),
     remove,
-    dismiss: useCallback((id: string) => store.dismiss(id), [store]),
+    dismiss: useCallback((...ids: string[]) => store.dismiss(...ids), [store]),
     retryAllFailed: useCallback(() => store.retryAllFailed(), [store]),
     clearFinished: useCallback(() => store.clearFinished(), [store]),
   };

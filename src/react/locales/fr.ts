@@ -28,6 +28,8 @@ export const FRENCH_MESSAGES: UploaderMessages = {
   announceUploaded: '{name} envoyé.',
   announceFailed: '{name} a échoué : {reason}',
   announceRefused: '{name} non joint : {reason}',
+  announceRefusedMany: '{count} fichiers non joints : {reason}',
+  andMore: '{names} et {count} autres',
   errors: {
     'file-type-not-allowed': 'Ce type de fichier n’est pas accepté. Acceptés : {types}.',
     'file-content-mismatch': 'Le contenu du fichier ne correspond pas à son extension.',
