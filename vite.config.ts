@@ -51,6 +51,8 @@ const demo: UserConfig = {
   resolve: process.env.VITEST ? {} : { alias: [{ find: /^react-dom\/client$/, replacement: 'react-dom/profiling' }] },
   build: { outDir: 'dist/demo', emptyOutDir: true },
   test: {
+    // These tests talk to real servers on a shared machine: room for a slow moment, not a hang.
+    testTimeout: 20_000,
     projects: [
       {
         extends: true,

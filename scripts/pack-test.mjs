@@ -1,6 +1,7 @@
 // The package as a user gets it: `npm pack`, installed into a fresh app with React and
 // TypeScript, every entry point imported, the README's examples type-checked and run: the React
-// example rendered on the server, the BFF example answering a real upload through the mock.
+// example rendered on the server (React 19, then 18), the BFF example answering a real upload
+// through the mock.
 // Needs `npm run build` first. Writes .reports/pack.json for `npm test`'s count.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,10 +69,11 @@ export type All = [UploadedFile, ErrorCode, UploadHandlerOptions, MockFault];
   });
 
   // Node cannot import a stylesheet; a bundler would. Only for running, the import is dropped.
-  for (const name of ['react-app.js']) {
-    const path = join(app, 'out', name);
+  const dropStylesheet = () => {
+    const path = join(app, 'out', 'react-app.js');
     writeFileSync(path, readFileSync(path, 'utf8').replace(/^import ['"][^'"]+\.css['"];\s*$/m, ''));
-  }
+  };
+  dropStylesheet();
   const load = (name) => import(pathToFileURL(join(app, 'out', name)).href);
 
   await check('every entry point imports in Node (no window needed), the embed entry too', async () => {
@@ -79,12 +81,19 @@ export type All = [UploadedFile, ErrorCode, UploadHandlerOptions, MockFault];
     if (entries.all.some((value) => value === undefined)) throw new Error('an export is missing');
   });
 
-  await check('the React example renders on the server', async () => {
-    const { createElement } = await import(pathToFileURL(join(app, 'node_modules/react/index.js')).href);
-    const { renderToString } = await import(pathToFileURL(join(app, 'node_modules/react-dom/server.node.js')).href);
-    const { MessageComposer } = await load('react-app.js');
-    const html = renderToString(createElement(MessageComposer, { conversationId: 'c1' }));
-    if (!html.includes('Drop files here to attach them')) throw new Error(`unexpected HTML: ${html.slice(0, 200)}`);
+  // Rendered in a child process, so that React 18 can be loaded after 19 below.
+  writeFileSync(join(app, 'render.mjs'), `
+import { createElement, version } from 'react';
+import { renderToString } from 'react-dom/server';
+import { MessageComposer } from './out/react-app.js';
+const html = renderToString(createElement(MessageComposer, { conversationId: 'c1' }));
+if (!html.includes('Drop files here to attach them')) throw new Error('unexpected HTML: ' + html.slice(0, 200));
+console.log(version);
+`);
+  const renderedOn = () => sh('node', ['render.mjs'], app).trim();
+
+  await check('the React example renders on the server (React 19)', () => {
+    if (!renderedOn().startsWith('19.')) throw new Error('not React 19');
   });
 
   await check('the server example answers a real upload through the mock, and the URL serves the bytes', async () => {
@@ -108,6 +117,18 @@ export type All = [UploadedFile, ErrorCode, UploadHandlerOptions, MockFault];
       await new Promise((resolve) => server.close(resolve));
       await mock.close();
     }
+  });
+
+  await check('on React 18 too: the types compile and the React example renders on the server', () => {
+    sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', 'react@^18.3.1', 'react-dom@^18.3.1', '@types/react@^18.3.0', '@types/react-dom@^18.3.0'], app);
+    try {
+      sh('npx', ['tsc', '-p', 'tsconfig.json'], app);
+    } catch (error) {
+      throw new Error(`${error.stdout}${error.stderr}`);
+    }
+    dropStylesheet();
+    const version = renderedOn();
+    if (!version.startsWith('18.')) throw new Error(`rendered on React ${version}`);
   });
 } finally {
   rmSync(app, { recursive: true, force: true });

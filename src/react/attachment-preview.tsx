@@ -47,6 +47,7 @@ export function AttachmentPreview({ file, messages, previewUrl }: AttachmentPrev
     <div className="ghl-att-preview" data-kind={file.kind}>
       {media}
       <div className="ghl-att-card">
+        <KindIcon kind={file.kind} />
         <span className="ghl-att-card-type" aria-hidden="true">
           {extension(file.name)}
         </span>
@@ -59,6 +60,23 @@ export function AttachmentPreview({ file, messages, previewUrl }: AttachmentPrev
         </button>
       </div>
     </div>
+  );
+}
+
+/** Outline icons, one per kind (24-unit grid, drawn with the text colour). */
+const ICONS: Record<UploadedFile['kind'], string> = {
+  image: 'M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4 M15 9.5a1.5 1.5 0 1 0 0-.01',
+  video: 'M3 6h13v12H3z M16 10l5-3v10l-5-3',
+  audio: 'M9 18V6l10-2v12 M9 18a3 3 0 1 1-6 0 3 3 0 0 1 6 0z M19 16a3 3 0 1 1-6 0 3 3 0 0 1 6 0z',
+  pdf: 'M6 3h9l4 4v14H6z M15 3v4h4 M9 13h7 M9 17h5',
+  file: 'M6 3h9l4 4v14H6z M15 3v4h4',
+};
+
+function KindIcon({ kind }: { kind: UploadedFile['kind'] }) {
+  return (
+    <svg className="ghl-att-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" data-kind={kind}>
+      <path d={ICONS[kind]} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" strokeLinecap="round" />
+    </svg>
   );
 }
 

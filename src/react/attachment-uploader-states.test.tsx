@@ -147,3 +147,15 @@ describe('many refused files', () => {
     expect(screen.queryByRole('list', { name: 'Not attached' })).toBeNull();
   });
 });
+
+describe('a lost connection', () => {
+  it('says so, and uploads again by itself when the browser is back online', async () => {
+    // Nothing listens on port 9: the request fails the way a dropped connection does.
+    const { container, rerender } = render(<AttachmentUploader conversationId="conv1" endpoint="http://127.0.0.1:9/api/attachments" />);
+    await userEvent.upload(input(container), png('offline.png'));
+    await waitFor(() => expect(container.querySelector('.ghl-att-items')).toHaveTextContent(/The connection was lost/), { timeout: 5000 });
+    rerender(<AttachmentUploader conversationId="conv1" />);
+    window.dispatchEvent(new Event('online'));
+    expect(await screen.findByRole('img', { name: 'offline.png' }, { timeout: 5000 })).toBeInTheDocument();
+  });
+});

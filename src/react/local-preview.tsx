@@ -19,5 +19,5 @@ export function LocalPreview({ file }: { file: File }) {
   if (!url) return null;
   if (kind === 'image') return <img className="ghl-att-local" src={url} alt="" />;
   if (kind === 'video') return <video className="ghl-att-local" src={url} muted preload="metadata" aria-hidden="true" />;
-  return null;
+  return <audio className="ghl-att-local-audio" src={url} controls preload="metadata" aria-label={file.name} />;
 }

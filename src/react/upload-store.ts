@@ -126,6 +126,11 @@ export class UploadStore {
     for (const item of this.state.items) if (item.status === 'error') this.retry(item.id);
   }
 
+  /** Queues again the uploads that failed for want of a network (the browser is back online). */
+  retryNetworkFailures(): void {
+    for (const item of this.state.items) if (item.status === 'error' && item.error?.code === 'network') this.retry(item.id);
+  }
+
   /** Takes finished uploads (done or cancelled) off the list. */
   clearFinished(): void {
     this.set({ ...this.state, items: this.state.items.filter((item) => item.status !== 'done' && item.status !== 'cancelled') });

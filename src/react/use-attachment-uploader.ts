@@ -121,6 +121,12 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     });
   });
   useEffect(() => () => store.abortAll(), [store]);
+  // A connection lost mid-upload comes back: those uploads go again by themselves.
+  useEffect(() => {
+    const online = () => store.retryNetworkFailures();
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
+  }, [store]);
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const { value } = options;
   const items = useMemo(() => {

@@ -20,8 +20,11 @@ beforeAll(async () => {
     mock: { tokens: [{ token: TOKEN, locationId: 'loc1' }], conversations: ['conv1'], rateLimits: { max: 100_000 } },
     bff: {
       authorize: () => allow,
-      clientIdleTimeoutMs: 400,
-      upstreamTimeoutMs: 400,
+      // Short enough for the stall cases to be quick, long enough for a loaded machine.
+      clientIdleTimeoutMs: 1000,
+      // Generous: a busy CI machine must not turn a slow answer into a 504 here. The timeout
+      // itself is tested on a stack of its own, below.
+      upstreamTimeoutMs: 15_000,
       logger: {
         info: (...line) => logs.push(line),
         warn: (...line) => logs.push(line),
@@ -169,13 +172,30 @@ describe('every way HighLevel can fail, translated', () => {
     ['200 without a URL for the file', { kind: 'answer', status: 200, body: { uploadedFiles: {} } }, 502, 'highlevel-rejected'],
     ['200 with a javascript: URL', { kind: 'answer', status: 200, body: { uploadedFiles: { 'a.png': 'javascript:alert(1)' } } }, 502, 'highlevel-rejected'],
     ['a redirect', { kind: 'redirect', location: 'http://127.0.0.1:9/elsewhere' }, 502, 'highlevel-unavailable'],
-    ['no answer at all (timeout)', { kind: 'hang' }, 504, 'highlevel-timeout'],
     ['a reset connection', { kind: 'reset' }, 502, 'highlevel-unavailable'],
   ];
 
   it.each(faults)('%s', async (_, fault, status, code) => {
     stack.mock.failNext(fault);
     await attack(() => post(form(conv, filePart('a.png', png(), 'file', 'image/png'))), status, code, 1);
+  });
+
+  it('no answer at all: highlevel-timeout (504) once the answer is overdue', async () => {
+    const slow = await startStack({ mock: { tokens: [{ token: TOKEN, locationId: 'loc1' }] }, bff: { upstreamTimeoutMs: 300 } });
+    try {
+      slow.mock.failNext({ kind: 'hang' });
+      const body = form(conv, filePart('a.png', png(), 'file', 'image/png'));
+      const answer = await rawRequest(slow.endpoint, {
+        headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length, 'X-Requested-With': 'ghl-attachments' },
+        body: [body],
+      });
+      expect(answer?.status).toBe(504);
+      expect(JSON.parse(answer!.text).error.code).toBe('highlevel-timeout');
+      expect(slow.mock.stats.uploadsStored).toBe(0);
+      expectNoSecret(answer);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('429: rate-limited, with a bounded Retry-After passed on', async () => {

@@ -56,7 +56,7 @@ export const FRENCH_MESSAGES: UploaderMessages = {
     'highlevel-unavailable': 'HighLevel n’est pas disponible pour le moment. Réessayez dans un instant.',
     'highlevel-timeout': 'HighLevel a mis trop de temps à répondre. Réessayez.',
     internal: 'Une erreur est survenue sur le serveur.',
-    network: 'La connexion a été perdue. Vérifiez votre réseau et réessayez.',
+    network: 'La connexion a été perdue. Nouvel essai au retour du réseau, ou réessayez maintenant.',
     cancelled: 'Annulé.',
   },
 };
