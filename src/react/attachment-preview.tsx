@@ -63,19 +63,19 @@ export function AttachmentPreview({ file, messages, previewUrl }: AttachmentPrev
   );
 }
 
-/** Outline icons, one per kind (24-unit grid, drawn with the text colour). */
+/** Outline icons, one per kind, on a 24-unit grid; stroked in the stylesheet. */
 const ICONS: Record<UploadedFile['kind'], string> = {
-  image: 'M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4 M15 9.5a1.5 1.5 0 1 0 0-.01',
-  video: 'M3 6h13v12H3z M16 10l5-3v10l-5-3',
-  audio: 'M9 18V6l10-2v12 M9 18a3 3 0 1 1-6 0 3 3 0 0 1 6 0z M19 16a3 3 0 1 1-6 0 3 3 0 0 1 6 0z',
-  pdf: 'M6 3h9l4 4v14H6z M15 3v4h4 M9 13h7 M9 17h5',
-  file: 'M6 3h9l4 4v14H6z M15 3v4h4',
+  image: 'M4 5h16v14H4zm0 11 5-5 5 5',
+  video: 'M3 6h12v12H3zm12 4 5-3v10l-5-3',
+  audio: 'M9 18V5l10-2v13M9 18H5v-3h4',
+  pdf: 'M6 3h9l4 4v14H6zm3 11h6',
+  file: 'M6 3h9l4 4v14H6z',
 };
 
 function KindIcon({ kind }: { kind: UploadedFile['kind'] }) {
   return (
-    <svg className="ghl-att-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" data-kind={kind}>
-      <path d={ICONS[kind]} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" strokeLinecap="round" />
+    <svg className="ghl-att-icon" viewBox="0 0 24 24" aria-hidden="true" data-kind={kind}>
+      <path d={ICONS[kind]} />
     </svg>
   );
 }

@@ -159,3 +159,28 @@ describe('a lost connection', () => {
     expect(await screen.findByRole('img', { name: 'offline.png' }, { timeout: 5000 })).toBeInTheDocument();
   });
 });
+
+describe('cancelling and local previews', () => {
+  it('cancels an upload in flight (HighLevel slow to answer), and it can go again', async () => {
+    await failNext({ kind: 'hang' });
+    const { container } = render(<AttachmentUploader conversationId="conv1" />);
+    await userEvent.upload(input(container), png('stuck.png'));
+    await screen.findByRole('progressbar', { name: 'Upload of stuck.png' });
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel stuck.png' }));
+    expect(await within(container.querySelector('.ghl-att-items')!).findByText('Cancelled')).toBeVisible();
+    await userEvent.click(screen.getByRole('button', { name: 'Retry stuck.png' }));
+    expect(await screen.findByRole('img', { name: 'stuck.png' }, { timeout: 5000 })).toBeInTheDocument();
+  });
+
+  it('shows the chosen image while it waits and revokes its object URL afterwards', async () => {
+    const revoked = vi.spyOn(URL, 'revokeObjectURL');
+    const { container } = render(<AttachmentUploader conversationId="conv1" concurrency={1} />);
+    await userEvent.upload(input(container), [png('first.png'), png('second.png')]);
+    const waiting = container.querySelector('.ghl-att-item[data-status="queued"] img.ghl-att-local');
+    expect(waiting?.getAttribute('src')).toMatch(/^blob:/);
+    const url = waiting!.getAttribute('src');
+    await screen.findByRole('img', { name: 'second.png' }, { timeout: 5000 });
+    expect(revoked).toHaveBeenCalledWith(url);
+    revoked.mockRestore();
+  });
+});
