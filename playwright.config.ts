@@ -3,6 +3,8 @@ import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 const baseURL = `http://127.0.0.1:${port}`;
+/** Where e2e/storybook.spec.ts finds the built Storybook. */
+export const storybookPort = Number(process.env.STORYBOOK_PORT ?? 6007);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -19,13 +21,23 @@ export default defineConfig({
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
-  webServer: {
-    // The demo as a user starts it, on the mock: an empty GHL_TOKEN keeps a real one out.
-    command: 'npm start',
-    url: baseURL,
-    env: { PORT: String(port), GHL_TOKEN: '' },
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-    stdout: 'pipe',
-  },
+  webServer: [
+    {
+      // The demo as a user starts it, on the mock: an empty GHL_TOKEN keeps a real one out.
+      command: 'npm start',
+      url: baseURL,
+      env: { PORT: String(port), GHL_TOKEN: '' },
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      stdout: 'pipe',
+    },
+    {
+      // Storybook as `npm run build-storybook` makes it, for e2e/storybook.spec.ts.
+      command: `npm run --silent build-storybook -- --quiet && node scripts/serve-dir.mjs storybook-static ${storybookPort}`,
+      url: `http://127.0.0.1:${storybookPort}/index.json`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 240_000,
+      stdout: 'pipe',
+    },
+  ],
 });

@@ -4,7 +4,7 @@ const config: StorybookConfig = {
   stories: ['../stories/**/*.stories.@(ts|tsx)'],
   framework: { name: '@storybook/react-vite', options: {} },
   core: { disableTelemetry: true },
-  staticDirs: ['../public'],
+  staticDirs: ['../public', { from: '../e2e/fixtures', to: '/samples' }],
   viteFinal: (viteConfig) => ({
     ...viteConfig,
     optimizeDeps: { ...viteConfig.optimizeDeps, include: [...(viteConfig.optimizeDeps?.include ?? []), 'react', 'react-dom'] },

@@ -36,6 +36,9 @@ test('the custom element follows its attributes: accept, max-size, locale, theme
   // Dark for real: the computed colours, not just the attribute.
   expect(await element.locator('.ghl-att').evaluate((root) => getComputedStyle(root).backgroundColor)).toBe('rgb(17, 24, 39)');
   expect(await element.locator('.ghl-att').evaluate((root) => getComputedStyle(root).color)).toBe('rgb(229, 231, 235)');
+  // The page themes the element from outside: custom properties cross the shadow boundary.
+  await page.evaluate(() => document.querySelector<HTMLElement>('ghl-attachments')!.style.setProperty('--ghl-att-font', 'Georgia, serif'));
+  expect(await element.locator('.ghl-att').evaluate((root) => getComputedStyle(root).fontFamily)).toContain('Georgia');
   await element.locator('input[type=file]').setInputFiles([fixtureFile('sample.mp3'), fixtureFile('sample.jpg')]);
   const refused = element.getByRole('list', { name: 'Non joints' });
   await expect(refused.getByText(/Ce type de fichier n’est pas accepté/)).toHaveCount(2);

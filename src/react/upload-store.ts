@@ -67,7 +67,7 @@ export class UploadStore {
   private readonly controllers = new Map<string, AbortController>();
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly pendingProgress = new Map<string, number>();
-  private progressFlush: (() => void) | undefined;
+  private flushPending = false;
   private sequence = 0;
   private config: UploadStoreConfig | undefined;
 
@@ -207,8 +207,10 @@ export class UploadStore {
     // Browsers fire progress far more often than a screen refreshes: keep the latest share of
     // each upload and apply them all once per frame, in one update.
     this.pendingProgress.set(id, Math.max(share, this.pendingProgress.get(id) ?? 0));
-    this.progressFlush ??= scheduleFrame(() => {
-      this.progressFlush = undefined;
+    if (this.flushPending) return;
+    this.flushPending = true;
+    nextFrame(() => {
+      this.flushPending = false;
       const pending = new Map(this.pendingProgress);
       this.pendingProgress.clear();
       this.set({
@@ -246,12 +248,8 @@ export class UploadStore {
   }
 }
 
-/** Runs `callback` before the next paint (or in 16 ms where there are no frames); returns a canceller. */
-function scheduleFrame(callback: () => void): () => void {
-  if (typeof requestAnimationFrame === 'function') {
-    const frame = requestAnimationFrame(callback);
-    return () => cancelAnimationFrame(frame);
-  }
-  const timer = setTimeout(callback, 16);
-  return () => clearTimeout(timer);
+/** Runs `callback` before the next paint, or in 16 ms where there are no frames. */
+function nextFrame(callback: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(callback);
+  else setTimeout(callback, 16);
 }
