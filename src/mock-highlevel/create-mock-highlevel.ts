@@ -98,10 +98,10 @@ export interface MockHighLevel {
   dispose(): Promise<void>;
 }
 
-export const UPLOAD_PATH = '/conversations/messages/upload';
-export const ASSETS_PATH = '/conversations-assets/';
-export const SECURE_FILES_PATH = '/files/d/';
-export const OAUTH_PATH = '/oauth/token';
+const UPLOAD_PATH = '/conversations/messages/upload';
+const ASSETS_PATH = '/conversations-assets/';
+const SECURE_FILES_PATH = '/files/d/';
+const OAUTH_PATH = '/oauth/token';
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let text = '';

@@ -52,8 +52,8 @@ export function AttachmentUploader({
   );
   const reasonOf = useCallback(
     (entry: UploadItem | RejectedFile) =>
-      'code' in entry ? errorText(messages, entry.code, limits) : entry.error ? errorText(messages, entry.error.code, { ...limits, seconds: entry.error.retryAfter }) : '',
-    [messages, limits],
+      'code' in entry ? errorText(messages, entry.code, limits) : describeError(entry, entry.error?.retryAfter ?? 0),
+    [messages, limits, describeError],
   );
   const endpoint = options.endpoint ?? DEFAULT_ENDPOINT;
   const previewUrl = useMemo(
