@@ -121,14 +121,9 @@ export class UploadStore {
     this.set({ ...this.state, items: this.state.items.filter((item) => item.id !== id) });
   }
 
-  /** Queues every failed upload again. */
-  retryAllFailed(): void {
-    for (const item of this.state.items) if (item.status === 'error') this.retry(item.id);
-  }
-
-  /** Queues again the uploads that failed for want of a network (the browser is back online). */
-  retryNetworkFailures(): void {
-    for (const item of this.state.items) if (item.status === 'error' && item.error?.code === 'network') this.retry(item.id);
+  /** Queues failed uploads again: all of them, or those that failed with `code`. */
+  retryFailed(code?: ErrorCode): void {
+    for (const item of this.state.items) if (item.status === 'error' && (!code || item.error?.code === code)) this.retry(item.id);
   }
 
   /** Takes finished uploads (done or cancelled) off the list. */

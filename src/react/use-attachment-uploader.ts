@@ -1,9 +1,9 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type React from 'react';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { useDropzone, type DropzoneInputProps, type DropzoneRootProps, type FileRejection } from 'react-dropzone';
+import { useDropzone, type DropzoneInputProps, type DropzoneRootProps } from 'react-dropzone';
 import { checkFile } from '../shared/check-file.js';
-import { isErrorCode, type ErrorCode } from '../shared/error-codes.js';
+import type { ErrorCode } from '../shared/error-codes.js';
 import { DEFAULT_FILE_TYPES, acceptAttribute, type FileTypeSpec } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../shared/limits.js';
 import type { UploadError } from '../shared/upload-error.js';
@@ -123,7 +123,7 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
   useEffect(() => () => store.abortAll(), [store]);
   // A connection lost mid-upload comes back: those uploads go again by themselves.
   useEffect(() => {
-    const online = () => store.retryNetworkFailures();
+    const online = () => store.retryFailed('network');
     window.addEventListener('online', online);
     return () => window.removeEventListener('online', online);
   }, [store]);
@@ -150,15 +150,6 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     [store, maxFiles],
   );
 
-  const addChecked = useCallback(
-    (accepted: readonly File[], refused: { file: File; code: ErrorCode }[]) => {
-      const left = room();
-      const overflow = accepted.slice(left).map((file) => ({ file, code: 'too-many-files' as const }));
-      store.add(accepted.slice(0, left), [...refused, ...overflow]);
-    },
-    [store, room],
-  );
-
   const addFiles = useCallback(
     (files: readonly File[]) => {
       const accepted: File[] = [];
@@ -168,27 +159,19 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
         if (code) refused.push({ file, code });
         else accepted.push(file);
       }
-      addChecked(accepted, refused);
+      const left = room();
+      const overflow = accepted.slice(left).map((file) => ({ file, code: 'too-many-files' as const }));
+      store.add(accepted.slice(0, left), [...refused, ...overflow]);
     },
-    [addChecked, allowedTypes, maxFileSize],
+    [store, room, allowedTypes, maxFileSize],
   );
 
+  // react-dropzone only collects the files (drop, picker, paste); our own rules judge them, in
+  // one place for every way files arrive.
   const dropzone = useDropzone({
     disabled: disabled || !options.conversationId,
     multiple: true,
-    validator: (file) => {
-      const code = checkFile(file, { allowedTypes, maxFileSize });
-      return code ? { code, message: code } : null;
-    },
-    onDrop: (accepted: File[], rejections: FileRejection[]) => {
-      addChecked(
-        accepted,
-        rejections.map(({ file, errors }) => {
-          const code = errors[0]?.code;
-          return { file, code: isErrorCode(code) ? code : 'file-type-not-allowed' };
-        }),
-      );
-    },
+    onDrop: addFiles,
   });
 
   const [dragReject, setDragReject] = useState(false);
@@ -235,7 +218,7 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     retry: useCallback((id: string) => store.retry(id), [store]),
     remove,
     dismiss: useCallback((...ids: string[]) => store.dismiss(...ids), [store]),
-    retryAllFailed: useCallback(() => store.retryAllFailed(), [store]),
+    retryAllFailed: useCallback(() => store.retryFailed(), [store]),
     clearFinished: useCallback(() => store.clearFinished(), [store]),
   };
 }
