@@ -4,6 +4,13 @@ import { storybookPort } from '../playwright.config.js';
 
 const storybook = `http://127.0.0.1:${storybookPort}`;
 
+// MSW calls `registration.update()` on its own worker without awaiting it (msw issue #2006), and
+// Chromium now and then rejects that update ("Not found") while the registration from the
+// previous story is still being stored. The old worker keeps serving, so the story is unharmed;
+// the rejection is MSW's, not ours. Every other page error fails the test.
+const isMswWorkerUpdateNoise = (message: string) =>
+  message.startsWith('Failed to update a ServiceWorker') && message.includes('/mockServiceWorker.js');
+
 // Stories are tests: each one renders, its play function passes (preview.ts marks the page when
 // it has), nothing throws, and axe finds nothing, all in Chromium.
 test('every story renders, passes its play function, and has no accessibility violations', async ({ page, request }) => {
@@ -15,7 +22,9 @@ test('every story renders, passes its play function, and has no accessibility vi
   for (const { id } of stories) {
     const errors: string[] = [];
     page.removeAllListeners('pageerror');
-    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('pageerror', (error) => {
+      if (!isMswWorkerUpdateNoise(error.message)) errors.push(error.message);
+    });
     await page.goto(`${storybook}/iframe.html?id=${id}&viewMode=story`);
     const passed = await page
       .waitForSelector('body[data-story-passed="true"]', { timeout: 20_000 })
