@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { storybookPort } from '../playwright.config.js';
+import { ERROR_STATUS } from '../src/shared/error-codes.js';
 
 const storybook = `http://127.0.0.1:${storybookPort}`;
 
@@ -38,4 +39,45 @@ test('every story renders, passes its play function, and has no accessibility vi
     for (const violation of axe.violations) failures.push(`${id}: axe ${violation.id} at ${violation.nodes.map((node) => node.target).join(', ')}`);
   }
   expect(failures).toEqual([]);
+});
+
+// The docs pages: the usage page (the README's own examples, and the error-code table built from
+// the shared table) and the props table read from the component's types and JSDoc.
+test('the usage page and the props table are complete, and have no accessibility violations', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => {
+    if (!isMswWorkerUpdateNoise(error.message)) errors.push(error.message);
+  });
+
+  await page.goto(`${storybook}/iframe.html?id=usage--docs&viewMode=docs`);
+  const docs = page.locator('#storybook-docs');
+  for (const heading of ['1. In a React app (npm package)', '2. On a CRM page that is not React (script tag)', 'The BFF route on your server']) {
+    await expect(docs.getByRole('heading', { name: heading })).toBeVisible();
+  }
+  await expect(docs.getByText("import { AttachmentUploader, type UploadedFile } from 'ghl-attachments';")).toBeVisible();
+  await expect(docs.getByText(/createUploadHandler\(\{/)).toBeVisible();
+  const rows = page.getByTestId('error-codes').locator('tbody tr');
+  await expect(rows).toHaveCount(Object.keys(ERROR_STATUS).length);
+  for (const [code, status] of Object.entries(ERROR_STATUS)) {
+    const row = rows.filter({ has: page.locator('code', { hasText: new RegExp(`^${code}$`) }) });
+    await expect(row.locator('td').nth(1)).toHaveText(status === 0 ? 'browser only' : String(status));
+    await expect(row.locator('td').nth(2)).not.toContainText('{'); // placeholders filled in
+  }
+  await expect(rows.filter({ hasText: 'rate-limited' }).locator('td').nth(3)).toHaveText('after the countdown');
+  expect((await new AxeBuilder({ page }).include('#storybook-docs').analyze()).violations).toEqual([]);
+
+  await page.goto(`${storybook}/iframe.html?id=attachmentuploader--docs&viewMode=docs`);
+  const props = page.locator('table.docblock-argstable');
+  await expect(props).toBeVisible();
+  // A prop's row, found by its name cell (`*` marks a required one).
+  const describe = async (prop: string) =>
+    (await props.locator('tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${prop}\\*?$`) }) }).innerText()).replace(/\s+/g, ' ');
+  expect(await describe('conversationId')).toContain('The HighLevel conversation files are attached to.');
+  expect(await describe('maxFileSize')).toContain('a file of exactly this size passes. Default: 5,242,880');
+  expect(await describe('theme')).toContain("union 'light'"); // the type, then the default from the code
+  expect(await describe('allowedTypes')).toContain('readonly FileTypeSpec[]');
+  expect(await describe('value')).toContain('readonly UploadedFile[]');
+  expect(await describe('onChange')).toContain('(files: UploadedFile[]) => void');
+  expect((await new AxeBuilder({ page }).include('#storybook-docs').analyze()).violations).toEqual([]);
+  expect(errors).toEqual([]);
 });

@@ -12,7 +12,14 @@ import { checked, dragOver, drop, fileOf, sample } from './play-helpers.js';
 const meta = {
   title: 'AttachmentUploader',
   component: AttachmentUploader,
+  // A docs page with the props table, read from the component's types and their JSDoc.
+  tags: ['autodocs'],
   args: { conversationId: 'demo-conversation' },
+  // react-docgen cannot name a type from another module; say it here.
+  argTypes: {
+    allowedTypes: { table: { type: { summary: 'readonly FileTypeSpec[]' } } },
+    value: { table: { type: { summary: 'readonly UploadedFile[]' } } },
+  },
   parameters: { msw: { handlers: bffHandlers() } },
   decorators: [(Story) => <div style={{ maxWidth: 480 }}>{Story()}</div>],
 } satisfies Meta<typeof AttachmentUploader>;
