@@ -16,6 +16,8 @@ export interface ElementFileDetail {
   status: UploadItem['status'];
   url?: string;
   errorCode?: string;
+  /** The photo's size before it was shrunk to fit, when it was. */
+  shrunkFrom?: number;
 }
 
 /** The message an embedded frame posts to its parent, and the DOM events' names. */
@@ -31,13 +33,24 @@ const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} 
 /**
  * `<ghl-attachments>`: the widget for pages that are not React. Attributes: `endpoint`,
  * `conversation-id`, `accept` (type names or extensions: `PDF, PNG` or `.pdf .png`), `max-size`
- * (bytes), `locale` (`en`, `fr`), `theme` (`light`, `dark`, `auto`), and `parent-origin`: inside
+ * (bytes), `locale` (`en`, `fr`), `theme` (`light`, `dark`, `auto`), `shrink-images` (`false`
+ * turns shrinking of photos over the limit off), `max-image-dimension` (pixels), and `parent-origin`: inside
  * an iframe, the one origin that uploads are posted to with `postMessage`. Events (bubbling, out
  * of the shadow root): `ghl-upload` `{ files }`, `ghl-error` `{ code, message, fileName }`,
  * `ghl-change` `{ files }`. Styles live in its shadow root: nothing leaks in or out.
  */
 export class GhlAttachmentsElement extends Base {
-  static readonly observedAttributes = ['endpoint', 'conversation-id', 'accept', 'max-size', 'locale', 'theme', 'parent-origin'];
+  static readonly observedAttributes = [
+    'endpoint',
+    'conversation-id',
+    'accept',
+    'max-size',
+    'locale',
+    'theme',
+    'shrink-images',
+    'max-image-dimension',
+    'parent-origin',
+  ];
   #root: Root | undefined;
   #mount: HTMLElement | undefined;
 
@@ -70,6 +83,7 @@ export class GhlAttachmentsElement extends Base {
 
   #render(): void {
     const maxSize = Number(this.getAttribute('max-size'));
+    const maxDimension = Number(this.getAttribute('max-image-dimension'));
     const theme = this.getAttribute('theme');
     this.#root?.render(
       <AttachmentUploader
@@ -77,6 +91,8 @@ export class GhlAttachmentsElement extends Base {
         endpoint={this.getAttribute('endpoint') ?? undefined}
         allowedTypes={typesFrom(this.getAttribute('accept'))}
         maxFileSize={Number.isFinite(maxSize) && maxSize > 0 ? maxSize : undefined}
+        shrinkImages={this.getAttribute('shrink-images') !== 'false'}
+        maxImageDimension={Number.isFinite(maxDimension) && maxDimension > 0 ? maxDimension : undefined}
         messages={LOCALES[this.getAttribute('locale') ?? 'en'] ?? DEFAULT_MESSAGES}
         theme={theme === 'dark' || theme === 'auto' ? theme : 'light'}
         onUploaded={(files) => this.#emit('ghl-upload', { files })}
@@ -124,5 +140,6 @@ function detailOf(item: UploadItem): ElementFileDetail {
     status: item.status,
     ...(item.result ? { url: item.result.url } : {}),
     ...(item.error ? { errorCode: item.error.code } : {}),
+    ...(item.shrunkFrom ? { shrunkFrom: item.shrunkFrom } : {}),
   };
 }

@@ -66,7 +66,8 @@ describe('<AttachmentUploader>', () => {
 
   it('refuses dropped files that are not allowed, too large or empty, saying why, and sends nothing', async () => {
     const before = await upstreamRequests();
-    const { dropzone } = renderUploader();
+    // Shrinking off: this is about refusals (e2e/shrink.spec.ts has photos made to fit).
+    const { dropzone } = renderUploader({ shrinkImages: false });
     const files = [fileOf('setup.exe', pngOfSize(10)), fileOf('huge.png', pngOfSize(5_242_881)), fileOf('empty.pdf', new Uint8Array())];
     fireEvent.drop(dropzone, { dataTransfer: { files, types: ['Files'], items: files.map((file) => ({ kind: 'file', type: file.type, getAsFile: () => file })) } });
     const refused = await screen.findByRole('list', { name: 'Not attached' });

@@ -34,14 +34,18 @@ export const FileRow = memo(function FileRow({ item, messages, describeError, on
         ? describeError(item, seconds)
         : messages[status];
   // A rate-limited upload waiting to retry by itself can still be cancelled.
-  const active = status === 'queued' || status === 'uploading' || status === 'processing' || item.retryAt !== undefined;
+  const active = status === 'queued' || status === 'shrinking' || status === 'uploading' || status === 'processing' || item.retryAt !== undefined;
   return (
     <li className="ghl-att-item" data-status={status}>
       <div className="ghl-att-item-head">
         <span className="ghl-att-name" title={file.name}>
           {file.name}
         </span>
-        <span className="ghl-att-size">{formatBytes(file.size)}</span>
+        <span className="ghl-att-size">
+          {item.shrunkFrom
+            ? formatMessage(messages.shrunk, { from: formatBytes(item.shrunkFrom), to: formatBytes(file.size) }) + (item.sentAs ? ` · ${item.sentAs}` : '')
+            : formatBytes(file.size)}
+        </span>
         <span className="ghl-att-actions">
           {active && (
             <button type="button" onClick={() => onCancel(item.id)} aria-label={`${messages.cancel} ${file.name}`}>
@@ -60,11 +64,12 @@ export const FileRow = memo(function FileRow({ item, messages, describeError, on
           )}
         </span>
       </div>
-      {(status === 'uploading' || status === 'processing' || status === 'queued') && (
+      {(status === 'uploading' || status === 'processing' || status === 'queued' || status === 'shrinking') && (
         <progress
           className="ghl-att-progress"
           max={100}
-          value={status === 'queued' ? 0 : percent}
+          // Shrinking has no share to show: an indeterminate bar says work is going on.
+          value={status === 'shrinking' ? undefined : status === 'queued' ? 0 : percent}
           aria-label={formatMessage(messages.progressLabel, { name: file.name })}
         />
       )}

@@ -10,6 +10,8 @@ export interface UploaderMessages {
   limits: string;
   noConversation: string;
   queued: string;
+  shrinking: string;
+  shrunk: string;
   uploading: string;
   processing: string;
   done: string;
@@ -43,6 +45,8 @@ export const DEFAULT_MESSAGES: UploaderMessages = {
   limits: '{types} · up to {maxSize} each',
   noConversation: 'Choose a conversation to attach files to.',
   queued: 'Waiting…',
+  shrinking: 'Shrinking the photo to fit…',
+  shrunk: 'shrunk from {from} to {to}',
   uploading: 'Uploading… {percent} %',
   processing: 'Processing…',
   done: 'Uploaded',

@@ -1,4 +1,5 @@
 import { MutationObserver, type QueryClient } from '@tanstack/react-query';
+import { canShrink } from '../client/can-shrink.js';
 import { toUploadError } from '../client/to-upload-error.js';
 import { uploadFile } from '../client/upload-file.js';
 import type { ErrorCode } from '../shared/error-codes.js';
@@ -6,17 +7,21 @@ import type { UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
 
 /**
- * Where a file is in its life: waiting for a slot, sending bytes, sent and waiting for HighLevel
- * to answer ("processing"), and its three ends.
+ * Where a file is in its life: waiting for a slot, a photo being made to fit, sending bytes,
+ * sent and waiting for HighLevel to answer ("processing"), and its three ends.
  */
-export type UploadStatus = 'queued' | 'uploading' | 'processing' | 'done' | 'error' | 'cancelled';
+export type UploadStatus = 'queued' | 'shrinking' | 'uploading' | 'processing' | 'done' | 'error' | 'cancelled';
 
 /** One accepted file and its upload, or a file uploaded earlier (then `file` is absent). */
 export interface UploadItem {
   readonly id: string;
   readonly name: string;
-  /** Bytes. */
+  /** Bytes: what is sent, so a shrunk photo's new size. */
   readonly size: number;
+  /** The photo's size before it was shrunk to fit, when it was. */
+  readonly shrunkFrom?: number;
+  /** The name sent, when shrinking changed it (a PNG sent as JPEG); `name` stays the user's. */
+  readonly sentAs?: string;
   /** The file the user chose; absent for files passed in as `value`. */
   readonly file?: File;
   readonly status: UploadStatus;
@@ -52,6 +57,19 @@ export interface UploadStoreConfig {
   concurrency: number;
   onUploaded?: (files: UploadedFile[]) => void;
   onError?: (error: UploadError, file: File) => void;
+  /** Photos over `maxBytes` (or `maxDimension`) are re-encoded to fit first. Default: off. */
+  shrink?: ShrinkConfig;
+}
+
+/** The limits a photo is made to fit before upload. */
+export interface ShrinkConfig {
+  maxBytes: number;
+  maxDimension?: number;
+}
+
+/** The limits `file` must be shrunk to, or undefined when it is sent as it is. */
+function shrinkNeeded(file: File, shrink: ShrinkConfig | undefined): ShrinkConfig | undefined {
+  return shrink && canShrink(file) && (file.size > shrink.maxBytes || shrink.maxDimension) ? shrink : undefined;
 }
 
 const MUTATION_KEY = ['ghl-attachments', 'upload'] as const;
@@ -67,6 +85,8 @@ export class UploadStore {
   private readonly controllers = new Map<string, AbortController>();
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly pendingProgress = new Map<string, number>();
+  /** Photos already made to fit: a retry sends them again without redoing the work. */
+  private readonly prepared = new Map<string, File>();
   private flushPending = false;
   private sequence = 0;
   private config: UploadStoreConfig | undefined;
@@ -118,6 +138,7 @@ export class UploadStore {
   remove(id: string): void {
     this.clearRetryTimer(id);
     this.controllers.get(id)?.abort();
+    this.prepared.delete(id);
     this.set({ ...this.state, items: this.state.items.filter((item) => item.id !== id) });
   }
 
@@ -148,15 +169,37 @@ export class UploadStore {
     if (!config) return;
     for (const item of this.state.items) {
       if (this.controllers.size >= config.concurrency) return;
-      if (item.status === 'queued') void this.run(item, config);
+      if (item.status === 'queued' && !this.controllers.has(item.id)) void this.run(item, config);
     }
   }
 
   private async run(item: UploadItem, config: UploadStoreConfig): Promise<void> {
-    const file = item.file!;
     const controller = new AbortController();
     this.controllers.set(item.id, controller);
-    this.patch(item.id, { status: 'uploading', progress: 0 });
+    const original = item.file!;
+    const shrink = this.prepared.has(item.id) ? undefined : shrinkNeeded(original, config.shrink);
+    // Leaves `queued` at once: a pump before the first await must not start it twice.
+    this.patch(item.id, { status: shrink ? 'shrinking' : 'uploading', progress: 0 });
+    let file = this.prepared.get(item.id) ?? original;
+    if (shrink) {
+      try {
+        file = await this.shrink(item, original, shrink, controller.signal);
+        this.patch(item.id, { status: 'uploading' });
+      } catch (thrown) {
+        this.controllers.delete(item.id);
+        const error = toUploadError(thrown, item.name);
+        if (error.code === 'cancelled') this.patch(item.id, { status: 'cancelled' });
+        // A photo that cannot be made to fit is refused, like any file that breaks the rules.
+        else {
+          this.set({
+            items: this.state.items.filter((entry) => entry.id !== item.id),
+            rejections: [...this.state.rejections, { id: item.id, name: item.name, size: item.size, code: error.code }],
+          });
+        }
+        this.pump();
+        return;
+      }
+    }
     const observer = new MutationObserver<UploadedFile, UploadError, File>(config.queryClient, {
       mutationKey: MUTATION_KEY,
       retry: false,
@@ -183,11 +226,23 @@ export class UploadStore {
       if (retryAt !== undefined) {
         this.retryTimers.set(item.id, setTimeout(() => this.retry(item.id), retryAt - Date.now()));
       }
-      if (!cancelled) config.onError?.(error, file);
+      if (!cancelled) config.onError?.(error, item.file!);
     } finally {
       this.controllers.delete(item.id);
       this.pump();
     }
+  }
+
+  /** Makes a photo fit (once: a retry sends the result again without redoing the work). */
+  private async shrink(item: UploadItem, file: File, shrink: ShrinkConfig, signal: AbortSignal): Promise<File> {
+    // Loaded on the first photo that needs it: most sessions never pay for it.
+    const { shrinkImage } = await import('../client/shrink-image.js');
+    const result = await shrinkImage(file, { ...shrink, signal });
+    this.prepared.set(item.id, result.file);
+    if (result.shrunk) {
+      this.patch(item.id, { size: result.file.size, shrunkFrom: file.size, sentAs: result.file.name === file.name ? undefined : result.file.name });
+    }
+    return result.file;
   }
 
   private progress(id: string, share: number): void {

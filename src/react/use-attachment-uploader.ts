@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type React from 'react';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useDropzone, type DropzoneInputProps, type DropzoneRootProps } from 'react-dropzone';
+import { canShrink } from '../client/can-shrink.js';
 import { checkFile } from '../shared/check-file.js';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { DEFAULT_FILE_TYPES, acceptAttribute, type FileTypeSpec } from '../shared/file-types.js';
@@ -27,6 +28,14 @@ export interface AttachmentUploaderOptions {
   maxFiles?: number;
   /** Uploads running at once; the rest wait. Default: 3. */
   concurrency?: number;
+  /**
+   * JPEG and PNG photos over `maxFileSize` are re-encoded in the browser (in a Web Worker) to
+   * fit, instead of being refused; their metadata, GPS location included, is not carried over.
+   * Default: `true`.
+   */
+  shrinkImages?: boolean;
+  /** Longest side of an uploaded photo, in pixels; larger ones are scaled down (with `shrinkImages`). Default: no limit. */
+  maxImageDimension?: number;
   /** Turns the dropzone off. Default: `false`. */
   disabled?: boolean;
   /** Called with the files each finished upload stored. */
@@ -89,6 +98,7 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     maxFileSize = DEFAULT_MAX_FILE_SIZE,
     maxFiles = DEFAULT_MAX_FILES_IN_LIST,
     disabled = false,
+    shrinkImages = true,
   } = options;
   const queryClient = useResolvedQueryClient(options.queryClient);
   const [store] = useState(() => new UploadStore());
@@ -118,6 +128,7 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
         report([...reported.current, ...files]);
       },
       onError: options.onError,
+      shrink: shrinkImages ? { maxBytes: maxFileSize, maxDimension: options.maxImageDimension } : undefined,
     });
   });
   useEffect(() => () => store.abortAll(), [store]);
@@ -156,14 +167,15 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
       const refused: { file: File; code: ErrorCode }[] = [];
       for (const file of files) {
         const code = checkFile(file, { allowedTypes, maxFileSize });
-        if (code) refused.push({ file, code });
+        // A photo over the limit is taken when it can be shrunk to fit.
+        if (code && !(code === 'file-too-large' && shrinkImages && canShrink(file))) refused.push({ file, code });
         else accepted.push(file);
       }
       const left = room();
       const overflow = accepted.slice(left).map((file) => ({ file, code: 'too-many-files' as const }));
       store.add(accepted.slice(0, left), [...refused, ...overflow]);
     },
-    [store, room, allowedTypes, maxFileSize],
+    [store, room, allowedTypes, maxFileSize, shrinkImages],
   );
 
   // react-dropzone only collects the files (drop, picker, paste); our own rules judge them, in

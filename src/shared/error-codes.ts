@@ -36,6 +36,7 @@ export const ERROR_STATUS = {
   'highlevel-timeout': 504,
   internal: 500,
   // Browser only.
+  'image-not-shrinkable': 0,
   network: 0,
   cancelled: 0,
 } as const;

@@ -31,6 +31,7 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   'highlevel-unavailable': 'HighLevel is not available right now. Try again in a moment.',
   'highlevel-timeout': 'HighLevel took too long to answer. Try again.',
   internal: 'Something went wrong on the server.',
+  'image-not-shrinkable': 'The photo is over {maxSize} and could not be made small enough.',
   network: 'The connection was lost. It will retry when you are back online, or retry now.',
   cancelled: 'Cancelled.',
 };

@@ -1,0 +1,110 @@
+import { uploadError } from '../shared/upload-error.js';
+import { fitImage, searchEncoding, type FitRequest, type FitResult } from './fit-image.js';
+
+/** Options of {@link shrinkImage}. */
+export interface ShrinkImageOptions {
+  /** The result must be at most this many bytes. */
+  maxBytes: number;
+  /** Longest side allowed, in pixels. Default: no limit. */
+  maxDimension?: number;
+  /** Stops the work (the worker is terminated); the promise rejects with code `cancelled`. */
+  signal?: AbortSignal;
+}
+
+/** A photo made to fit, or the file as it was when it already did. */
+export interface ShrunkImage {
+  file: File;
+  /** False when the file already fitted and is returned as it was. */
+  shrunk: boolean;
+  width?: number;
+  height?: number;
+  /** JPEG quality chosen (absent for PNG). */
+  quality?: number;
+  /** Encodes the search tried. */
+  encodes?: number;
+  /** Where the work ran. */
+  ranIn?: 'worker' | 'main-thread';
+}
+
+// The worker is made from the functions' own source: no separate file for an app's bundler, the
+// script tag build or a CDN to serve, and the same code runs on the main thread as a fallback.
+const WORKER_SOURCE = `"use strict";
+const searchEncoding = (${searchEncoding.toString()});
+const fitImage = (${fitImage.toString()});
+onmessage = async (event) => {
+  try { postMessage(await fitImage(event.data, searchEncoding)); }
+  catch (error) { postMessage({ ok: false, reason: 'unreadable', detail: String(error) }); }
+};`;
+
+/**
+ * Re-encodes a JPEG or PNG so that it fits `maxBytes` (and `maxDimension`), in a Web Worker
+ * where the browser has one with `OffscreenCanvas`, else on the main thread. The name is kept;
+ * only its extension changes when a PNG without transparency becomes a JPEG. Rejects with an
+ * `UploadError`: `image-not-shrinkable` when the image cannot be read or made to fit,
+ * `cancelled` when `signal` aborts.
+ */
+export async function shrinkImage(file: File, options: ShrinkImageOptions): Promise<ShrunkImage> {
+  const { signal } = options;
+  if (signal?.aborted) throw uploadError('cancelled', {}, { fileName: file.name });
+  const request: FitRequest = { blob: file, maxBytes: options.maxBytes, maxDimension: options.maxDimension };
+  let ranIn: ShrunkImage['ranIn'] = 'worker';
+  let result = await inWorker(request, signal);
+  if (result === undefined) {
+    ranIn = 'main-thread';
+    result = await fitImage(request, searchEncoding);
+  }
+  if (signal?.aborted) throw uploadError('cancelled', {}, { fileName: file.name });
+  if (!result.ok) throw uploadError('image-not-shrinkable', {}, { fileName: file.name });
+  if (result.unchanged) return { file, shrunk: false };
+  const { blob } = result;
+  const name = blob.type === 'image/jpeg' && !/\.jpe?g$/i.test(file.name) ? file.name.replace(/(\.[^.]*)?$/, '.jpg') : file.name;
+  return {
+    file: new File([blob], name, { type: blob.type, lastModified: file.lastModified }),
+    shrunk: true,
+    width: result.width,
+    height: result.height,
+    quality: result.quality,
+    encodes: result.encodes,
+    ranIn,
+  };
+}
+
+/**
+ * Runs {@link fitImage} in a worker. Undefined when there is no worker to be had here (no
+ * `Worker` or `OffscreenCanvas`, or a page policy that forbids `blob:` workers): the caller then
+ * does the work itself.
+ */
+function inWorker(request: FitRequest, signal: AbortSignal | undefined): Promise<FitResult | undefined> {
+  if (typeof Worker !== 'function' || typeof OffscreenCanvas !== 'function') return Promise.resolve(undefined);
+  let worker: Worker;
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  try {
+    worker = new Worker(url);
+  } catch {
+    URL.revokeObjectURL(url);
+    return Promise.resolve(undefined);
+  }
+  return new Promise<FitResult | undefined>((resolve, reject) => {
+    const finish = () => {
+      worker.terminate();
+      URL.revokeObjectURL(url);
+      signal?.removeEventListener('abort', abort);
+    };
+    const abort = () => {
+      finish();
+      reject(uploadError('cancelled'));
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    worker.onmessage = (event: MessageEvent<FitResult>) => {
+      finish();
+      resolve(event.data);
+    };
+    // The worker never started (a content security policy, a script the browser refused).
+    worker.onerror = (event) => {
+      event.preventDefault();
+      finish();
+      resolve(undefined);
+    };
+    worker.postMessage(request);
+  });
+}
