@@ -13,7 +13,10 @@ const REACT = ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime'];
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const kb = (bytes) => (bytes / 1000).toFixed(1);
 
-/** Minified, gzipped size of `entry` bundled with everything but `external`. */
+/**
+ * Minified, gzipped size of `entry` bundled with everything but `external`: what loads up front
+ * (`initial`), and the chunks loaded on demand (`lazy`: photo shrinking).
+ */
 async function bundledSize(entry, external) {
   const outDir = mkdtempSync(join(tmpdir(), 'ghl-size-'));
   try {
@@ -32,19 +35,28 @@ async function bundledSize(entry, external) {
         rollupOptions: { external },
       },
     });
-    return readdirSync(outDir)
-      .filter((file) => file.endsWith('.js'))
-      .reduce((sum, file) => sum + gz(readFileSync(join(outDir, file))), 0);
+    const read = (file) => readFileSync(join(outDir, file), 'utf8');
+    // Up front: the entry and what it imports statically (a chunk it shares with a lazy one).
+    const initial = new Set();
+    const visit = (file) => {
+      if (initial.has(file)) return;
+      initial.add(file);
+      for (const [, next] of read(file).matchAll(/from\s*["']\.\/([^"']+)["']/g)) visit(next);
+    };
+    visit('bundle.js');
+    const files = readdirSync(outDir).filter((file) => file.endsWith('.js'));
+    const sum = (list) => list.reduce((total, file) => total + gz(read(file)), 0);
+    return { initial: sum([...initial]), lazy: sum(files.filter((file) => !initial.has(file))) };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
 }
 
 /**
- * The three figures with their limits. `budget` fails the build. `target` is the issue's goal
- * where it differs: the full widget's 40 kB cannot hold while the design card's axios is in it
- * (axios 1.21's browser build alone is 24.1 kB, the three libraries as we import them 39.3 kB),
- * so it is reported, and the build fails only past a ceiling (ours) that catches growth.
+ * The figures with their limits. `budget` fails the build. `target` is the issue's goal where it
+ * differs: the full widget's 40 kB cannot hold while the design card's axios is in it (axios
+ * 1.21's browser build alone is 24.1 kB, the three libraries as we import them 39.8 kB), so it
+ * is reported, and the build fails only past a ceiling (ours) that catches growth.
  */
 export async function measureSizes() {
   // Minified, as an app's bundler ships it (and as the reference sizes were measured).
@@ -54,10 +66,15 @@ export async function measureSizes() {
   const libraries = await bundledSize('scripts/size-dependencies.ts', (id) => REACT.includes(id));
   const element = gz(readFileSync('dist/ghl-attachments.js'));
   return [
-    { name: 'full widget with its dependencies (JS + CSS, React external)', bytes: full + css, budget: 50_000, target: 40_000 },
-    { name: '  of which react-dropzone + axios + TanStack Query, as imported', bytes: libraries },
-    { name: 'own code, dependencies external (JS + CSS)', bytes: own + css, budget: 10_000 },
-    { name: 'custom-element script, React inside', bytes: element, budget: 115_000 },
+    { name: 'full widget with its dependencies (JS + CSS, React external)', bytes: full.initial + css, budget: 52_000, target: 40_000 },
+    { name: '  of which react-dropzone + axios + TanStack Query, as imported', bytes: libraries.initial },
+    // Issue 6 asked ≤ 10 kB; photo shrinking (issue 7) costs 0.6 kB up front (the lazy chunk's
+    // loader, the shrinking state and its words): 11 kB is the ceiling now.
+    { name: 'own code, dependencies external (JS + CSS)', bytes: own.initial + css, budget: 11_000, target: 10_000 },
+    // A separate chunk, fetched by the first photo over the limit; never by most sessions.
+    { name: 'photo shrinking, loaded when a photo needs it', bytes: own.lazy, budget: 3_000 },
+    // One classic script cannot load chunks: shrinking is inside it.
+    { name: 'custom-element script, React inside', bytes: element, budget: 118_000 },
   ];
 }
 

@@ -1,4 +1,5 @@
-import { uploadError } from '../shared/upload-error.js';
+// Nothing from shared/ here: this module is a chunk of its own, loaded on demand, and anything it
+// imported that the widget also uses would be split into a third chunk loaded up front.
 import { fitImage, searchEncoding, type FitRequest, type FitResult } from './fit-image.js';
 
 /** Options of {@link shrinkImage}. */
@@ -7,7 +8,7 @@ export interface ShrinkImageOptions {
   maxBytes: number;
   /** Longest side allowed, in pixels. Default: no limit. */
   maxDimension?: number;
-  /** Stops the work (the worker is terminated); the promise rejects with code `cancelled`. */
+  /** Stops the work (the worker is terminated); the promise rejects with an `AbortError`. */
   signal?: AbortSignal;
 }
 
@@ -39,13 +40,12 @@ onmessage = async (event) => {
 /**
  * Re-encodes a JPEG or PNG so that it fits `maxBytes` (and `maxDimension`), in a Web Worker
  * where the browser has one with `OffscreenCanvas`, else on the main thread. The name is kept;
- * only its extension changes when a PNG without transparency becomes a JPEG. Rejects with an
- * `UploadError`: `image-not-shrinkable` when the image cannot be read or made to fit,
- * `cancelled` when `signal` aborts.
+ * only its extension changes when a PNG without transparency becomes a JPEG. Null when the image
+ * cannot be read or made to fit; rejects with a `DOMException` `AbortError` when `signal` aborts.
  */
-export async function shrinkImage(file: File, options: ShrinkImageOptions): Promise<ShrunkImage> {
+export async function shrinkImage(file: File, options: ShrinkImageOptions): Promise<ShrunkImage | null> {
   const { signal } = options;
-  if (signal?.aborted) throw uploadError('cancelled', {}, { fileName: file.name });
+  signal?.throwIfAborted();
   const request: FitRequest = { blob: file, maxBytes: options.maxBytes, maxDimension: options.maxDimension };
   let ranIn: ShrunkImage['ranIn'] = 'worker';
   let result = await inWorker(request, signal);
@@ -53,8 +53,8 @@ export async function shrinkImage(file: File, options: ShrinkImageOptions): Prom
     ranIn = 'main-thread';
     result = await fitImage(request, searchEncoding);
   }
-  if (signal?.aborted) throw uploadError('cancelled', {}, { fileName: file.name });
-  if (!result.ok) throw uploadError('image-not-shrinkable', {}, { fileName: file.name });
+  signal?.throwIfAborted();
+  if (!result.ok) return null;
   if (result.unchanged) return { file, shrunk: false };
   const { blob } = result;
   const name = blob.type === 'image/jpeg' && !/\.jpe?g$/i.test(file.name) ? file.name.replace(/(\.[^.]*)?$/, '.jpg') : file.name;
@@ -92,7 +92,7 @@ function inWorker(request: FitRequest, signal: AbortSignal | undefined): Promise
     };
     const abort = () => {
       finish();
-      reject(uploadError('cancelled'));
+      reject(signal!.reason);
     };
     signal?.addEventListener('abort', abort, { once: true });
     worker.onmessage = (event: MessageEvent<FitResult>) => {

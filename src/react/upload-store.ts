@@ -3,7 +3,7 @@ import { canShrink } from '../client/can-shrink.js';
 import { toUploadError } from '../client/to-upload-error.js';
 import { uploadFile } from '../client/upload-file.js';
 import type { ErrorCode } from '../shared/error-codes.js';
-import type { UploadError } from '../shared/upload-error.js';
+import { uploadError, type UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
 
 /**
@@ -238,6 +238,7 @@ export class UploadStore {
     // Loaded on the first photo that needs it: most sessions never pay for it.
     const { shrinkImage } = await import('../client/shrink-image.js');
     const result = await shrinkImage(file, { ...shrink, signal });
+    if (!result) throw uploadError('image-not-shrinkable', {}, { fileName: file.name });
     this.prepared.set(item.id, result.file);
     if (result.shrunk) {
       this.patch(item.id, { size: result.file.size, shrunkFrom: file.size, sentAs: result.file.name === file.name ? undefined : result.file.name });
