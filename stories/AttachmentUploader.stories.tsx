@@ -3,7 +3,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { AttachmentUploader, FRENCH_MESSAGES } from '../src/react/index.js';
 import { DEFAULT_FILE_TYPES } from '../src/shared/file-types.js';
 import { bffHandlers, sampleUrl, type BffScenario } from './bff-handlers.js';
-import { checked, dragOver, drop, fileOf, sample } from './play-helpers.js';
+import { checked, dragOver, drop, fileOf, noisyPhoto, sample } from './play-helpers.js';
 
 /**
  * Every state a user meets. The BFF is mocked at the request level (MSW), so the widget's real
@@ -72,7 +72,7 @@ export const DragOverRefused: Story = {
 export const RefusedForEachReason: Story = {
   args: { maxFiles: 1 },
   play: async ({ canvasElement, canvas }) => {
-    drop(canvasElement, [fileOf('setup.exe'), fileOf('huge.png', 5_242_881), fileOf('empty.pdf', 0), fileOf('one.txt', 10), fileOf('two.txt', 10)]);
+    drop(canvasElement, [fileOf('setup.exe'), fileOf('huge.pdf', 5_242_881), fileOf('empty.pdf', 0), fileOf('one.txt', 10), fileOf('two.txt', 10)]);
     const refused = await canvas.findByRole('list', { name: 'Not attached' });
     await expect(within(refused).getByText(/This type of file is not allowed/)).toBeVisible();
     await expect(within(refused).getByText('The file is too large for HighLevel (5 MB max).')).toBeVisible();
@@ -225,5 +225,21 @@ export const DocumentsOnly: Story = {
   },
 };
 
+/**
+ * A photo over the limit (300 kB here, 5 MB by default) is shrunk to fit in the browser, in a
+ * Web Worker, before it is sent; the row says by how much. `shrinkImages={false}` turns it off.
+ */
+export const PhotoShrunkToFit: Story = {
+  args: { maxFileSize: 300_000 },
+  play: async ({ canvasElement }) => {
+    const photo = await noisyPhoto('beach.jpg', 1200, 900);
+    await expect(photo.size).toBeGreaterThan(300_000);
+    drop(canvasElement, [photo]);
+    const list = await items(canvasElement);
+    await expect(await list.findByText(/^shrunk from \d+ KB to (2\d\d|1\d\d) KB$/, {}, { timeout: 15_000 })).toBeVisible();
+    await expect(await list.findByText('Uploaded', {}, { timeout: 10_000 })).toBeVisible();
+  },
+};
+
 // Every story marks the page when its checks have passed (see `checked`).
-for (const story of [Empty, NoConversation, DragOverAccepted, DragOverRefused, RefusedForEachReason, ManyRefused, Queued, ErrorServerToken, ErrorTooLarge, ErrorUnsupportedType, ErrorHighLevelDown, ErrorNetworkLost, RateLimitedCountdown, Cancelled, Retried, DoneWithPreviews, ControlledWithEarlierFiles, Dark, CustomTheme, French, NarrowSidebar, DocumentsOnly] as Story[]) story.play = checked(story.play);
+for (const story of [Empty, NoConversation, DragOverAccepted, DragOverRefused, RefusedForEachReason, ManyRefused, Queued, ErrorServerToken, ErrorTooLarge, ErrorUnsupportedType, ErrorHighLevelDown, ErrorNetworkLost, RateLimitedCountdown, Cancelled, Retried, DoneWithPreviews, ControlledWithEarlierFiles, Dark, CustomTheme, French, NarrowSidebar, DocumentsOnly, PhotoShrunkToFit] as Story[]) story.play = checked(story.play);

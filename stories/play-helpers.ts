@@ -28,6 +28,24 @@ export async function sample(name: string, as = name): Promise<File> {
   return new File([await response.blob()], as, { type: response.headers.get('content-type') ?? '' });
 }
 
+/** A real JPEG photo made here: gradients under noise, so that it does not compress away. */
+export async function noisyPhoto(name: string, width: number, height: number): Promise<File> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d')!;
+  const gradient = context.createLinearGradient(0, 0, width, height);
+  gradient.addColorStop(0, '#2b6cb0');
+  gradient.addColorStop(1, '#f6ad55');
+  context.fillStyle = gradient;
+  context.fillRect(0, 0, width, height);
+  const image = context.getImageData(0, 0, width, height);
+  for (let index = 0; index < image.data.length; index += 4) {
+    const noise = ((index * 2654435761) >>> 24) - 128;
+    for (const channel of [0, 1, 2]) image.data[index + channel] = Math.max(0, Math.min(255, image.data[index + channel]! + noise / 3));
+  }
+  context.putImageData(image, 0, 0);
+  return new File([await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 })], name, { type: 'image/jpeg' });
+}
+
 /**
  * A play function that marks the page once it has passed: e2e/storybook.spec.ts waits for the
  * mark, so a story whose checks fail (or throw) fails the suite. (Storybook's own `afterEach`
