@@ -121,3 +121,33 @@ test('the custom element shrinks too, and `shrink-images="false"` turns it off',
   await dropPhotos(page, 'ghl-attachments >> .ghl-att-dropzone', ['small-limit.jpg']);
   await expect(element.getByRole('list', { name: 'Not attached' }).getByText(/The file is too large for HighLevel/)).toBeVisible();
 });
+
+test('`max-image-dimension` scales a photo that is under the size limit down to that longest side', async ({ page }) => {
+  await page.goto('/crm-page.html');
+  const element = page.locator('ghl-attachments').first();
+  await expect(element.getByText('Drop files here to attach them')).toBeVisible();
+  await page.evaluate(() => document.querySelector('ghl-attachments')!.setAttribute('max-image-dimension', '800'));
+  await makePhoto(page, { name: 'wide.jpg', width: 1200, height: 900, type: 'image/jpeg', noise: 10 });
+  await dropPhotos(page, 'ghl-attachments >> .ghl-att-dropzone', ['wide.jpg']);
+  const row = element.locator('.ghl-att-item', { hasText: 'wide.jpg' });
+  await expect(row.getByText('Uploaded')).toBeVisible({ timeout: 20_000 });
+  const stored = await readStoredPhoto(page, (await row.getByRole('link', { name: 'Open' }).getAttribute('href'))!);
+  expect(stored).toMatchObject({ width: 800, height: 600, hasExif: false });
+});
+
+test('where there is no Web Worker, the photo is shrunk on the main thread instead', async ({ page }) => {
+  await page.addInitScript(() => {
+    (window as unknown as { Worker: unknown }).Worker = undefined;
+  });
+  await page.goto('/crm-page.html');
+  const element = page.locator('ghl-attachments').first();
+  await expect(element.getByText('Drop files here to attach them')).toBeVisible();
+  await page.evaluate(() => document.querySelector('ghl-attachments')!.setAttribute('max-size', '200000'));
+  await makePhoto(page, { name: 'no-worker.jpg', width: 1200, height: 900, type: 'image/jpeg', noise: 40 });
+  await dropPhotos(page, 'ghl-attachments >> .ghl-att-dropzone', ['no-worker.jpg']);
+  const row = element.locator('.ghl-att-item', { hasText: 'no-worker.jpg' });
+  await expect(row.getByText('Uploaded')).toBeVisible({ timeout: 20_000 });
+  const stored = await readStoredPhoto(page, (await row.getByRole('link', { name: 'Open' }).getAttribute('href'))!);
+  expect(stored.size).toBeLessThanOrEqual(200_000);
+  expect(stored.size).toBeGreaterThan(150_000);
+});

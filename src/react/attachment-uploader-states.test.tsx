@@ -174,11 +174,16 @@ describe('cancelling and local previews', () => {
 
   it('shows the chosen image while it waits and revokes its object URL afterwards', async () => {
     const revoked = vi.spyOn(URL, 'revokeObjectURL');
+    // The first upload hangs, so the second waits for as long as the test looks at it (a fast
+    // machine once finished the first before the check).
+    await failNext({ kind: 'hang' });
     const { container } = render(<AttachmentUploader conversationId="conv1" concurrency={1} />);
     await userEvent.upload(input(container), [png('first.png'), png('second.png')]);
+    await screen.findByRole('progressbar', { name: 'Upload of first.png' });
     const waiting = container.querySelector('.ghl-att-item[data-status="queued"] img.ghl-att-local');
     expect(waiting?.getAttribute('src')).toMatch(/^blob:/);
     const url = waiting!.getAttribute('src');
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel first.png' }));
     await screen.findByRole('img', { name: 'second.png' }, { timeout: 5000 });
     expect(revoked).toHaveBeenCalledWith(url);
     revoked.mockRestore();
