@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 
 /** HighLevel's answer, read whole (answers are small JSON). */
 export interface UpstreamAnswer {
@@ -8,7 +9,31 @@ export interface UpstreamAnswer {
   text: string;
 }
 
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+/**
+ * How long a connection to HighLevel is kept idle for the next upload, in ms. A server closes
+ * idle connections after its own timeout (Node's default is 5 s), and one it closes just as we
+ * reuse it fails the write (EPIPE, ECONNRESET); a streamed body cannot be sent again. So idle
+ * connections are given up well before any usual server timeout: bursts of uploads still share
+ * them, and an upload after a pause opens a fresh one. (CI once hit that race.)
+ */
+export const IDLE_CONNECTION_MS = 1000;
+
+function keepIdleBriefly<T extends HttpAgent>(agent: T): T {
+  const keepSocketAlive = agent.keepSocketAlive.bind(agent);
+  agent.keepSocketAlive = (socket: Socket) => {
+    const kept = keepSocketAlive(socket);
+    // The agent destroys a free socket when it times out; after reuse the timeout only fires an
+    // event, which nothing listens to.
+    socket.setTimeout(IDLE_CONNECTION_MS);
+    return kept;
+  };
+  return agent;
+}
+
+const agents = {
+  http: keepIdleBriefly(new HttpAgent({ keepAlive: true })),
+  https: keepIdleBriefly(new HttpsAgent({ keepAlive: true })),
+};
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
