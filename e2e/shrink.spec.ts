@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { dropFiles } from './helpers.js';
 import { dropPhotos, makePhoto, readStoredPhoto } from './photos.js';
@@ -34,6 +35,9 @@ test.describe('photos over the limit are shrunk to fit', () => {
     await expect(row.getByText('Shrinking the photo to fit…')).toBeVisible();
     // While it works there is an indeterminate bar: work is going on, with no share to show.
     await expect(row.getByRole('progressbar')).not.toHaveAttribute('value');
+    // The shrinking state is as accessible as every other (accessibility.spec.ts has the rest).
+    const axe = await new AxeBuilder({ page }).include('.ghl-att').analyze();
+    expect(axe.violations.map((violation) => violation.id)).toEqual([]);
     await expect(row.getByText('Uploaded')).toBeVisible({ timeout: 40_000 });
     const url = (await storedUrl(page, 'IMG_0001.jpg'))!;
     const stored = await readStoredPhoto(page, url);
