@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { dropFiles } from './helpers.js';
-import { dropPhotos, makePhoto, readStoredPhoto } from './photos.js';
+import { dropPhotos, makePhoto, readStoredPhoto, type StoredPhoto } from './photos.js';
 
 const LIMIT = 5_242_880;
 const MB = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
@@ -106,18 +106,32 @@ test.describe('photos over the limit are shrunk to fit', () => {
   });
 });
 
-test('the custom element shrinks too, and `shrink-images="false"` turns it off', async ({ page }) => {
+/** The custom element on the plain CRM page, with `attributes` set. */
+async function crmElement(page: Page, attributes: Record<string, string>): Promise<Locator> {
   await page.goto('/crm-page.html');
   const element = page.locator('ghl-attachments').first();
   await expect(element.getByText('Drop files here to attach them')).toBeVisible();
-  await page.evaluate(() => document.querySelector('ghl-attachments')!.setAttribute('max-size', '200000'));
+  await page.evaluate((attributes) => {
+    const target = document.querySelector('ghl-attachments')!;
+    for (const [name, value] of Object.entries(attributes)) target.setAttribute(name, value);
+  }, attributes);
+  return element;
+}
+
+/** Drops a photo made by `makePhoto` on the element, waits until it is uploaded: its row and what was stored. */
+async function uploadToElement(page: Page, element: Locator, name: string): Promise<{ row: Locator; stored: StoredPhoto }> {
+  await dropPhotos(page, 'ghl-attachments >> .ghl-att-dropzone', [name]);
+  const row = element.locator('.ghl-att-item', { hasText: name });
+  await expect(row.getByText('Uploaded')).toBeVisible({ timeout: 20_000 });
+  return { row, stored: await readStoredPhoto(page, (await row.getByRole('link', { name: 'Open' }).getAttribute('href'))!) };
+}
+
+test('the custom element shrinks too, and `shrink-images="false"` turns it off', async ({ page }) => {
+  const element = await crmElement(page, { 'max-size': '200000' });
   const size = await makePhoto(page, { name: 'small-limit.jpg', width: 1200, height: 900, type: 'image/jpeg', noise: 40 });
   expect(size).toBeGreaterThan(200_000);
-  await dropPhotos(page, 'ghl-attachments >> .ghl-att-dropzone', ['small-limit.jpg']);
-  const row = element.locator('.ghl-att-item', { hasText: 'small-limit.jpg' });
-  await expect(row.getByText('Uploaded')).toBeVisible({ timeout: 20_000 });
+  const { row, stored } = await uploadToElement(page, element, 'small-limit.jpg');
   await expect(row.locator('.ghl-att-size')).toHaveText(/^shrunk from \d+ KB to \d+ KB$/);
-  const stored = await readStoredPhoto(page, (await row.getByRole('link', { name: 'Open' }).getAttribute('href'))!);
   expect(stored.size).toBeLessThanOrEqual(200_000);
   expect(stored.size).toBeGreaterThan(150_000);
 
@@ -127,15 +141,9 @@ test('the custom element shrinks too, and `shrink-images="false"` turns it off',
 });
 
 test('`max-image-dimension` scales a photo that is under the size limit down to that longest side', async ({ page }) => {
-  await page.goto('/crm-page.html');
-  const element = page.locator('ghl-attachments').first();
-  await expect(element.getByText('Drop files here to attach them')).toBeVisible();
-  await page.evaluate(() => document.querySelector('ghl-attachments')!.setAttribute('max-image-dimension', '800'));
+  const element = await crmElement(page, { 'max-image-dimension': '800' });
   await makePhoto(page, { name: 'wide.jpg', width: 1200, height: 900, type: 'image/jpeg', noise: 10 });
-  await dropPhotos(page, 'ghl-attachments >> .ghl-att-dropzone', ['wide.jpg']);
-  const row = element.locator('.ghl-att-item', { hasText: 'wide.jpg' });
-  await expect(row.getByText('Uploaded')).toBeVisible({ timeout: 20_000 });
-  const stored = await readStoredPhoto(page, (await row.getByRole('link', { name: 'Open' }).getAttribute('href'))!);
+  const { stored } = await uploadToElement(page, element, 'wide.jpg');
   expect(stored).toMatchObject({ width: 800, height: 600, hasExif: false });
 });
 
@@ -143,15 +151,9 @@ test('where there is no Web Worker, the photo is shrunk on the main thread inste
   await page.addInitScript(() => {
     (window as unknown as { Worker: unknown }).Worker = undefined;
   });
-  await page.goto('/crm-page.html');
-  const element = page.locator('ghl-attachments').first();
-  await expect(element.getByText('Drop files here to attach them')).toBeVisible();
-  await page.evaluate(() => document.querySelector('ghl-attachments')!.setAttribute('max-size', '200000'));
+  const element = await crmElement(page, { 'max-size': '200000' });
   await makePhoto(page, { name: 'no-worker.jpg', width: 1200, height: 900, type: 'image/jpeg', noise: 40 });
-  await dropPhotos(page, 'ghl-attachments >> .ghl-att-dropzone', ['no-worker.jpg']);
-  const row = element.locator('.ghl-att-item', { hasText: 'no-worker.jpg' });
-  await expect(row.getByText('Uploaded')).toBeVisible({ timeout: 20_000 });
-  const stored = await readStoredPhoto(page, (await row.getByRole('link', { name: 'Open' }).getAttribute('href'))!);
+  const { stored } = await uploadToElement(page, element, 'no-worker.jpg');
   expect(stored.size).toBeLessThanOrEqual(200_000);
   expect(stored.size).toBeGreaterThan(150_000);
 });
