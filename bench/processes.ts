@@ -8,6 +8,8 @@ export interface BenchServer {
   idleRss: number;
   /** Peak resident memory of the process so far, in bytes (the kernel's maxRSS). */
   peakRss(): Promise<number>;
+  /** CPU time the process has used so far (user + system), in ms. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,11 @@ export async function startServer(name: string, env: Record<string, string> = {}
       new Promise((resolve) => {
         child.once('message', (message: { peakRss: number }) => resolve(message.peakRss));
         child.send('rss');
+      }),
+    cpuMs: () =>
+      new Promise((resolve) => {
+        child.once('message', (message: { cpuMs: number }) => resolve(message.cpuMs));
+        child.send('cpu');
       }),
     stop: () =>
       new Promise((resolve) => {

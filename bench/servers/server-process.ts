@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * The child side of a benchmark server: reports its port to the parent, answers `rss` with its
- * peak resident memory so far (from the kernel's own count), and exits on `stop`.
+ * peak resident memory so far (from the kernel's own count), `cpu` with the CPU time it has
+ * used, and exits on `stop`.
  */
 export function serveForBench(server: Server, onStop: () => Promise<void> = async () => undefined): void {
   server.listen(0, '127.0.0.1', () => {
@@ -12,6 +13,10 @@ export function serveForBench(server: Server, onStop: () => Promise<void> = asyn
   process.on('message', (message) => {
     if (message === 'rss') {
       process.send?.({ peakRss: process.resourceUsage().maxRSS * 1024, rss: process.memoryUsage().rss });
+    }
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMs: (user + system) / 1000 });
     }
     if (message === 'stop') {
       server.closeAllConnections();
