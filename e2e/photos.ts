@@ -119,18 +119,30 @@ export interface StoredPhoto {
   type: string;
   width: number;
   height: number;
-  /** The bytes hold an EXIF segment, or a GPS block. */
+  /** The bytes hold metadata: a JPEG APP1 segment (EXIF, GPS, XMP) or a PNG eXIf chunk. */
   hasExif: boolean;
   /** Some pixel is not fully opaque. */
   hasTransparency: boolean;
 }
 
-/** Fetches `url` in the page and decodes it there. */
+/** Fetches `url` in the page (a `blob:` URL too) and decodes it there. */
 export async function readStoredPhoto(page: Page, url: string): Promise<StoredPhoto> {
   return page.evaluate(async (url) => {
     const blob = await (await fetch(url)).blob();
     const bytes = new Uint8Array(await blob.arrayBuffer());
-    const text = new TextDecoder('latin1').decode(bytes.subarray(0, 65_536));
+    // Metadata lives in the headers: a JPEG's APP1 segments (EXIF with its GPS block, XMP) before
+    // the scan data, a PNG's eXIf chunk.
+    let hasExif = false;
+    if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+      for (let at = 2; at + 4 <= bytes.length && bytes[at] === 0xff && bytes[at + 1] !== 0xda; at += 2 + ((bytes[at + 2]! << 8) | bytes[at + 3]!)) {
+        hasExif ||= bytes[at + 1] === 0xe1;
+      }
+    } else {
+      const view = new DataView(bytes.buffer);
+      for (let at = 8; at + 8 <= bytes.length; at += 12 + view.getUint32(at)) {
+        hasExif ||= String.fromCharCode(...bytes.subarray(at + 4, at + 8)) === 'eXIf';
+      }
+    }
     const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = canvas.getContext('2d')!;
@@ -143,7 +155,7 @@ export async function readStoredPhoto(page: Page, url: string): Promise<StoredPh
       type: blob.type,
       width: bitmap.width,
       height: bitmap.height,
-      hasExif: text.includes('Exif\0\0') || text.includes('GPS'),
+      hasExif,
       hasTransparency,
     };
   }, url);

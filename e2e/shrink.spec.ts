@@ -29,6 +29,9 @@ test.describe('photos over the limit are shrunk to fit', () => {
     test.setTimeout(60_000);
     const original = await makePhoto(page, { name: 'IMG_0001.jpg', width: 4000, height: 3000, type: 'image/jpeg', noise: 40, exifOrientation: 6 });
     expect(original).toBeGreaterThan(LIMIT);
+    // The photo as the phone wrote it: its metadata is there to be lost.
+    const local = await page.evaluate(() => URL.createObjectURL((window as unknown as { __photos: Record<string, File> }).__photos['IMG_0001.jpg']!));
+    expect(await readStoredPhoto(page, local)).toMatchObject({ hasExif: true, width: 3000, height: 4000 });
     await dropPhotos(page, '.ghl-att-dropzone', ['IMG_0001.jpg']);
 
     const row = page.locator('.ghl-att-item', { hasText: 'IMG_0001.jpg' });

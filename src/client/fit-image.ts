@@ -60,18 +60,18 @@ export async function searchEncoding(
       continue;
     }
     // Bisect between a quality that fits and one that does not: four steps find it within 0.01.
-    let best: SearchResult = { blob: floor, scale, quality: QUALITY_FLOOR, encodes };
+    let best = floor;
     let low = QUALITY_FLOOR;
     let high = QUALITY_TOP;
     for (let step = 0; step < 4; step += 1) {
       const quality = (low + high) / 2;
       const blob = await tryAt(quality);
       if (blob.size <= plan.maxBytes) {
-        best = { blob, scale, quality, encodes };
+        best = blob;
         low = quality;
       } else high = quality;
     }
-    return { ...best, encodes };
+    return { blob: best, scale, quality: low, encodes };
   }
   return null;
 }
@@ -114,15 +114,15 @@ export async function fitImage(request: FitRequest, search: typeof searchEncodin
       canvas.height = h;
       return canvas;
     };
-    const context = (canvas: OffscreenCanvas | HTMLCanvasElement) =>
-      canvas.getContext('2d', { willReadFrequently: false }) as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
+    const context = (canvas: OffscreenCanvas | HTMLCanvasElement, willReadFrequently = false) =>
+      canvas.getContext('2d', { willReadFrequently }) as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
 
     // Transparency decides the format. Read in strips: a whole 12-megapixel frame is 48 MB more.
     let transparent = false;
     if (request.blob.type !== 'image/jpeg') {
       const strip = 256;
       const probe = canvasOf(width, Math.min(strip, height));
-      const probeContext = context(probe);
+      const probeContext = context(probe, true);
       for (let top = 0; top < height && !transparent; top += strip) {
         probeContext.clearRect(0, 0, width, strip);
         probeContext.drawImage(bitmap, 0, -top);

@@ -177,29 +177,10 @@ export class UploadStore {
     const controller = new AbortController();
     this.controllers.set(item.id, controller);
     const original = item.file!;
-    const shrink = this.prepared.has(item.id) ? undefined : shrinkNeeded(original, config.shrink);
+    const ready = this.prepared.get(item.id);
+    const shrink = ready ? undefined : shrinkNeeded(original, config.shrink);
     // Leaves `queued` at once: a pump before the first await must not start it twice.
     this.patch(item.id, { status: shrink ? 'shrinking' : 'uploading', progress: 0 });
-    let file = this.prepared.get(item.id) ?? original;
-    if (shrink) {
-      try {
-        file = await this.shrink(item, original, shrink, controller.signal);
-        this.patch(item.id, { status: 'uploading' });
-      } catch (thrown) {
-        this.controllers.delete(item.id);
-        const error = toUploadError(thrown, item.name);
-        if (error.code === 'cancelled') this.patch(item.id, { status: 'cancelled' });
-        // A photo that cannot be made to fit is refused, like any file that breaks the rules.
-        else {
-          this.set({
-            items: this.state.items.filter((entry) => entry.id !== item.id),
-            rejections: [...this.state.rejections, { id: item.id, name: item.name, size: item.size, code: error.code }],
-          });
-        }
-        this.pump();
-        return;
-      }
-    }
     const observer = new MutationObserver<UploadedFile, UploadError, File>(config.queryClient, {
       mutationKey: MUTATION_KEY,
       retry: false,
@@ -214,11 +195,24 @@ export class UploadStore {
         }),
     });
     try {
+      let file = ready ?? original;
+      if (shrink) {
+        file = await this.shrink(item, original, shrink, controller.signal);
+        this.patch(item.id, { status: 'uploading' });
+      }
       const result = await observer.mutate(file);
       this.patch(item.id, { status: 'done', progress: 1, result });
       config.onUploaded?.([result]);
     } catch (thrown) {
-      const error = toUploadError(thrown, file.name);
+      const error = toUploadError(thrown, item.name);
+      // A photo that cannot be made to fit is refused, like any file that breaks the rules.
+      if (error.code === 'image-not-shrinkable') {
+        this.set({
+          items: this.state.items.filter((entry) => entry.id !== item.id),
+          rejections: [...this.state.rejections, { id: item.id, name: item.name, size: item.size, code: error.code }],
+        });
+        return;
+      }
       const cancelled = error.code === 'cancelled';
       // HighLevel's rate limit passes: the upload tries again by itself when it says.
       const retryAt = error.code === 'rate-limited' && error.retryAfter ? Date.now() + error.retryAfter * 1000 : undefined;
@@ -226,7 +220,7 @@ export class UploadStore {
       if (retryAt !== undefined) {
         this.retryTimers.set(item.id, setTimeout(() => this.retry(item.id), retryAt - Date.now()));
       }
-      if (!cancelled) config.onError?.(error, item.file!);
+      if (!cancelled) config.onError?.(error, original);
     } finally {
       this.controllers.delete(item.id);
       this.pump();
