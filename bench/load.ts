@@ -80,3 +80,35 @@ function send(url: string, upload: PreparedUpload, agent: Agent): Promise<number
     req.end(upload.body);
   });
 }
+
+/**
+ * Sends one upload no faster than `bytesPerSecond`, in 1 MiB slices, as a client on a real link
+ * would, and times it from the first byte to the end of the answer. At full loopback speed the
+ * client, the proxy and the mock compete for the same cores; at a paced rate what is left is what
+ * a proxy adds after the last byte, which is where streaming and buffering differ.
+ */
+export async function sendPaced(url: string, upload: PreparedUpload, bytesPerSecond: number): Promise<{ seconds: number; status: number }> {
+  const slice = 1024 * 1024;
+  const started = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+  const status = await new Promise<number>((resolve) => {
+    const req = request(url, {
+      method: 'POST',
+      headers: { ...upload.headers, 'Content-Type': upload.contentType, 'Content-Length': upload.body.length },
+    });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    void (async () => {
+      for (let offset = 0; offset < upload.body.length; offset += slice) {
+        const due = offset / bytesPerSecond - elapsed();
+        if (due > 0) await new Promise((wake) => setTimeout(wake, due * 1000));
+        if (!req.write(upload.body.subarray(offset, offset + slice))) await new Promise((drained) => req.once('drain', drained));
+      }
+      req.end();
+    })().catch(() => resolve(0));
+  });
+  return { seconds: elapsed(), status };
+}

@@ -5,7 +5,7 @@
  * alternate between the contenders and the median is kept, because these machines are shared.
  */
 import { pngOfSize } from '../src/testing/fixtures.js';
-import { bffForm, highLevelForm, runLoad, type LoadResult } from './load.js';
+import { bffForm, highLevelForm, runLoad, sendPaced, type LoadResult } from './load.js';
 import { startServer, type BenchServer } from './processes.js';
 import { measureShrink } from './shrink.js';
 import { measureWidget } from './widget.js';
@@ -126,9 +126,35 @@ async function bigFileVsDirect() {
       rows.push(['(reference) CPU time per 100 MB upload, BFF vs bare proxy', `${fmt(median(cpu.bff) / median(cpu.bare), 2)}×`, '—', '—', cpuText]);
       console.log(`  CPU time for one 100 MB upload: ${cpuText}`);
     });
+    await pacedBigFile(mock, file, limits);
   } finally {
     await mock.stop();
   }
+}
+
+/** The same 100 MB upload from a client held to 1 Gbit/s, against buffering it whole. */
+async function pacedBigFile(mock: BenchServer, file: Buffer, limits: Record<string, string>) {
+  const pace = 125e6;
+  console.log('  the same upload from a client paced at 1 Gbit/s: BFF and buffering vs direct');
+  await withServers([['bff', { MOCK_URL: mock.url, ...limits }], ['buffering', { MOCK_URL: mock.url, ...limits }]], async ([bff, buffering]) => {
+    const times = { bff: [] as number[], direct: [] as number[], buffering: [] as number[] };
+    const timed = async (into: number[], label: string, url: string, upload: ReturnType<typeof bffForm>) => {
+      const { seconds, status } = await sendPaced(url, upload, pace);
+      if (status !== 200) throw new Error(`${label}: paced upload answered ${status}`);
+      into.push(seconds);
+    };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      await timed(times.bff, 'bff', `${bff!.url}/api/attachments`, bffForm(file, 'big.png'));
+      await timed(times.direct, 'direct', `${mock.url}/conversations/messages/upload`, highLevelForm(file, 'big.png'));
+      await timed(times.buffering, 'buffering', `${buffering!.url}/api/attachments`, bffForm(file, 'big.png'));
+    }
+    const ms = (values: number[]) => `${fmt(median(values) * 1000, 0)} ms`;
+    const bffRatio = median(times.bff) / median(times.direct);
+    const bufferingRatio = median(times.buffering) / median(times.direct);
+    rows.push(['(reference) 100 MB at 1 Gbit/s, BFF vs direct', `${fmt(bffRatio, 2)}×`, '—', '—', `BFF ${ms(times.bff)}, direct ${ms(times.direct)}`]);
+    rows.push(['(reference) 100 MB at 1 Gbit/s, buffering vs direct', `${fmt(bufferingRatio, 2)}×`, '—', '—', `buffering ${ms(times.buffering)}, direct ${ms(times.direct)}`]);
+    console.log(`  at 1 Gbit/s: BFF ${fmt(bffRatio, 2)}× of direct (${ms(times.bff)}), buffering ${fmt(bufferingRatio, 2)}× (${ms(times.buffering)}), direct ${ms(times.direct)}`);
+  });
 }
 
 console.log(`ghl-attachments benchmarks — Node ${process.version}, ${ROUNDS} rounds each, medians`);
