@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent, request, type ClientRequest } from 'node:http';
 
 /** A multipart body built once, so the load generator spends its time sending, not encoding. */
 export interface PreparedUpload {
@@ -105,10 +105,22 @@ export async function sendPaced(url: string, upload: PreparedUpload, bytesPerSec
       for (let offset = 0; offset < upload.body.length; offset += slice) {
         const due = offset / bytesPerSecond - elapsed();
         if (due > 0) await new Promise((wake) => setTimeout(wake, due * 1000));
-        if (!req.write(upload.body.subarray(offset, offset + slice))) await new Promise((drained) => req.once('drain', drained));
+        if (req.destroyed) return;
+        if (!req.write(upload.body.subarray(offset, offset + slice))) await drainedOrClosed(req);
       }
       req.end();
     })().catch(() => resolve(0));
   });
   return { seconds: elapsed(), status };
+}
+
+/** Waits for `req` to take more data, or to close (a server that answers early never drains). */
+function drainedOrClosed(req: ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      req.off('drain', done).off('close', done);
+      resolve();
+    };
+    req.on('drain', done).on('close', done);
+  });
 }
