@@ -5,7 +5,7 @@
  * alternate between the contenders and the median is kept, because these machines are shared.
  */
 import { pngOfSize } from '../src/testing/fixtures.js';
-import { bffForm, highLevelForm, runLoad, sendPaced, type LoadResult } from './load.js';
+import { bffForm, highLevelForm, runLoad, sendPaced, type LoadResult, type PreparedUpload } from './load.js';
 import { startServer, type BenchServer } from './processes.js';
 import { measureShrink } from './shrink.js';
 import { measureWidget } from './widget.js';
@@ -138,7 +138,7 @@ async function pacedBigFile(mock: BenchServer, file: Buffer, limits: Record<stri
   console.log('  the same upload from a client paced at 1 Gbit/s: BFF and buffering vs direct');
   await withServers([['bff', { MOCK_URL: mock.url, ...limits }], ['buffering', { MOCK_URL: mock.url, ...limits }]], async ([bff, buffering]) => {
     const times = { bff: [] as number[], direct: [] as number[], buffering: [] as number[] };
-    const timed = async (into: number[], label: string, url: string, upload: ReturnType<typeof bffForm>) => {
+    const timed = async (into: number[], label: string, url: string, upload: PreparedUpload) => {
       const { seconds, status } = await sendPaced(url, upload, pace);
       if (status !== 200) throw new Error(`${label}: paced upload answered ${status}`);
       into.push(seconds);
