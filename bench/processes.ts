@@ -13,10 +13,13 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts `servers/<name>.ts` in a child process and waits until it listens. */
-export async function startServer(name: string, env: Record<string, string> = {}): Promise<BenchServer> {
+/**
+ * Starts `servers/<name>.ts` in a child process and waits until it listens; `nodeArgs` are passed
+ * to its Node (the profiler's flags, say).
+ */
+export async function startServer(name: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BenchServer> {
   const child: ChildProcess = fork(fileURLToPath(new URL(`./servers/${name}.ts`, import.meta.url)), {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...nodeArgs],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
