@@ -5,6 +5,7 @@ import { env, serveForBench } from './server-process.js';
 
 const handle = toNodeHandler(
   createUploadHandler({
+    authorize: 'anyone',
     getToken: staticToken('mock-token'),
     locationId: 'mock-location',
     apiBase: env('MOCK_URL'),

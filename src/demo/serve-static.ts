@@ -14,18 +14,31 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Serves the built demo from `root`; unknown paths get `index.html` (it is a one-page app). */
-export function serveStatic(root: string) {
+/** Extra headers for some files, by path (e.g. a framing policy for `/frame.html`). */
+export type ExtraHeaders = Record<string, Record<string, string>>;
+
+/**
+ * Serves the built demo from `root`; unknown paths get `index.html` (it is a one-page app). A
+ * path that does not decode is answered 400; nothing a client sends can throw out of here.
+ */
+export function serveStatic(root: string, extra: ExtraHeaders = {}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request: the path does not decode.');
+      return;
+    }
     const file = normalize(join(root, path));
-    const inside = file === root || file.startsWith(root + sep);
+    const inside = (file === root || file.startsWith(root + sep)) && !path.includes('\0');
     const target = inside && (await isFile(file)) ? file : join(root, 'index.html');
     const hashed = target.includes(`${sep}assets${sep}`);
     res.writeHead(200, {
       'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream',
       'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      ...extra[path],
     });
     createReadStream(target)
       .on('error', () => res.destroy())

@@ -1,5 +1,6 @@
 import { uploadError } from '../shared/upload-error.js';
 import { REQUESTED_WITH_HEADER, REQUESTED_WITH_VALUE } from '../shared/wire.js';
+import { ownOrigin } from './cors.js';
 import type { ResolvedOptions } from './options.js';
 
 /**
@@ -10,7 +11,7 @@ export function checkRequest(request: Request, options: ResolvedOptions): void {
   if (request.headers.get(REQUESTED_WITH_HEADER) !== REQUESTED_WITH_VALUE) throw uploadError('missing-requested-with');
   const origin = request.headers.get('origin');
   if (origin !== null) {
-    if (origin !== new URL(request.url).origin && !options.allowedOrigins.has(origin)) {
+    if (origin !== ownOrigin(request, options) && !options.allowedOrigins.has(origin)) {
       throw uploadError('forbidden-origin');
     }
   } else if (request.headers.get('sec-fetch-site') === 'cross-site') {

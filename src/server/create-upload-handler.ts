@@ -1,38 +1,71 @@
 import { uploadError } from '../shared/upload-error.js';
-import type { UploadResponseBody } from '../shared/wire.js';
+import type { UploadResponseBody, UploadedFile } from '../shared/wire.js';
 import { checkRequest } from './check-request.js';
+import { ownOrigin, preflight, withCors } from './cors.js';
 import { errorResponse, jsonResponse } from './error-response.js';
-import { forwardUpload } from './forward-upload.js';
-import { resolveOptions, type UploadHandlerOptions } from './options.js';
-import { proxyPreview } from './proxy-preview.js';
+import { forwardUpload, type ForwardedUpload } from './forward-upload.js';
+import { resolveOptions, type ResolvedOptions, type UploadHandlerOptions } from './options.js';
+import { PREVIEW_PARAM, signPreview } from './preview-link.js';
+import { isPreviewable, proxyPreview } from './proxy-preview.js';
 
-/** A Web-standard request handler: Next.js route handlers, Hono, Workers-style runtimes. */
+/** A Web-standard request handler: Next.js route handlers, Hono, any server that speaks `Request`. */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /**
  * Creates the BFF route. `POST` takes `multipart/form-data` with a `conversationId` field and one
  * or more `file` parts, checks it, streams the files to HighLevel with the server's token and
- * answers `{ files: [{ name, url, mimeType, size, kind }] }`, or `{ error: { code, message } }`
- * with the status of the code. `GET ?url=` streams a file HighLevel stored back for preview.
+ * answers `{ files: [{ name, url, previewUrl, mimeType, size, kind }] }`, or
+ * `{ error: { code, message } }` with the status of the code. `GET ?preview=` streams a stored
+ * file back through a signed preview link; `OPTIONS` answers CORS preflights of allowed origins.
+ *
+ * Throws at once when `authorize` is missing: who may use the token is always a decision.
  */
 export function createUploadHandler(options: UploadHandlerOptions): FetchHandler {
   const resolved = resolveOptions(options);
   return async (request) => {
-    const started = Date.now();
+    let response: Response;
     try {
-      if (request.method === 'GET') return await proxyPreview(request, resolved);
-      if (request.method !== 'POST') throw uploadError('method-not-allowed');
-      checkRequest(request, resolved);
-      const files = await forwardUpload(request, resolved);
-      resolved.logger.info?.('uploaded', {
-        files: files.length,
-        bytes: files.reduce((sum, file) => sum + file.size, 0),
-        ms: Date.now() - started,
-      });
-      const body: UploadResponseBody = { files };
-      return jsonResponse(200, body);
+      response = await route(request, resolved);
     } catch (error) {
-      return errorResponse(error, resolved.logger);
+      response = errorResponse(error, resolved.logger);
     }
+    return withCors(response, request, resolved);
   };
+}
+
+async function route(request: Request, options: ResolvedOptions): Promise<Response> {
+  if (request.method === 'OPTIONS') return preflight(request, options);
+  if (request.method === 'GET') return proxyPreview(request, options);
+  if (request.method !== 'POST') throw uploadError('method-not-allowed');
+  checkRequest(request, options);
+  const started = Date.now();
+  // Counted before a byte is read: past the limit, the client hears 503 at once.
+  const slot = options.uploadsInFlight.lease();
+  slot.take(1);
+  try {
+    const upload = await forwardUpload(request, options);
+    options.logger.info?.('uploaded', {
+      files: upload.files.length,
+      bytes: upload.files.reduce((sum, file) => sum + file.size, 0),
+      ms: Date.now() - started,
+    });
+    const body: UploadResponseBody = { files: withPreviewLinks(upload, request, options) };
+    return jsonResponse(200, body);
+  } finally {
+    slot.release();
+  }
+}
+
+/** Each file with a signed link to read it back through this route, where the server can read it. */
+function withPreviewLinks(upload: ForwardedUpload, request: Request, options: ResolvedOptions): UploadedFile[] {
+  const route = `${ownOrigin(request, options)}${new URL(request.url).pathname}`;
+  const expiresAt = Math.floor(Date.now() / 1000) + options.previewTtlSeconds;
+  return upload.files.map((file) => {
+    if (!isPreviewable(file.url, options)) return file;
+    const handle = signPreview(
+      { url: file.url, locationId: upload.locationId, conversationId: upload.conversationId, expiresAt },
+      options.previewSecret,
+    );
+    return { ...file, previewUrl: `${route}?${PREVIEW_PARAM}=${handle}` };
+  });
 }

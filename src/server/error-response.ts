@@ -3,6 +3,9 @@ import { UploadError, isUploadError } from '../shared/upload-error.js';
 import type { ErrorResponseBody } from '../shared/wire.js';
 import type { Logger } from './options.js';
 
+/** The methods the route serves; any other is answered 405 with these in `Allow`. */
+export const ALLOWED_METHODS: readonly string[] = ['GET', 'POST', 'OPTIONS'];
+
 /** A JSON response that no cache keeps: answers here are about one user's upload. */
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -29,5 +32,6 @@ export function errorResponse(error: unknown, logger: Logger): Response {
   };
   const headers: Record<string, string> =
     uploadError.retryAfter === undefined ? {} : { 'Retry-After': String(uploadError.retryAfter) };
+  if (uploadError.code === 'method-not-allowed') headers.Allow = ALLOWED_METHODS.join(', ');
   return jsonResponse(ERROR_STATUS[uploadError.code] || 500, body, headers);
 }

@@ -4,7 +4,8 @@ import { uploadError } from '../shared/upload-error.js';
 import { CONVERSATION_ID_FIELD, type UploadedFile } from '../shared/wire.js';
 import { HighLevelForm } from './highlevel-form.js';
 import { mapHighLevelError } from './map-highlevel-error.js';
-import { postStream, type UpstreamAnswer } from './post-stream.js';
+import { UpstreamStallError, postStream, type UpstreamAnswer } from './post-stream.js';
+import type { Lease } from './budget.js';
 import type { ResolvedOptions } from './options.js';
 import { UniqueNames, prepareFile, tooLarge, type PreparedFile } from './prepare-file.js';
 import { IdleTimeoutError, MalformedMultipartError, MultipartLimitError, readMultipart, type FieldPart, type Part } from './read-multipart.js';
@@ -20,17 +21,29 @@ const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
  * first (the client sends `conversationId` before the files); the upstream request starts once
  * the first file has passed its checks, and each chunk is passed on as it arrives.
  */
-export async function forwardUpload(request: Request, options: ResolvedOptions): Promise<UploadedFile[]> {
+export async function forwardUpload(request: Request, options: ResolvedOptions): Promise<ForwardedUpload> {
   const contentLength = declaredLength(request, options);
+  // A client that fails (stalls, resets, sends garbage) stops the upstream request at once, even
+  // while that request is waiting for HighLevel to take more bytes.
+  const clientFailed = new AbortController();
   const parts = readMultipart(
     requestBodyStream(request),
     request.headers.get('content-type') ?? '',
-    { maxFiles: options.maxFiles, maxFields: 4, maxFieldSize: 256, idleTimeoutMs: options.clientIdleTimeoutMs },
+    {
+      maxFiles: options.maxFiles,
+      maxFields: 4,
+      maxFieldSize: 256,
+      rateWindowMs: options.clientIdleTimeoutMs,
+      minBytesPerSecond: options.minClientBytesPerSecond,
+    },
     contentLength,
+    (error) => clientFailed.abort(error),
   );
+  const readAhead = options.readAhead.lease();
   try {
-    return await forwardParts(parts, request, options);
+    return await forwardParts(parts, request, options, readAhead, clientFailed.signal);
   } catch (error) {
+    if (request.signal.aborted) throw uploadError('cancelled');
     if (error instanceof IdleTimeoutError) throw uploadError('request-timeout');
     if (error instanceof MultipartLimitError) {
       throw error.limit === 'files' ? uploadError('too-many-files', { maxFiles: options.maxFiles }) : uploadError('bad-request');
@@ -38,16 +51,26 @@ export async function forwardUpload(request: Request, options: ResolvedOptions):
     if (error instanceof MalformedMultipartError) throw uploadError('bad-request', {}, {}, { cause: error });
     throw error;
   } finally {
+    readAhead.release();
     // Drains what the client still sends, so that the answer reaches it on the same connection.
     void parts.return(undefined);
   }
+}
+
+/** What HighLevel stored, and for whom. */
+export interface ForwardedUpload {
+  files: UploadedFile[];
+  conversationId: string;
+  locationId: string;
 }
 
 async function forwardParts(
   parts: AsyncGenerator<Part, void, undefined>,
   request: Request,
   options: ResolvedOptions,
-): Promise<UploadedFile[]> {
+  readAhead: Lease,
+  clientFailed: AbortSignal,
+): Promise<ForwardedUpload> {
   const names = new UniqueNames();
   let conversationId = '';
   let step = await parts.next();
@@ -56,10 +79,11 @@ async function forwardParts(
     conversationId = readField(step.value);
   }
   if (!conversationId) throw uploadError('missing-conversation-id');
-  if (!(await options.authorize(request, { conversationId }))) throw uploadError('unauthorized');
+  const locationId = await options.resolveLocationId(request);
+  if (!(await options.authorize(request, { action: 'upload', conversationId, locationId }))) throw uploadError('unauthorized');
   if (step.done || step.value.kind !== 'file') throw uploadError('no-files');
-  const first = await prepareFile(step.value, names, options);
-  const [token, locationId] = await Promise.all([options.getToken(), options.resolveLocationId(request)]);
+  const first = await prepareFile(step.value, names, options, readAhead);
+  const token = await options.getToken();
 
   const form = new HighLevelForm();
   const sent: (PreparedFile & { size: number })[] = [];
@@ -78,6 +102,8 @@ async function forwardParts(
           size += chunk.value.length;
           if (size > options.maxFileSize) throw tooLarge(file.name, options);
           yield chunk.value;
+          // What was read ahead has been handed to the socket: it no longer counts as held.
+          readAhead.give(file.heldAhead);
         }
         yield form.fileEnd();
         sent.push({ ...file, size });
@@ -94,7 +120,7 @@ async function forwardParts(
 
   async function nextFile(): Promise<PreparedFile | undefined> {
     for (let next = await parts.next(); !next.done; next = await parts.next()) {
-      if (next.value.kind === 'file') return prepareFile(next.value, names, options);
+      if (next.value.kind === 'file') return prepareFile(next.value, names, options, readAhead);
       readField(next.value, true);
     }
     return undefined;
@@ -107,15 +133,16 @@ async function forwardParts(
     Accept: 'application/json',
     'Content-Type': form.contentType,
   };
-  const signal = AbortSignal.any([request.signal, answerTimeout.signal]);
+  const signal = AbortSignal.any([request.signal, answerTimeout.signal, clientFailed]);
   let response: UpstreamAnswer;
   try {
     response = options.fetch
       ? await viaFetch(options.fetch, url, headers, body(), signal)
-      : await postStream(url, headers, body(), signal);
+      : await postStream(url, headers, body(), signal, options.upstreamTimeoutMs);
   } catch (error) {
     if (refusal) throw refusal;
-    if (answerTimeout.signal.aborted) throw uploadError('highlevel-timeout');
+    if (clientFailed.aborted) throw clientFailed.reason;
+    if (answerTimeout.signal.aborted || error instanceof UpstreamStallError) throw uploadError('highlevel-timeout');
     if (request.signal.aborted) throw uploadError('cancelled');
     options.logger.warn?.('HighLevel could not be reached', { error: String(error) });
     throw uploadError('highlevel-unavailable', {}, {}, { cause: error });
@@ -129,14 +156,11 @@ async function forwardParts(
   if (response.status < 200 || response.status > 299) {
     // HighLevel's body is logged for whoever runs the server, never sent on, and never with the
     // token in it (an upstream that echoes the Authorization header must not leak it to logs).
-    options.logger.warn?.('HighLevel refused an upload', {
-      status: response.status,
-      body: text.slice(0, 500).replaceAll(token, '[token]'),
-    });
+    options.logger.warn?.('HighLevel refused an upload', { status: response.status, body: redact(text, token).slice(0, 500) });
     throw mapHighLevelError(response.status, data, response.headers, options);
   }
   const urls = (data as { uploadedFiles?: Record<string, unknown> } | undefined)?.uploadedFiles ?? {};
-  return sent.map((file) => {
+  const files = sent.map((file) => {
     const url = urls[file.upstreamName];
     if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) {
       options.logger.warn?.('HighLevel answered without a URL for a file', { file: file.upstreamName });
@@ -144,6 +168,15 @@ async function forwardParts(
     }
     return { name: file.name, url, mimeType: file.type.mimeTypes[0]!, size: file.size, kind: file.type.kind };
   });
+  return { files, conversationId, locationId };
+}
+
+/**
+ * HighLevel's words with every credential taken out, before anything is cut: a token cut in half
+ * by a length limit would no longer match, and half a token is still a leak.
+ */
+export function redact(text: string, token: string): string {
+  return (token ? text.replaceAll(token, '[token]') : text).replace(/Bearer\s+\S+/gi, 'Bearer [token]');
 }
 
 /** Room for multipart headers and fields around each file, in bytes. */

@@ -1,6 +1,7 @@
 export { createUploadHandler, type FetchHandler } from './create-upload-handler.js';
-export { optionsFromEnv, type HighLevelEnv } from './env-options.js';
+export { deploymentFromEnv, optionsFromEnv, type EnvOptions, type HighLevelEnv } from './env-options.js';
 export { HIGHLEVEL_API_VERSION } from './forward-upload.js';
+export { HIGHLEVEL_APP_ORIGINS, frameAncestorsPolicy } from './frame-policy.js';
 export { MAX_RETRY_AFTER_SECONDS, mapHighLevelError, retryAfterSeconds } from './map-highlevel-error.js';
 export { toNodeHandler, type NodeHandler } from './node-adapter.js';
 export {
@@ -13,6 +14,8 @@ export {
 export {
   DEFAULT_API_BASE,
   staticToken,
+  type Authorize,
+  type AuthorizeContext,
   type Logger,
   type TokenProvider,
   type UploadHandlerOptions,

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
+import { uploadError } from '../shared/upload-error.js';
 import type { FetchHandler } from './create-upload-handler.js';
+import { ALLOWED_METHODS, errorResponse } from './error-response.js';
 import { attachNodeBody } from './request-body.js';
 
 /** A Node `http` / Express / Connect handler; `next` is accepted and never needed. */
@@ -12,20 +14,33 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (er
  * Wraps a fetch handler for Node's `http` server, Express or Connect. The request body is handed
  * to the handler as the Node stream it already is, and the client going away aborts the
  * request's signal, which aborts the upstream request.
+ *
+ * Every request gets an answer and nothing a client sends can throw out of here: a method the
+ * route does not serve is answered 405 before a `Request` is built (the `Request` constructor
+ * throws on `TRACE`, `CONNECT` and malformed names), a target or `Host` that does not parse
+ * 400, and anything else 500 `internal`.
  */
 export function toNodeHandler(handler: FetchHandler): NodeHandler {
-  return (req, res, next) => {
+  return (req, res) => {
+    // A client that resets mid-body makes the request emit 'error'; with no listener at all,
+    // Node would throw it out of the server.
+    req.on('error', ignore);
+    res.on('error', ignore);
     const controller = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    const request = toRequest(req, controller.signal);
+    let request: Request;
+    try {
+      if (!ALLOWED_METHODS.includes(req.method ?? '')) throw uploadError('method-not-allowed');
+      request = toRequest(req, controller.signal);
+    } catch (error) {
+      void send(errorResponse(error, {}), req, res);
+      return;
+    }
     handler(request)
-      .then((response) => sendResponse(response, res))
-      .catch((error: unknown) => {
-        if (next) next(error);
-        else res.destroy(error as Error);
-      });
+      .catch((error: unknown) => errorResponse(error, {}))
+      .then((response) => send(response, req, res), ignore);
   };
 }
 
@@ -33,24 +48,48 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(':')) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+    try {
+      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+    } catch {
+      throw uploadError('bad-request');
+    }
   }
   const secure = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
-  const url = new URL(req.url ?? '/', `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`);
+  const host = req.headers.host ?? 'localhost';
+  // Only a path may follow the host: `Host: a b`, `Host: x/y` or an absolute-form target are not
+  // requests for this route, whatever `new URL` would make of them.
+  const target = req.url ?? '/';
+  if (!target.startsWith('/') || !/^[A-Za-z0-9.\-_[\]:]+$/.test(host)) throw uploadError('bad-request');
+  let url: URL;
+  try {
+    url = new URL(target, `${secure ? 'https' : 'http'}://${host}`);
+  } catch {
+    throw uploadError('bad-request');
+  }
   const request = new Request(url, { method: req.method, headers, signal });
   attachNodeBody(request, req);
   return request;
 }
 
-async function sendResponse(response: Response, res: ServerResponse): Promise<void> {
+async function send(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     headers[name] = name === 'set-cookie' ? response.headers.getSetCookie() : value;
   });
   res.writeHead(response.status, headers);
-  if (!response.body) {
+  if (!response.body || req.method === 'HEAD') {
     res.end();
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as NodeWebReadableStream<Uint8Array>), res);
+  try {
+    await pipeline(Readable.fromWeb(response.body as NodeWebReadableStream<Uint8Array>), res);
+  } catch {
+    res.destroy();
+  }
 }
+
+function ignore(): void {}

@@ -36,6 +36,13 @@ const agents = {
 };
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
+/** HighLevel took no byte of the upload for longer than the stall limit. */
+export class UpstreamStallError extends Error {
+  constructor() {
+    super('HighLevel stopped reading the upload');
+  }
+}
+
 /**
  * POSTs a streamed body with Node's own HTTP client: each chunk is written as it comes, the next
  * one pulled only when the socket has taken the last (backpressure), and no redirect is followed.
@@ -48,6 +55,7 @@ export function postStream(
   headers: Record<string, string>,
   body: AsyncIterable<Uint8Array>,
   signal: AbortSignal,
+  stallMs = 60_000,
 ): Promise<UpstreamAnswer> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
@@ -89,7 +97,7 @@ export function postStream(
       try {
         for await (const chunk of body) {
           if (settled) return;
-          if (!req.write(chunk)) await drained(req);
+          if (!req.write(chunk)) await drained(req, stallMs);
         }
         req.end();
       } catch (error) {
@@ -99,17 +107,30 @@ export function postStream(
   });
 }
 
-/** Waits until `req` takes more data, or fails if it closes first; leaves no listener behind. */
-function drained(req: ClientRequest): Promise<void> {
+/**
+ * Waits until `req` takes more data; fails if it closes first, or if HighLevel takes nothing for
+ * `stallMs` (a peer that stops reading must not hold the upload, and its bytes, forever).
+ * Leaves no listener or timer behind.
+ */
+function drained(req: ClientRequest, stallMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onDrain = () => {
+    const done = () => {
+      clearTimeout(timer);
+      req.off('drain', onDrain);
       req.off('close', onClose);
+    };
+    const onDrain = () => {
+      done();
       resolve();
     };
     const onClose = () => {
-      req.off('drain', onDrain);
+      done();
       reject(new Error('upstream connection closed'));
     };
+    const timer = setTimeout(() => {
+      done();
+      reject(new UpstreamStallError());
+    }, stallMs);
     req.once('drain', onDrain);
     req.once('close', onClose);
   });

@@ -3,6 +3,7 @@ import { describeFileTypes, findFileType, type FileTypeSpec } from '../shared/fi
 import { formatBytes } from '../shared/limits.js';
 import { uploadError } from '../shared/upload-error.js';
 import { FILE_FIELD } from '../shared/wire.js';
+import type { Lease } from './budget.js';
 import type { ResolvedOptions } from './options.js';
 import { fileChunks, type FilePart } from './read-multipart.js';
 import { contentMatches } from './sniff-content.js';
@@ -21,17 +22,24 @@ export interface PreparedFile {
   head: Buffer;
   /** The rest of the bytes. */
   rest: AsyncIterator<Buffer>;
+  /** Bytes of `head` taken from the read-ahead budget, given back once they are sent. */
+  heldAhead: number;
 }
 
 /**
  * Checks a file part's field, name, extension and content, so that a refused file never opens a
  * connection to HighLevel. A file whose size the request's Content-Length proves within the
  * limit is read only as far as its first {@link HEAD_BYTES} and then streamed; any other (one of
- * several large files in a request, or a file of a chunked request) is read ahead up to the limit, so that a file that
- * is too large is refused before anything is sent. Memory stays bounded by `maxFileSize` per
- * request either way.
+ * several large files in a request, or a file of a chunked request) is read ahead up to the
+ * limit, so that a file that is too large is refused before anything is sent; those bytes are
+ * taken from the handler's read-ahead budget (past it: 503 `server-busy`).
  */
-export async function prepareFile(part: FilePart, names: UniqueNames, options: ResolvedOptions): Promise<PreparedFile> {
+export async function prepareFile(
+  part: FilePart,
+  names: UniqueNames,
+  options: ResolvedOptions,
+  readAhead: Lease,
+): Promise<PreparedFile> {
   if (part.name !== FILE_FIELD) throw uploadError('bad-request');
   if (!isSafeFileName(part.fileName)) throw uploadError('invalid-file-name', {}, { fileName: part.fileName });
   const type = findFileType(part.fileName, options.allowedTypes);
@@ -44,11 +52,17 @@ export async function prepareFile(part: FilePart, names: UniqueNames, options: R
   const readUpTo = proven ? HEAD_BYTES : options.maxFileSize + 1;
   const chunks: Buffer[] = [];
   let length = 0;
+  let heldAhead = 0;
   while (length < readUpTo) {
     const step = await rest.next();
     if (step.done) break;
     chunks.push(step.value);
     length += step.value.length;
+    // Reading ahead holds bytes: every request together holds no more than the budget.
+    if (!proven) {
+      readAhead.take(step.value.length);
+      heldAhead += step.value.length;
+    }
   }
   if (length === 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
   if (length > options.maxFileSize) throw tooLarge(part.fileName, options);
@@ -56,7 +70,7 @@ export async function prepareFile(part: FilePart, names: UniqueNames, options: R
   if (!(await contentMatches(type, head.subarray(0, HEAD_BYTES)))) {
     throw uploadError('file-content-mismatch', {}, { fileName: part.fileName });
   }
-  return { name: part.fileName, upstreamName: names.take(part.fileName), type, head, rest };
+  return { name: part.fileName, upstreamName: names.take(part.fileName), type, head, rest, heldAhead };
 }
 
 export function tooLarge(fileName: string, options: ResolvedOptions) {

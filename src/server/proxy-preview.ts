@@ -2,6 +2,7 @@ import { DEFAULT_FILE_TYPES } from '../shared/file-types.js';
 import { uploadError } from '../shared/upload-error.js';
 import { HIGHLEVEL_API_VERSION } from './forward-upload.js';
 import type { ResolvedOptions } from './options.js';
+import { PREVIEW_PARAM, verifyPreview } from './preview-link.js';
 
 /** MIME types a preview may be served as; anything else is sent as a download. */
 const PREVIEW_TYPES = new Set(DEFAULT_FILE_TYPES.flatMap((type) => type.mimeTypes));
@@ -10,16 +11,23 @@ const PREVIEW_TYPES = new Set(DEFAULT_FILE_TYPES.flatMap((type) => type.mimeType
 const PASSED_ON = ['content-length', 'content-range', 'accept-ranges', 'etag', 'last-modified'];
 
 /**
- * `GET ?url=…`: streams a file HighLevel stored back to the browser, read with the server's
- * token, so that previews outlive the hour a secure attachment's URL is public. Only URLs on
- * the configured file origins and attachment paths are read, redirects are refused, and the
- * answer can only be shown by the widget's own origin.
+ * `GET ?preview=<signed handle>`: streams a file HighLevel stored back to the browser, read with
+ * the server's token, so that previews outlive the hour a secure attachment's URL is public. The
+ * handle (made by the upload's answer) names the file, location and conversation; it must be
+ * signed by this server and unexpired, its location must be the request's, and `authorize` is
+ * asked about its conversation before anything is read. Only URLs on the configured file
+ * origins and attachment paths are read, and redirects are refused.
  */
 export async function proxyPreview(request: Request, options: ResolvedOptions): Promise<Response> {
-  if (request.headers.get('sec-fetch-site') === 'cross-site') throw uploadError('forbidden-origin');
-  const target = allowedFileUrl(new URL(request.url).searchParams.get('url'), options);
-  const conversationId = /\/conversations\/([^/]+)\//.exec(target.pathname)?.[1] ?? '';
-  if (!(await options.authorize(request, { conversationId }))) throw uploadError('unauthorized');
+  // Pages of other sites may not embed previews, unless the operator allowed other origins.
+  const crossSiteAllowed = options.allowedOrigins.size > 0;
+  if (!crossSiteAllowed && request.headers.get('sec-fetch-site') === 'cross-site') throw uploadError('forbidden-origin');
+  const claims = verifyPreview(new URL(request.url).searchParams.get(PREVIEW_PARAM), options.previewSecret);
+  const target = allowedFileUrl(claims.url, options);
+  const locationId = await options.resolveLocationId(request);
+  if (claims.locationId !== locationId) throw uploadError('preview-link-invalid');
+  const context = { action: 'preview', conversationId: claims.conversationId, locationId } as const;
+  if (!(await options.authorize(request, context))) throw uploadError('unauthorized');
 
   const token = await options.getToken();
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Version: HIGHLEVEL_API_VERSION };
@@ -49,7 +57,7 @@ export async function proxyPreview(request: Request, options: ResolvedOptions): 
     'X-Content-Type-Options': 'nosniff',
     // Chrome will not show a PDF under a sandboxing policy; every other type gets one.
     'Content-Security-Policy': type === 'application/pdf' ? "default-src 'none'" : "default-src 'none'; sandbox",
-    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': crossSiteAllowed ? 'cross-origin' : 'same-origin',
   });
   for (const name of PASSED_ON) {
     const value = response.headers.get(name);
@@ -58,10 +66,20 @@ export async function proxyPreview(request: Request, options: ResolvedOptions): 
   return new Response(response.body, { status: response.status, headers: answer });
 }
 
-function allowedFileUrl(raw: string | null, options: ResolvedOptions): URL {
+/** Whether the server would read `url` for a preview (so a preview link is worth making). */
+export function isPreviewable(url: string, options: ResolvedOptions): boolean {
+  try {
+    allowedFileUrl(url, options);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function allowedFileUrl(raw: string, options: ResolvedOptions): URL {
   let url: URL;
   try {
-    url = new URL(raw ?? '');
+    url = new URL(raw);
   } catch {
     throw uploadError('file-url-not-allowed');
   }

@@ -16,7 +16,7 @@ function chunked(bytes: Buffer, size: number): Readable {
   return Readable.from(chunks, { objectMode: false });
 }
 
-const LIMITS = { maxFiles: 5, maxFields: 4, maxFieldSize: 256, idleTimeoutMs: 5000 };
+const LIMITS = { maxFiles: 5, maxFields: 4, maxFieldSize: 256, rateWindowMs: 5000, minBytesPerSecond: 1 };
 
 describe('readMultipart', () => {
   it.each([1, 7, 100, 4096, 65_536, 1_000_000])(

@@ -34,14 +34,16 @@ export interface MultipartLimits {
   maxFields: number;
   /** Longest field value, in bytes. */
   maxFieldSize: number;
-  /** Longest silence from the client, in ms. */
-  idleTimeoutMs: number;
+  /** The window the client's sending rate is judged over, in ms. */
+  rateWindowMs: number;
+  /** The slowest rate tolerated over a whole window, in bytes per second. */
+  minBytesPerSecond: number;
 }
 
-/** The client sent nothing for too long. */
+/** The client sent too little for too long (nothing at all, or a slow drip). */
 export class IdleTimeoutError extends Error {
   constructor() {
-    super('the client stopped sending');
+    super('the client stopped sending, or sent too slowly');
   }
 }
 
@@ -66,6 +68,7 @@ export async function* readMultipart(
   contentType: string,
   limits: MultipartLimits,
   contentLength = Number.POSITIVE_INFINITY,
+  onFail: (error: Error) => void = () => undefined,
 ): AsyncGenerator<Part, void, undefined> {
   const parser = busboy({
     headers: { 'content-type': contentType },
@@ -85,17 +88,27 @@ export async function* readMultipart(
   };
   let current: { part: FilePart; pushed: number; ended: boolean } | undefined;
   const fail = (error: Error) => {
-    failure ??= error;
+    if (failure) return;
+    failure = error;
     // Whoever is reading the current file must hear of it too, not wait forever.
     if (current && !current.ended) current.part.stream.destroy(error);
+    onFail(error);
     notify();
   };
+  // The client must send at least minBytesPerSecond over each window, so that a slow drip holds
+  // nothing for long; a window starts afresh whenever we stop reading (backpressure from
+  // HighLevel or from our own checks is not the client's fault).
   let idle: ReturnType<typeof setTimeout> | undefined;
-  const stillAlive = () => {
+  let windowBytes = 0;
+  const startWindow = () => {
     clearTimeout(idle);
-    idle = setTimeout(() => fail(new IdleTimeoutError()), limits.idleTimeoutMs);
+    windowBytes = 0;
+    idle = setTimeout(() => {
+      if (windowBytes < (limits.minBytesPerSecond * limits.rateWindowMs) / 1000) fail(new IdleTimeoutError());
+      else startWindow();
+    }, limits.rateWindowMs);
   };
-  stillAlive();
+  startWindow();
 
   parser.on('field', (name, value, info) => {
     queue.push({ kind: 'field', name, value, truncated: info.valueTruncated });
@@ -139,7 +152,7 @@ export async function* readMultipart(
   // a tail that could be the start of the next boundary.
   const needle = Buffer.from(`\r\n--${boundaryOf(contentType)}`);
   const onData = (chunk: Buffer) => {
-    stillAlive();
+    windowBytes += chunk.length;
     fed += chunk.length;
     started = undefined;
     const more = parser.write(chunk);
@@ -155,7 +168,12 @@ export async function* readMultipart(
     }
     if (!more) {
       body.pause();
-      parser.once('drain', () => body.resume());
+      clearTimeout(idle);
+      parser.once('drain', () => {
+        if (closed || failure) return;
+        startWindow();
+        body.resume();
+      });
     }
   };
   body.on('data', onData);

@@ -26,6 +26,9 @@ export const ERROR_STATUS = {
   'method-not-allowed': 405,
   'file-url-not-allowed': 403,
   'file-not-found': 404,
+  'preview-link-invalid': 403,
+  'preview-link-expired': 403,
+  'server-busy': 503,
   // HighLevel's answers, translated. A refused server token is the server's fault, not the
   // user's: 502, so that the browser never mistakes it for its own session ending.
   'highlevel-auth': 502,
@@ -37,6 +40,7 @@ export const ERROR_STATUS = {
   internal: 500,
   // Browser only.
   'image-not-shrinkable': 0,
+  'origin-not-allowed': 0,
   network: 0,
   cancelled: 0,
 } as const;
@@ -60,6 +64,7 @@ export function codeForStatus(status: number): ErrorCode {
   if (status === 413) return 'file-too-large';
   if (status === 415) return 'file-type-not-allowed';
   if (status === 429) return 'rate-limited';
+  if (status === 503) return 'server-busy';
   if (status === 504) return 'highlevel-timeout';
   if (status >= 500) return 'highlevel-unavailable';
   if (status >= 400) return 'bad-request';

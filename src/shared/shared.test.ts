@@ -90,7 +90,8 @@ describe('the error table', () => {
   it('reads a bare status back as a code', () => {
     expect(codeForStatus(413)).toBe('file-too-large');
     expect(codeForStatus(429)).toBe('rate-limited');
-    expect(codeForStatus(503)).toBe('highlevel-unavailable');
+    expect(codeForStatus(503)).toBe('server-busy');
+    expect(codeForStatus(502)).toBe('highlevel-unavailable');
     expect(codeForStatus(504)).toBe('highlevel-timeout');
     expect(codeForStatus(401)).toBe('unauthorized');
   });

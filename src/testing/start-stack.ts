@@ -25,6 +25,8 @@ export async function startStack(
   const mock = await startMockHighLevel(options.mock);
   const handle = toNodeHandler(
     createUploadHandler({
+      // Tests that are about authorization pass their own.
+      authorize: 'anyone',
       getToken: staticToken(mock.token),
       locationId: mock.locationId,
       apiBase: mock.url,
