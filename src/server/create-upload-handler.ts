@@ -23,6 +23,14 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export function createUploadHandler(options: UploadHandlerOptions): FetchHandler {
   const resolved = resolveOptions(options);
   return async (request) => {
+    if (request.method === 'OPTIONS') {
+      // A refused preflight carries no CORS header at all: the browser then sends nothing.
+      try {
+        return preflight(request, resolved);
+      } catch (error) {
+        return withVary(errorResponse(error, resolved.logger));
+      }
+    }
     let response: Response;
     try {
       response = await route(request, resolved);
@@ -33,8 +41,12 @@ export function createUploadHandler(options: UploadHandlerOptions): FetchHandler
   };
 }
 
+function withVary(response: Response): Response {
+  response.headers.set('Vary', 'Origin');
+  return response;
+}
+
 async function route(request: Request, options: ResolvedOptions): Promise<Response> {
-  if (request.method === 'OPTIONS') return preflight(request, options);
   if (request.method === 'GET') return proxyPreview(request, options);
   if (request.method !== 'POST') throw uploadError('method-not-allowed');
   checkRequest(request, options);

@@ -136,6 +136,18 @@ describe('refused before anything reaches HighLevel', () => {
     ['a user the host app refuses', () => { allow = false; return post(form(conv, filePart('a.png', png()))).finally(() => (allow = true)); }, 401, 'unauthorized'],
     ['a client that stalls before its file', () => { const body = form(conv, filePart('slow.png', pngOfSize(200_000))); return post(body.subarray(0, 60), { 'Content-Length': body.length }, { end: 'stall' }); }, 408, 'request-timeout'],
     ['a client that stalls mid-file', () => { const body = form(conv, filePart('slow.png', pngOfSize(200_000))); return post(body.subarray(0, 50_000), { 'Content-Length': body.length }, { end: 'stall' }); }, 408, 'request-timeout', 1],
+    // Issue 10: nothing a client sends may stop the process, or use the token without a decision.
+    ['TRACE (the Request constructor throws on it)', () => post(form(conv, filePart('a.png', png())), {}, { method: 'TRACE' }), 405, 'method-not-allowed'],
+    ['DELETE', () => post(form(conv, filePart('a.png', png())), {}, { method: 'DELETE' }), 405, 'method-not-allowed'],
+    ['a Host that is not a host', () => post(form(conv, filePart('a.png', png())), { Host: 'a b' }), 400, 'bad-request'],
+    ['a Host with a path in it', () => post(form(conv, filePart('a.png', png())), { Host: 'evil.example/x?' }), 400, 'bad-request'],
+    ['a preflight from an origin not allowed', () => rawRequest(stack.endpoint, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-requested-with' } }), 403, 'forbidden-origin'],
+    ['a preview by bare URL, without a signed link', () => rawRequest(`${stack.endpoint}?url=${encodeURIComponent(`${stack.mock.url}/files/d/0123456789abcdef0123456789abcdef`)}`, { method: 'GET' }), 403, 'preview-link-invalid'],
+    ['a bidi override in the name (invoice\u202Efdp.zip reads as invoicepiz.pdf)', () => post(form(conv, filePart('invoice\u202Efdp.zip', fixture('sample.zip').bytes))), 400, 'invalid-file-name'],
+    ['a zero-width space in the name', () => post(form(conv, filePart('in\u200Bvoice.png', png()))), 400, 'invalid-file-name'],
+    // Under 1,024 bytes a second over a whole window, though never silent for a full second:
+    // an idle timer reset by each byte would hold this connection for ever.
+    ['a slow drip under the minimum rate', () => { const body = form(conv, filePart('drip.png', pngOfSize(100_000))); return post(body.subarray(0, 3000), { 'Content-Length': body.length }, { body: [body.subarray(0, 3000), ...Array.from({ length: 40 }, (_, i) => [100, body.subarray(3000 + i, 3001 + i)]).flat()], end: 'stall' }); }, 408, 'request-timeout'],
   ];
 
   it(`has at least 30 cases (${cases.length})`, () => expect(cases.length).toBeGreaterThanOrEqual(30));

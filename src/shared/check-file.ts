@@ -29,16 +29,25 @@ export function checkFile(file: { name: string; size: number }, rules: FileRules
 export const MAX_FILE_NAME_LENGTH = 255;
 
 /**
- * Whether a name can travel as a plain file name: no path parts, no control characters, not
- * blank, not absurdly long. Browsers only ever send base names, so a name failing this came
- * from a hand-made request.
+ * Characters that change how a name reads without being seen: bidi controls (`invoice\u202Efdp.zip`
+ * shows as `invoicepiz.pdf`), zero-width spaces and joiners that hide inside words, the BOM, the
+ * soft hyphen, and the other invisible format characters. The zero-width joiner and non-joiner
+ * (U+200C, U+200D) stay allowed: emoji sequences and several scripts need them.
+ */
+const INVISIBLE_OR_BIDI = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/u;
+
+/**
+ * Whether a name can travel as a plain file name: no path parts, no control characters, no
+ * bidi or invisible format characters, not blank, not absurdly long. Browsers only ever send
+ * base names, so a name with path parts came from a hand-made request.
  */
 export function isSafeFileName(name: string): boolean {
   return (
     name.trim().length > 0 &&
     name.length <= MAX_FILE_NAME_LENGTH &&
     // eslint-disable-next-line no-control-regex
-    !/[\u0000-\u001f\u007f/\\]/.test(name) &&
+    !/[\u0000-\u001f\u007f-\u009f/\\]/.test(name) &&
+    !INVISIBLE_OR_BIDI.test(name) &&
     name !== '.' &&
     name !== '..'
   );

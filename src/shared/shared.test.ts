@@ -63,13 +63,19 @@ describe('checkFile', () => {
       'file-type-not-allowed',
     );
     expect(checkFile({ name: 'bad\u0007.png', size: 1 })).toBe('invalid-file-name');
+    expect(checkFile({ name: 'invoice\u202Efdp.zip', size: 1 })).toBe('invalid-file-name');
   });
 
   it('refuses names with path parts, control characters, blanks or too many characters', () => {
     for (const name of ['../a.png', 'dir/a.png', 'c:\\x\\a.png', 'a\r\n.png', 'a\u0000.png', '   ', '..', 'x'.repeat(MAX_FILE_NAME_LENGTH - 3) + '.png']) {
       expect(isSafeFileName(name), JSON.stringify(name)).toBe(false);
     }
-    for (const name of ['a.png', 'Résumé 2026 (final).docx', '写真.jpg', 'x'.repeat(MAX_FILE_NAME_LENGTH - 4) + '.png']) {
+    // Names that read differently from what they are: bidi controls, invisible characters.
+    for (const name of ['invoice\u202Efdp.zip', 'a\u2066b.png', 'in\u200Bvoice.pdf', '\uFEFFa.png', 'a\u00ADb.png', 'a\u0085b.png', 'a\u2060b.png']) {
+      expect(isSafeFileName(name), JSON.stringify(name)).toBe(false);
+    }
+    // Emoji sequences and scripts that need the zero-width joiners stay allowed.
+    for (const name of ['👨\u200D👩\u200D👧.jpg', 'می\u200Cخواهم.pdf', 'a.png', 'Résumé 2026 (final).docx', '写真.jpg', 'x'.repeat(MAX_FILE_NAME_LENGTH - 4) + '.png']) {
       expect(isSafeFileName(name), name).toBe(true);
     }
   });

@@ -24,6 +24,12 @@ export interface UploadedFile {
   name: string;
   /** Where HighLevel serves it; goes into `attachments` of a message. */
   url: string;
+  /**
+   * The BFF's signed link to read the file back with the server's token (`GET ?preview=`), for
+   * previews that outlive the hour a secure attachment's URL is public. Set by the BFF on every
+   * file it can read back; absent on files from elsewhere.
+   */
+  previewUrl?: string;
   mimeType: string;
   /** Bytes, as counted by the BFF while streaming. */
   size: number;
