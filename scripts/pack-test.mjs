@@ -96,7 +96,7 @@ console.log(version);
     if (!renderedOn().startsWith('19.')) throw new Error('not React 19');
   });
 
-  await check('the server example answers a real upload through the mock, and the URL serves the bytes', async () => {
+  await check('the server example refuses an upload without the session, answers one with it through the mock, and the URL serves the bytes', async () => {
     const mockEntry = await import(pathToFileURL(join(app, 'node_modules/ghl-attachments/dist/mock.js')).href);
     const mock = await mockEntry.startMockHighLevel();
     const port = await freePort();
@@ -107,7 +107,12 @@ console.log(version);
       const form = new FormData();
       form.append('conversationId', 'c1');
       form.append('file', new Blob([png], { type: 'image/png' }), 'a.png');
-      const answer = await fetch(`http://127.0.0.1:${port}/api/attachments`, { method: 'POST', body: form, headers: { 'X-Requested-With': 'ghl-attachments' } });
+      const endpoint = `http://127.0.0.1:${port}/api/attachments`;
+      const headers = { 'X-Requested-With': 'ghl-attachments' };
+      const refused = await fetch(endpoint, { method: 'POST', body: form, headers });
+      if (refused.status !== 401) throw new Error(`without the session: status ${refused.status}, not 401`);
+      if (mock.stats.uploadRequests !== 0) throw new Error('an unauthorized upload reached HighLevel');
+      const answer = await fetch(endpoint, { method: 'POST', body: form, headers: { ...headers, Authorization: 'Bearer session-of-user-1' } });
       const body = await answer.json();
       if (answer.status !== 200) throw new Error(`status ${answer.status}: ${JSON.stringify(body)}`);
       const served = Buffer.from(await (await fetch(body.files[0].url)).arrayBuffer());
