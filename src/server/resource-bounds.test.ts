@@ -16,9 +16,9 @@ import { startStack } from '../testing/start-stack.js';
 const BOUNDARY = 'bounds-boundary';
 const MiB = 1024 * 1024;
 const conv = { headers: 'Content-Disposition: form-data; name="conversationId"', body: 'conv1' };
-const file = (name: string, body: Buffer) => ({
+const file = (name: string, body: Uint8Array) => ({
   headers: `Content-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/png`,
-  body,
+  body: Buffer.from(body),
 });
 const HEADERS = { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'X-Requested-With': 'ghl-attachments' };
 const code = (answer: RawAnswer | undefined) => (answer ? (JSON.parse(answer.text) as { error?: { code: string } }).error?.code : 'no answer');

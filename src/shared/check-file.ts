@@ -34,7 +34,7 @@ export const MAX_FILE_NAME_LENGTH = 255;
  * soft hyphen, and the other invisible format characters. The zero-width joiner and non-joiner
  * (U+200C, U+200D) stay allowed: emoji sequences and several scripts need them.
  */
-const INVISIBLE_OR_BIDI = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/u;
+const INVISIBLE_OR_BIDI = /[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/u;
 
 /**
  * Whether a name can travel as a plain file name: no path parts, no control characters, no
