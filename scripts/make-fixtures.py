@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Makes e2e/fixtures: one small, real file of every allowed type.
+"""Makes e2e/fixtures: one small, real file of every allowed type (and of the extra types).
 
 The files are committed; this script says how they were made and remakes them. It needs
-ffmpeg (JPG, PNG, MP4, MPEG, MP3, WAV) and LibreOffice (DOC); the rest is written by hand here:
+ffmpeg (JPG, PNG, MP4, MPEG, MP3, WAV, GIF, WebP), libheif's heif-enc (HEIC) and LibreOffice
+(DOC, XLS, XLSX, PPT, PPTX); FIXTURES_OUT writes them elsewhere; the rest is written by hand here:
 a PDF with a correct cross-reference table, a ZIP, a DOCX Word opens, and a RAR 4 archive
 with one stored file (7z t accepts it).
 """
 import io, os, struct, subprocess, sys, zipfile, zlib
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'e2e', 'fixtures')
+OUT = os.environ.get('FIXTURES_OUT') or os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'e2e', 'fixtures')
 os.makedirs(OUT, exist_ok=True)
 path = lambda name: os.path.join(OUT, name)
 
@@ -98,5 +99,58 @@ rar = b'Rar!\x1a\x07\x00' + rar_block(0x73, 0, b'\x00' * 6) + rar_block(0x74, 0x
 with open(path('sample.rar'), 'wb') as f:
     f.write(rar)
 
+
+# TXT as people save it: "ANSI" from Notepad (Windows-1252, with its en dash at 0x96), Latin-1,
+# UTF-16 with a byte-order mark either way round, and UTF-8 with a BOM. All are text to
+# HighLevel; the BFF must not refuse them for not being UTF-8.
+NOTE = 'Réunion à 14h, café crème – notes\r\n'
+for name, data in [
+    ('text-windows-1252.txt', NOTE.encode('cp1252')),
+    ('text-latin-1.txt', NOTE.replace('–', '-').encode('latin-1')),
+    ('text-utf-16le.txt', b'\xff\xfe' + NOTE.encode('utf-16-le')),
+    ('text-utf-16be.txt', b'\xfe\xff' + NOTE.encode('utf-16-be')),
+    ('text-utf-8-bom.txt', b'\xef\xbb\xbf' + NOTE.encode('utf-8')),
+]:
+    with open(path(name), 'wb') as f:
+        f.write(data)
+
+# Types beyond the seed's 13 (EXTRA_FILE_TYPES), allowed by id: GIF and WebP by ffmpeg, HEIC by
+# libheif's heif-enc, CSV by hand, XLSX and PPTX by hand (the parts Office needs to open them),
+# XLS and PPT converted from those by LibreOffice.
+ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=48x32', '-frames:v', '1', path('sample.gif'))
+ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=48x32', '-frames:v', '1', '-c:v', 'libwebp', '-quality', '30', path('sample.webp'))
+subprocess.run(['heif-enc', '-q', '20', '-o', path('sample.heic'), path('sample.png')], check=True, stdout=subprocess.DEVNULL)
+with open(path('sample.csv'), 'w', encoding='utf-8', newline='') as f:
+    f.write('name,amount\r\nghl-attachments,1\r\n')
+subprocess.run(['soffice', '--headless', '--convert-to', 'xlsx', '--outdir', OUT, path('sample.csv')],
+               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+subprocess.run(['soffice', '--headless', '--convert-to', 'xls', '--outdir', OUT, path('sample.csv')],
+               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+PML = 'http://schemas.openxmlformats.org/presentationml/2006/main'
+REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+write_zip('sample.pptx', [
+    ('[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+     '<Default Extension="xml" ContentType="application/xml"/>'
+     '<Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/>'
+     '<Override PartName="/ppt/slides/slide1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slide+xml"/>'
+     '</Types>'),
+    ('_rels/.rels', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+     f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="ppt/presentation.xml"/></Relationships>'),
+    ('ppt/_rels/presentation.xml.rels', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+     f'<Relationship Id="rId2" Type="{REL}/slide" Target="slides/slide1.xml"/></Relationships>'),
+    ('ppt/presentation.xml', f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:presentation xmlns:p="{PML}" xmlns:r="{REL}">'
+     '<p:sldIdLst><p:sldId id="256" r:id="rId2"/></p:sldIdLst><p:sldSz cx="9144000" cy="6858000"/>'
+     '<p:notesSz cx="6858000" cy="9144000"/></p:presentation>'),
+    ('ppt/slides/slide1.xml', f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:sld xmlns:p="{PML}" '
+     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><p:cSld><p:spTree><p:nvGrpSpPr>'
+     '<p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/></p:spTree></p:cSld></p:sld>'),
+])
+subprocess.run(['soffice', '--headless', '--convert-to', 'ppt', '--outdir', OUT, path('sample.pptx')],
+               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
 for name in sorted(os.listdir(OUT)):
-    print(f'{name:14} {os.path.getsize(path(name)):6} bytes')
+    print(f'{name:22} {os.path.getsize(path(name)):6} bytes')

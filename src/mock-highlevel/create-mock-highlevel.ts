@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_FILE_TYPES, type FileTypeSpec } from '../shared/file-types.js';
+import { resolveFileTypes, type FileTypeInput } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES } from '../shared/limits.js';
 import { answers, type MockAnswer } from './highlevel-answers.js';
 import { RateLimiter, type RateLimits } from './rate-limiter.js';
@@ -42,8 +42,8 @@ export interface MockHighLevelOptions {
   maxFileSize?: number;
   /** Files per request. Default: 5, as HighLevel. */
   maxFiles?: number;
-  /** Allowed types, by extension. Default: the seed's 13. */
-  allowedTypes?: readonly FileTypeSpec[];
+  /** Allowed types, by id or spec (checked by extension, as HighLevel does). Default: the seed's 13. */
+  allowedTypes?: readonly FileTypeInput[];
   /** Rate limits per location. Default: HighLevel's, 100 per 10 s and 200,000 a day. */
   rateLimits?: RateLimits;
   /** Where stored files go. Default: a new temp folder, removed by `close()`. */
@@ -133,7 +133,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     basePath,
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
-    allowedTypes: options.allowedTypes ?? DEFAULT_FILE_TYPES,
+    allowedTypes: resolveFileTypes(options.allowedTypes),
     conversations: options.conversations ? new Set(options.conversations) : undefined,
     secureFiles: options.secureFiles ? { publicForMs: options.secureFiles.publicForMs ?? 3_600_000 } : undefined,
   };

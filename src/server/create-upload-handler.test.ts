@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorResponseBody, UploadResponseBody } from '../shared/wire.js';
-import { allFixtures, pngOfSize } from '../testing/fixtures.js';
+import { allFixtures, extraFixtures, fixture, pngOfSize } from '../testing/fixtures.js';
+import { createUploadHandler } from './create-upload-handler.js';
 import { formOf } from '../testing/multipart.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 
@@ -136,5 +137,49 @@ describe('HighLevel’s failures, translated', () => {
     } finally {
       await down.close();
     }
+  });
+});
+
+describe('allowed types by id, and beyond the seed’s 13', () => {
+  const EXTRA = ['GIF', 'WEBP', 'HEIC', 'CSV', 'XLS', 'XLSX', 'PPT', 'PPTX'] as const;
+  let extra: Stack;
+  beforeAll(async () => {
+    extra = await startStack({ bff: { allowedTypes: ['PDF', ...EXTRA] }, mock: { allowedTypes: ['PDF', ...EXTRA] } });
+  });
+  afterAll(() => extra.close());
+
+  it.each(extraFixtures().map((f) => [f.name, f] as const))('passes a real %s when allowed by id, and serves it back', async (_, file) => {
+    const { status, json } = await post(formOf([['conversationId', 'c1'], { name: file.name, bytes: file.bytes }]), HEADERS, extra);
+    expect(status, JSON.stringify(json)).toBe(200);
+    expect(json.files[0]).toMatchObject({ mimeType: file.type.mimeTypes[0], kind: file.type.kind, size: file.bytes.length });
+    expect(new Uint8Array(await (await fetch(json.files[0]!.url)).arrayBuffer())).toEqual(file.bytes);
+  });
+
+  it('refuses what the list leaves out, and checks the content of the extra types', async () => {
+    const png = await post(formOf([['conversationId', 'c1'], { name: 'a.png', bytes: pngOfSize(100) }]), HEADERS, extra);
+    expect(png.status).toBe(415);
+    expect(png.json.error.code).toBe('file-type-not-allowed');
+    expect(png.json.error.message).toContain('PDF, GIF, WEBP, HEIC, CSV, XLS, XLSX, PPT, PPTX');
+    const disguised = await post(formOf([['conversationId', 'c1'], { name: 'a.webp', bytes: fixture('sample.gif').bytes }]), HEADERS, extra);
+    expect(disguised.status).toBe(415);
+    expect(disguised.json.error.code).toBe('file-content-mismatch');
+    const binaryCsv = await post(formOf([['conversationId', 'c1'], { name: 'a.csv', bytes: fixture('sample.xls').bytes }]), HEADERS, extra);
+    expect(binaryCsv.json.error.code).toBe('file-content-mismatch');
+  });
+
+  it('takes a type of the caller’s own with no content check only when it says so', async () => {
+    const vcard = { id: 'VCF', extensions: ['.vcf'], mimeTypes: ['text/vcard'], kind: 'file', magic: 'unchecked' } as const;
+    const own = await startStack({ bff: { allowedTypes: [vcard] }, mock: { allowedTypes: [vcard] } });
+    try {
+      const { status } = await post(formOf([['conversationId', 'c1'], { name: 'card.vcf', bytes: new Uint8Array([0, 1, 2]) }]), HEADERS, own);
+      expect(status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('fails at start-up on an unknown id, naming it', () => {
+    // @ts-expect-error: not a known id
+    expect(() => createUploadHandler({ authorize: 'anyone', getToken: () => 't', locationId: 'l', allowedTypes: ['PDF', 'EXE'] })).toThrow(/Unknown file type "EXE"/);
   });
 });

@@ -12,6 +12,16 @@ import { isPreviewable, proxyPreview } from './proxy-preview.js';
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /**
+ * The route: call it with any request, or take its methods for a file-based router
+ * (`export const { GET, POST, OPTIONS } = createUploadHandler(...)` in a Next.js route file).
+ */
+export interface UploadHandler extends FetchHandler {
+  GET: FetchHandler;
+  POST: FetchHandler;
+  OPTIONS: FetchHandler;
+}
+
+/**
  * Creates the BFF route. `POST` takes `multipart/form-data` with a `conversationId` field and one
  * or more `file` parts, checks it, streams the files to HighLevel with the server's token and
  * answers `{ files: [{ name, url, previewUrl, mimeType, size, kind }] }`, or
@@ -20,9 +30,9 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  *
  * Throws at once when `authorize` is missing: who may use the token is always a decision.
  */
-export function createUploadHandler(options: UploadHandlerOptions): FetchHandler {
+export function createUploadHandler(options: UploadHandlerOptions): UploadHandler {
   const resolved = resolveOptions(options);
-  return async (request) => {
+  const handler: FetchHandler = async (request) => {
     if (request.method === 'OPTIONS') {
       // A refused preflight carries no CORS header at all: the browser then sends nothing.
       try {
@@ -39,6 +49,8 @@ export function createUploadHandler(options: UploadHandlerOptions): FetchHandler
     }
     return withCors(response, request, resolved);
   };
+  // The methods are the same handler: a router that calls POST for a POST gets the same checks.
+  return Object.assign(handler, { GET: handler, POST: handler, OPTIONS: handler });
 }
 
 function withVary(response: Response): Response {

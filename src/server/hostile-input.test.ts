@@ -118,6 +118,8 @@ describe('refused before anything reaches HighLevel', () => {
     ['a PDF named .jpg', () => post(form(conv, filePart('photo.jpg', fixture('sample.pdf').bytes, 'file', 'image/jpeg'))), 415, 'file-content-mismatch'],
     ['a PNG named .txt', () => post(form(conv, filePart('notes.txt', png()))), 415, 'file-content-mismatch'],
     ['binary bytes named .txt', () => post(form(conv, filePart('notes.txt', Buffer.from([0x68, 0x69, 0x00, 0x01, 0x02, 0xff])))), 415, 'file-content-mismatch'],
+    ['binary bytes behind a UTF-16 byte-order mark, named .txt', () => post(form(conv, filePart('notes.txt', Buffer.from([0xff, 0xfe, 0x68, 0x00, 0x01, 0x00, 0x02, 0x00])))), 415, 'file-content-mismatch'],
+    ['a NUL in otherwise Windows-1252 text', () => post(form(conv, filePart('notes.txt', Buffer.concat([fixture('text-windows-1252.txt').bytes, Buffer.from([0])])))), 415, 'file-content-mismatch'],
     ['HTML named .pdf', () => post(form(conv, filePart('invoice.pdf', '<html><script>alert(1)</script></html>'))), 415, 'file-content-mismatch'],
     ['a ZIP named .docx that is text', () => post(form(conv, filePart('letter.docx', 'just text'))), 415, 'file-content-mismatch'],
     ['an empty file', () => post(form(conv, filePart('empty.pdf', ''))), 400, 'file-empty'],
@@ -228,6 +230,16 @@ describe('what does pass', () => {
     for (const name of ['sample.jpg', 'sample.jpeg', 'sample.png', 'sample.mp4', 'sample.mpeg', 'sample.zip', 'sample.rar', 'sample.pdf', 'sample.doc', 'sample.docx', 'sample.txt', 'sample.mp3', 'sample.wav']) {
       const answer = await post(form(conv, filePart(name, fixture(name).bytes, 'file', 'application/octet-stream')));
       expect(answer?.status, `${name}: ${answer?.text}`).toBe(200);
+    }
+  });
+
+  it('text in every encoding people save it in: Windows-1252 (“ANSI”), Latin-1, UTF-16 either way, UTF-8 with a BOM', async () => {
+    for (const name of ['text-windows-1252.txt', 'text-latin-1.txt', 'text-utf-16le.txt', 'text-utf-16be.txt', 'text-utf-8-bom.txt']) {
+      const bytes = fixture(name).bytes;
+      const answer = await post(form(conv, filePart(name, bytes, 'file', 'text/plain')));
+      expect(answer?.status, `${name}: ${answer?.text}`).toBe(200);
+      const stored = await fetch((JSON.parse(answer!.text) as { files: { url: string }[] }).files[0]!.url);
+      expect(new Uint8Array(await stored.arrayBuffer())).toEqual(bytes);
     }
   });
 

@@ -1,8 +1,7 @@
-export { createUploadHandler, type FetchHandler } from './create-upload-handler.js';
+export { createUploadHandler, type FetchHandler, type UploadHandler } from './create-upload-handler.js';
 export { deploymentFromEnv, optionsFromEnv, type EnvOptions, type HighLevelEnv } from './env-options.js';
 export { HIGHLEVEL_API_VERSION } from './forward-upload.js';
 export { HIGHLEVEL_APP_ORIGINS, frameAncestorsPolicy } from './frame-policy.js';
-export { MAX_RETRY_AFTER_SECONDS, mapHighLevelError, retryAfterSeconds } from './map-highlevel-error.js';
 export { toNodeHandler, type NodeHandler } from './node-adapter.js';
 export {
   oauthToken,
@@ -20,3 +19,20 @@ export {
   type TokenProvider,
   type UploadHandlerOptions,
 } from './options.js';
+// What a server needs of the shared model: the error to throw from `authorize`, the codes, and
+// the file-type tables for `allowedTypes`.
+export {
+  DEFAULT_ERROR_MESSAGES,
+  DEFAULT_FILE_TYPES,
+  DEFAULT_MAX_FILE_SIZE,
+  ERROR_STATUS,
+  EXTRA_FILE_TYPES,
+  UploadError,
+  isUploadError,
+  uploadError,
+  type ErrorCode,
+  type FileTypeId,
+  type FileTypeInput,
+  type FileTypeSpec,
+  type UploadedFile,
+} from '../shared/index.js';

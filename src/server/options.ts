@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_FILE_TYPES, type FileTypeSpec } from '../shared/file-types.js';
+import { resolveFileTypes, type FileTypeInput, type FileTypeSpec } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES } from '../shared/limits.js';
 import { Budget } from './budget.js';
 
@@ -84,8 +84,11 @@ export interface UploadHandlerOptions {
    * (no open proxy). Default: `apiBase`.
    */
   fileOrigins?: readonly string[];
-  /** Allowed types. Default: the seed's 13. */
-  allowedTypes?: readonly FileTypeSpec[];
+  /**
+   * Allowed types, by id (`['PDF', 'PNG', 'HEIC']`, from the seed's 13 and `EXTRA_FILE_TYPES`) or
+   * as specs of your own. Default: the seed's 13.
+   */
+  allowedTypes?: readonly FileTypeInput[];
   /** Bytes per file; a file of exactly this size passes. Default: 5,242,880 (HighLevel's 5 MB). */
   maxFileSize?: number;
   /** Files per request. Default: 5 (HighLevel's limit). */
@@ -174,7 +177,7 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     publicOrigin: options.publicOrigin === undefined ? undefined : new URL(options.publicOrigin).origin,
     previewSecret: resolvePreviewSecret(options.previewSecret, logger),
     previewTtlSeconds: options.previewTtlSeconds ?? 7 * 24 * 3600,
-    allowedTypes: options.allowedTypes ?? DEFAULT_FILE_TYPES,
+    allowedTypes: resolveFileTypes(options.allowedTypes),
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 60_000,

@@ -1,11 +1,11 @@
 import type { ErrorCode } from './error-codes.js';
-import { DEFAULT_FILE_TYPES, findFileType, type FileTypeSpec } from './file-types.js';
+import { findFileType, resolveFileTypes, type FileTypeInput } from './file-types.js';
 import { DEFAULT_MAX_FILE_SIZE } from './limits.js';
 
 /** The rules a file is held to, in the browser and again in the BFF. */
 export interface FileRules {
-  /** Allowed types. Default: the seed's 13 ({@link DEFAULT_FILE_TYPES}). */
-  allowedTypes?: readonly FileTypeSpec[];
+  /** Allowed types, by id or spec. Default: the seed's 13. */
+  allowedTypes?: readonly FileTypeInput[];
   /** Bytes per file; a file of exactly this size passes. Default: 5,242,880. */
   maxFileSize?: number;
 }
@@ -17,9 +17,9 @@ export interface FileRules {
  * checks the bytes themselves.
  */
 export function checkFile(file: { name: string; size: number }, rules: FileRules = {}): ErrorCode | null {
-  const { allowedTypes = DEFAULT_FILE_TYPES, maxFileSize = DEFAULT_MAX_FILE_SIZE } = rules;
+  const { maxFileSize = DEFAULT_MAX_FILE_SIZE } = rules;
   if (!isSafeFileName(file.name)) return 'invalid-file-name';
-  if (!findFileType(file.name, allowedTypes)) return 'file-type-not-allowed';
+  if (!findFileType(file.name, resolveFileTypes(rules.allowedTypes))) return 'file-type-not-allowed';
   if (file.size === 0) return 'file-empty';
   if (file.size > maxFileSize) return 'file-too-large';
   return null;

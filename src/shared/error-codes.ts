@@ -41,6 +41,7 @@ export const ERROR_STATUS = {
   // Browser only.
   'image-not-shrinkable': 0,
   'origin-not-allowed': 0,
+  'endpoint-not-found': 0,
   network: 0,
   cancelled: 0,
 } as const;
@@ -60,7 +61,8 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export function codeForStatus(status: number): ErrorCode {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden-origin';
-  if (status === 404) return 'bad-request';
+  // Our 404s come with our body; a bare 404 is a host server without the route: a wrong endpoint.
+  if (status === 404) return 'endpoint-not-found';
   if (status === 413) return 'file-too-large';
   if (status === 415) return 'file-type-not-allowed';
   if (status === 429) return 'rate-limited';

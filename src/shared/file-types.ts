@@ -15,6 +15,9 @@ export type PreviewKind = 'image' | 'video' | 'audio' | 'pdf' | 'file';
 export type MagicFamily =
   | 'jpeg'
   | 'png'
+  | 'gif'
+  | 'webp'
+  | 'heic'
   | 'mp4'
   | 'mpeg-video'
   | 'zip'
@@ -23,11 +26,13 @@ export type MagicFamily =
   | 'ole'
   | 'text'
   | 'mp3'
-  | 'wav';
+  | 'wav'
+  // No content check at all: the caller says so explicitly for a type it trusts by extension.
+  | 'unchecked';
 
 /** One allowed file type. */
 export interface FileTypeSpec {
-  /** The name HighLevel's documentation uses, e.g. `JPG`. */
+  /** The name HighLevel's documentation uses, e.g. `JPG`; upper case. */
   readonly id: string;
   /** Lower-case extensions with the dot, the first one canonical. */
   readonly extensions: readonly string[];
@@ -39,7 +44,7 @@ export interface FileTypeSpec {
 
 /**
  * The seed's 13 types, the default allow-list. HighLevel's newer reference page lists more
- * (GIF, HEIC, CSV…); callers pass their own table to allow them.
+ * (GIF, HEIC, CSV…): {@link EXTRA_FILE_TYPES}, allowed by id.
  */
 export const DEFAULT_FILE_TYPES: readonly FileTypeSpec[] = [
   { id: 'JPG', extensions: ['.jpg'], mimeTypes: ['image/jpeg', 'image/pjpeg'], kind: 'image', magic: 'jpeg' },
@@ -82,6 +87,59 @@ export const DEFAULT_FILE_TYPES: readonly FileTypeSpec[] = [
     magic: 'wav',
   },
 ];
+
+/**
+ * Types HighLevel's newer reference page lists beyond the seed's 13, with their content checks,
+ * for callers to allow by id (`allowedTypes={['PDF', 'HEIC']}`). Not allowed by default.
+ */
+export const EXTRA_FILE_TYPES: readonly FileTypeSpec[] = [
+  { id: 'GIF', extensions: ['.gif'], mimeTypes: ['image/gif'], kind: 'image', magic: 'gif' },
+  { id: 'WEBP', extensions: ['.webp'], mimeTypes: ['image/webp'], kind: 'image', magic: 'webp' },
+  // Most browsers cannot show HEIC: it is previewed as a file card.
+  { id: 'HEIC', extensions: ['.heic', '.heif'], mimeTypes: ['image/heic', 'image/heif'], kind: 'file', magic: 'heic' },
+  { id: 'CSV', extensions: ['.csv'], mimeTypes: ['text/csv'], kind: 'file', magic: 'text' },
+  { id: 'XLS', extensions: ['.xls'], mimeTypes: ['application/vnd.ms-excel'], kind: 'file', magic: 'ole' },
+  {
+    id: 'XLSX',
+    extensions: ['.xlsx'],
+    mimeTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    kind: 'file',
+    magic: 'zip',
+  },
+  { id: 'PPT', extensions: ['.ppt'], mimeTypes: ['application/vnd.ms-powerpoint'], kind: 'file', magic: 'ole' },
+  {
+    id: 'PPTX',
+    extensions: ['.pptx'],
+    mimeTypes: ['application/vnd.openxmlformats-officedocument.presentationml.presentation'],
+    kind: 'file',
+    magic: 'zip',
+  },
+];
+
+/** The id of a type this package knows: the seed's 13 and {@link EXTRA_FILE_TYPES}. */
+export type FileTypeId =
+  | 'JPG' | 'JPEG' | 'PNG' | 'MP4' | 'MPEG' | 'ZIP' | 'RAR' | 'PDF' | 'DOC' | 'DOCX' | 'TXT' | 'MP3' | 'WAV'
+  | 'GIF' | 'WEBP' | 'HEIC' | 'CSV' | 'XLS' | 'XLSX' | 'PPT' | 'PPTX';
+
+/** An allowed type: a known one by id, or a spec of the caller's own. */
+export type FileTypeInput = FileTypeId | FileTypeSpec;
+
+const KNOWN_TYPES = new Map([...DEFAULT_FILE_TYPES, ...EXTRA_FILE_TYPES].map((type) => [type.id, type]));
+
+/**
+ * The specs of an allow-list given by id or spec (`['PDF', 'PNG']`, or `[...DEFAULT_FILE_TYPES,
+ * myType]`), in its order; ids are matched whatever their case. Throws a `TypeError` naming an
+ * unknown id, so that a typo fails at start-up rather than refusing every file.
+ */
+export function resolveFileTypes(input: readonly FileTypeInput[] | undefined): readonly FileTypeSpec[] {
+  if (input === undefined) return DEFAULT_FILE_TYPES;
+  return input.map((entry) => {
+    if (typeof entry !== 'string') return entry;
+    const type = KNOWN_TYPES.get(entry.toUpperCase());
+    if (!type) throw new TypeError(`Unknown file type "${entry}". Known: ${[...KNOWN_TYPES.keys()].join(', ')}; or pass a FileTypeSpec.`);
+    return type;
+  });
+}
 
 /** The lower-case extension of a file name with its dot (`photo.JPG` → `.jpg`), or `''`. */
 export function extensionOf(fileName: string): string {

@@ -2,10 +2,14 @@ export { MAX_FILE_NAME_LENGTH, checkFile, isSafeFileName, type FileRules } from 
 export { ERROR_STATUS, codeForStatus, isErrorCode, type ErrorCode } from './error-codes.js';
 export {
   DEFAULT_FILE_TYPES,
+  EXTRA_FILE_TYPES,
   acceptAttribute,
+  resolveFileTypes,
   describeFileTypes,
   extensionOf,
   findFileType,
+  type FileTypeId,
+  type FileTypeInput,
   type FileTypeSpec,
   type MagicFamily,
   type PreviewKind,

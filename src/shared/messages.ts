@@ -35,6 +35,7 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   'highlevel-timeout': 'HighLevel took too long to answer. Try again.',
   internal: 'Something went wrong on the server.',
   'image-not-shrinkable': 'The photo is over {maxSize} and could not be made small enough.',
+  'endpoint-not-found': 'The attachments server was not found at this address. Check the widget’s endpoint setting.',
   'origin-not-allowed': 'This page may not upload to the attachments server (the browser blocked the request). Ask the site’s admin to allow this page’s origin.',
   network: 'The connection was lost. It will retry when you are back online, or retry now.',
   cancelled: 'Cancelled.',

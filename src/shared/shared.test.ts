@@ -100,6 +100,7 @@ describe('the error table', () => {
     expect(codeForStatus(502)).toBe('highlevel-unavailable');
     expect(codeForStatus(504)).toBe('highlevel-timeout');
     expect(codeForStatus(401)).toBe('unauthorized');
+    expect(codeForStatus(404)).toBe('endpoint-not-found');
   });
 
   it('fills placeholders', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_FILE_TYPES, findFileType, type FileTypeSpec } from '../shared/file-types.js';
+import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, findFileType, type FileTypeSpec } from '../shared/file-types.js';
 
 /** The folder of real sample files, one per allowed type (made by scripts/make-fixtures.py). */
 // Built from the module's path, not `new URL(…)`: under happy-dom, URL is the DOM's.
@@ -18,8 +18,13 @@ export function allFixtures(): Fixture[] {
   return DEFAULT_FILE_TYPES.map((type) => fixture(`sample${type.extensions[0]}`));
 }
 
+/** Every fixture of {@link EXTRA_FILE_TYPES} (GIF, WebP, HEIC, CSV, XLS(X), PPT(X)). */
+export function extraFixtures(): Fixture[] {
+  return EXTRA_FILE_TYPES.map((type) => fixture(`sample${type.extensions[0]}`));
+}
+
 export function fixture(name: string): Fixture {
-  const type = findFileType(name);
+  const type = findFileType(name, [...DEFAULT_FILE_TYPES, ...EXTRA_FILE_TYPES]);
   if (!type) throw new Error(`no allowed type for ${name}`);
   return { name, type, bytes: new Uint8Array(readFileSync(join(FIXTURES_DIR, name))) };
 }

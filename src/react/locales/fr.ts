@@ -62,6 +62,7 @@ export const FRENCH_MESSAGES: UploaderMessages = {
     'highlevel-timeout': 'HighLevel a mis trop de temps à répondre. Réessayez.',
     internal: 'Une erreur est survenue sur le serveur.',
     'image-not-shrinkable': 'La photo dépasse {maxSize} et n’a pas pu être assez réduite.',
+    'endpoint-not-found': 'Le serveur des pièces jointes est introuvable à cette adresse. Vérifiez le réglage endpoint du widget.',
     'origin-not-allowed': 'Cette page ne peut pas envoyer de fichiers au serveur (le navigateur a bloqué la requête). Demandez à l’administrateur d’autoriser l’origine de cette page.',
     network: 'La connexion a été perdue. Nouvel essai au retour du réseau, ou réessayez maintenant.',
     cancelled: 'Annulé.',

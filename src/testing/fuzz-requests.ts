@@ -1,0 +1,1471 @@
+/**
+ * Generated HTTP requests for the fuzz test (src/server/fuzz.test.ts), as raw bytes: valid
+ * uploads, and the same uploads broken in the ways a hostile or broken client breaks them
+ * (methods, targets, Host values, header bytes, framing, multipart bodies, truncations, slow
+ * writes, clients that leave). Everything comes from one seeded PRNG, so a seed replays a run.
+ *
+ * Also the client that sends them: a plain TCP socket, because Node's own HTTP client refuses to
+ * send most of these requests, and a small parser for the answers.
+ */
+import { connect, type Socket } from 'node:net';
+import { isSafeFileName } from '../shared/check-file.js';
+import { DEFAULT_FILE_TYPES, findFileType } from '../shared/file-types.js';
+import { fixture, pngOfSize } from './fixtures.js';
+
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness
+
+/** mulberry32: a tiny, fast 32-bit PRNG; the same seed always gives the same sequence. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Rng {
+  private readonly next: () => number;
+
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
+  }
+
+  /** In [0, 1). */
+  float(): number {
+    return this.next();
+  }
+
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** An integer in [min, max]. */
+  between(min: number, max: number): number {
+    return min + this.int(max - min + 1);
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]!;
+  }
+
+  weighted<T>(entries: readonly (readonly [number, T])[]): T {
+    const total = entries.reduce((sum, [weight]) => sum + weight, 0);
+    let roll = this.next() * total;
+    for (const [weight, value] of entries) {
+      roll -= weight;
+      if (roll < 0) return value;
+    }
+    return entries[entries.length - 1]![1];
+  }
+
+  bytes(n: number): Buffer {
+    const out = Buffer.alloc(n);
+    for (let i = 0; i < n; i += 1) out[i] = this.int(256);
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+
+/**
+ * What the server owes the client once the writes are done: `answer`, an HTTP status line (the
+ * head is complete and the client waits: Node's parser, the route or the 408 of the client window
+ * answers); `end`, an answer or a closed connection, never a hang; `any`, nothing (the head never
+ * ended, or the client left).
+ */
+export type Expectation = 'answer' | 'end' | 'any';
+
+/** After the writes: wait for the answer, drop the connection, or half-close it (FIN) and listen. */
+export type Then = 'wait' | 'destroy' | 'half-close';
+
+export interface ExpectedFile {
+  name: string;
+  size: number;
+}
+
+export interface FuzzCase {
+  id: number;
+  kind: FuzzKind;
+  /** What was done to the request, in words. */
+  note: string;
+  /** Sent in order; a number pauses that many ms. */
+  writes: (Buffer | number)[];
+  then: Then;
+  expect: Expectation;
+  /** For a request that is valid in every way: the status it must get (200). */
+  expectStatus?: number;
+  /** For a valid upload: the files its 200 must list, in order. */
+  expectFiles?: ExpectedFile[];
+  /**
+   * The client sent a complete upload and left before reading the answer: HighLevel may have
+   * stored its file with no answer ever read (the upload had gone through when the client left).
+   */
+  leavesAfterComplete: boolean;
+  /** The conversation id the (unmutated) form carries: `fz-<id>`. */
+  conversationId: string;
+  /** Likely to hold its socket for a second or more (the client window, pauses). */
+  slow: boolean;
+}
+
+export type FuzzKind =
+  | 'valid'
+  | 'method'
+  | 'target'
+  | 'host'
+  | 'header'
+  | 'length'
+  | 'chunked'
+  | 'body'
+  | 'slow'
+  | 'leave'
+  | 'pipeline'
+  | 'preview';
+
+export interface FuzzContext {
+  /** `127.0.0.1:PORT`: the BFF's Host. */
+  host: string;
+  /** A real preview handle (from an earlier good upload), to replay and mutate. */
+  previewHandle?: string;
+}
+
+const KINDS: readonly (readonly [number, FuzzKind])[] = [
+  [8, 'valid'],
+  [8, 'method'],
+  [8, 'target'],
+  [7, 'host'],
+  [10, 'header'],
+  [7, 'length'],
+  [7, 'chunked'],
+  [28, 'body'],
+  [1.2, 'slow'],
+  [2.5, 'leave'],
+  [2, 'pipeline'],
+  [3, 'preview'],
+];
+
+export const ROUTE = '/api/attachments';
+const CRLF = '\r\n';
+
+/** A request before it is turned into bytes. */
+interface Draft {
+  method: string;
+  target: string;
+  version: string;
+  /** Header lines, as bytes (latin1 strings), in order. */
+  headers: string[];
+  body: Buffer;
+  /** `length`: a Content-Length is added unless one is there; `chunked`: encoded as chunks. */
+  framing: 'length' | 'chunked' | 'none';
+  notes: string[];
+}
+
+const bin = (text: string) => Buffer.from(text, 'latin1');
+const utf8AsBinary = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+
+function headerIndex(draft: Draft, name: string): number {
+  const lower = `${name.toLowerCase()}:`;
+  return draft.headers.findIndex((line) => line.toLowerCase().startsWith(lower));
+}
+
+function setHeader(draft: Draft, name: string, value: string | undefined): void {
+  const at = headerIndex(draft, name);
+  if (value === undefined) {
+    if (at >= 0) draft.headers.splice(at, 1);
+  } else if (at >= 0) draft.headers[at] = `${name}: ${value}`;
+  else draft.headers.push(`${name}: ${value}`);
+}
+
+function renderHead(draft: Draft): Buffer {
+  const line = `${draft.method} ${draft.target}${draft.version ? ` ${draft.version}` : ''}`;
+  return bin(`${[line, ...draft.headers].join(CRLF)}${CRLF}${CRLF}`);
+}
+
+/** The draft as bytes: head (with Content-Length or Transfer-Encoding as framed) and body. */
+function render(draft: Draft, rng: Rng): { head: Buffer; body: Buffer } {
+  if (draft.framing === 'length' && headerIndex(draft, 'content-length') < 0) {
+    draft.headers.push(`Content-Length: ${draft.body.length}`);
+  }
+  if (draft.framing === 'chunked') {
+    if (headerIndex(draft, 'transfer-encoding') < 0) draft.headers.push('Transfer-Encoding: chunked');
+    return { head: renderHead(draft), body: chunked(draft.body, rng) };
+  }
+  return { head: renderHead(draft), body: draft.body };
+}
+
+/** Valid chunked encoding, with random chunk sizes (sometimes extensions and a trailer). */
+function chunked(body: Buffer, rng: Rng, options: { terminate?: boolean } = {}): Buffer {
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < body.length; ) {
+    const size = Math.min(body.length - at, rng.chance(0.3) ? rng.between(1, 16) : rng.between(1, 4096));
+    const hex = size.toString(16);
+    const sizeText = rng.chance(0.1) ? hex.toUpperCase().padStart(hex.length + rng.int(3), '0') : hex;
+    const ext = rng.chance(0.05) ? ';name=value' : '';
+    pieces.push(bin(`${sizeText}${ext}${CRLF}`), body.subarray(at, at + size), bin(CRLF));
+    at += size;
+  }
+  if (options.terminate !== false) pieces.push(bin(rng.chance(0.05) ? `0${CRLF}X-Trailer: yes${CRLF}${CRLF}` : `0${CRLF}${CRLF}`));
+  return Buffer.concat(pieces);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multipart forms
+
+interface Part {
+  /** Header lines, as bytes (latin1 strings). */
+  headers: string[];
+  body: Buffer;
+}
+
+interface Form {
+  boundary: string;
+  /** The boundary the Content-Type header names (differs from `boundary` when mutated). */
+  headerBoundary: string;
+  /** The Content-Type header's value, when a mutation wrote it whole. */
+  contentType?: string;
+  parts: Part[];
+  preamble: Buffer;
+  epilogue: Buffer;
+  /** The closing `--boundary--` line. */
+  close: boolean;
+  lineBreak: string;
+}
+
+function renderForm(form: Form): Buffer {
+  const eol = form.lineBreak;
+  const pieces: Buffer[] = [form.preamble];
+  for (const part of form.parts) {
+    pieces.push(bin(`--${form.boundary}${eol}${part.headers.map((line) => `${line}${eol}`).join('')}${eol}`), part.body, bin(eol));
+  }
+  if (form.close) pieces.push(bin(`--${form.boundary}--${eol}`));
+  pieces.push(form.epilogue);
+  return Buffer.concat(pieces);
+}
+
+function contentTypeOf(form: Form): string {
+  return form.contentType ?? `multipart/form-data; boundary=${form.headerBoundary}`;
+}
+
+const fieldPart = (name: string, value: string | Buffer): Part => ({
+  headers: [`Content-Disposition: form-data; name="${name}"`],
+  body: typeof value === 'string' ? Buffer.from(value, 'utf8') : value,
+});
+
+/** How the file name travels in the part's header. */
+type NameEncoding = 'quoted' | 'html' | 'token' | 'ext-value';
+
+function filenameParam(name: string, encoding: NameEncoding): string {
+  switch (encoding) {
+    // RFC 2616 quoted-string: backslash escapes, as busboy reads them.
+    case 'quoted':
+      return `filename="${utf8AsBinary(name.replace(/\\/g, '\\\\').replace(/"/g, '\\"'))}"`;
+    // What browsers send (the HTML standard): `"` as %22, CR and LF as %0D %0A.
+    case 'html':
+      return `filename="${utf8AsBinary(name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A'))}"`;
+    case 'token':
+      return `filename=${utf8AsBinary(name)}`;
+    case 'ext-value':
+      return `filename*=UTF-8''${encodeURIComponent(name).replace(/'/g, '%27')}`;
+  }
+}
+
+/** The name busboy reads back from {@link filenameParam}. */
+function decodedName(name: string, encoding: NameEncoding): string {
+  return encoding === 'html' ? name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A') : name;
+}
+
+const filePart = (name: string, bytes: Buffer, encoding: NameEncoding = 'quoted', field = 'file', type = 'application/octet-stream'): Part => ({
+  headers: [`Content-Disposition: form-data; name="${field}"; ${filenameParam(name, encoding)}`, `Content-Type: ${type}`],
+  body: bytes,
+});
+
+/** Names that pass every check (with an allowed extension picked by the caller). */
+const GOOD_STEMS = [
+  'photo',
+  'scan 2024-01-01',
+  'photo (1)',
+  'naïve café',
+  '日本語のファイル',
+  'emoji 😀',
+  'a;b=c',
+  "it's",
+  '100%',
+  '%22quoted%22',
+  'a"b',
+  'say "hi"',
+  'UPPER',
+  'a..b',
+  '-',
+  '#hash',
+  'name?',
+  '<script>alert(1)<',
+  'a&amp;b',
+  'ends with space ',
+  '\u202Egnp',
+  'x'.repeat(240),
+  '__proto__',
+  'constructor',
+  '%2e%2e%2f',
+  'Ω≈ç√∫',
+];
+
+/** Names a check refuses. */
+const BAD_NAMES = [
+  '../x.png',
+  '../../etc/passwd.png',
+  'a\\b.png',
+  'C:\\Users\\x.png',
+  'a/b.png',
+  'tab\there.png',
+  'nul\u0000.png',
+  'bell\u0007.png',
+  '.png',
+  '..',
+  '.',
+  ' ',
+  'setup.exe',
+  'photo.png.exe',
+  'README',
+  `${'n'.repeat(300)}.png`,
+  'line\r\nbreak.png',
+  'del\u007f.png',
+  'x.html',
+  'x.svg',
+  'photo.png ',
+  'photo.',
+];
+
+const FIXTURE_NAMES = DEFAULT_FILE_TYPES.map((type) => `sample${type.extensions[0]}`);
+const fixtureCache = new Map<string, Buffer>();
+function fixtureBytes(name: string): Buffer {
+  let bytes = fixtureCache.get(name);
+  if (!bytes) {
+    bytes = Buffer.from(fixture(name).bytes);
+    fixtureCache.set(name, bytes);
+  }
+  return bytes;
+}
+
+/** A file that passes: a name with an allowed extension, and real bytes of that type. */
+function goodFile(rng: Rng, big: boolean): { name: string; bytes: Buffer } {
+  if (big) return { name: `${rng.pick(GOOD_STEMS)}.png`, bytes: Buffer.from(pngOfSize(rng.between(20_000, 300_000), rng.int(1000))) };
+  const sample = rng.pick(FIXTURE_NAMES);
+  const type = findFileType(sample)!;
+  const extension = rng.pick(type.extensions);
+  const stem = rng.chance(0.5) ? 'file' : rng.pick(GOOD_STEMS);
+  const upper = rng.chance(0.1);
+  return { name: `${stem}${upper ? extension.toUpperCase() : extension}`, bytes: fixtureBytes(sample) };
+}
+
+interface ValidForm {
+  form: Form;
+  files: ExpectedFile[];
+}
+
+/** A form the BFF must take: `conversationId` first, then one to five good files. */
+function validForm(rng: Rng, conversationId: string): ValidForm {
+  const count = rng.weighted([
+    [10, 1],
+    [2, 2],
+    [1, rng.between(3, 5)],
+  ] as const);
+  const parts: Part[] = [fieldPart('conversationId', conversationId)];
+  const files: ExpectedFile[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const file = goodFile(rng, rng.chance(0.04));
+    const encoding = rng.weighted([
+      [6, 'quoted'],
+      [3, 'html'],
+      [1, 'ext-value'],
+      [1, 'token'],
+    ] as const);
+    const usable = encoding !== 'token' || /^[A-Za-z0-9._-]+$/.test(file.name) ? encoding : 'quoted';
+    const name = decodedName(file.name, usable);
+    const type = findFileType(name);
+    parts.push(filePart(file.name, file.bytes, usable, 'file', type && rng.chance(0.5) ? type.mimeTypes[0]! : 'application/octet-stream'));
+    files.push({ name, size: file.bytes.length });
+  }
+  const boundary = rng.pick([
+    '----WebKitFormBoundary7MA4YWxkTrZu0gW',
+    '----geckoformboundary1234567890abcdef',
+    `fz${rng.int(1e9)}`,
+    "'()+_,-./:=?",
+    'x',
+    '-'.repeat(70),
+  ]);
+  return {
+    form: { boundary, headerBoundary: /[^A-Za-z0-9_-]/.test(boundary) ? `"${boundary}"` : boundary, parts, preamble: Buffer.alloc(0), epilogue: Buffer.alloc(0), close: true, lineBreak: CRLF },
+    files,
+  };
+}
+
+/** Every file of the form passes the BFF's name checks (the content is the caller's to know). */
+function namesPass(files: readonly ExpectedFile[]): boolean {
+  return files.every((file) => isSafeFileName(file.name) && findFileType(file.name) !== undefined);
+}
+
+function baseDraft(ctx: FuzzContext, form: Form, rng: Rng): Draft {
+  const headers = [`Host: ${ctx.host}`];
+  if (rng.chance(0.3)) headers.push('User-Agent: Mozilla/5.0 (fuzz)');
+  headers.push(`Content-Type: ${contentTypeOf(form)}`, 'X-Requested-With: ghl-attachments');
+  if (rng.chance(0.2)) headers.push(`Origin: http://${ctx.host}`);
+  if (rng.chance(0.1)) headers.push('Sec-Fetch-Site: same-origin');
+  if (rng.chance(0.1)) headers.push('Accept: application/json');
+  headers.push('Connection: close');
+  return { method: 'POST', target: ROUTE, version: 'HTTP/1.1', headers, body: renderForm(form), framing: 'length', notes: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Byte-level mutation
+
+const INTERESTING = [
+  CRLF,
+  `${CRLF}${CRLF}`,
+  '\n',
+  '\r',
+  '--',
+  '"',
+  ';',
+  '=',
+  ' ',
+  '\t',
+  '\u0000',
+  '\u00ff',
+  '\u0080',
+  'Content-Disposition: form-data; name="file"; filename="x.png"\r\n\r\n',
+  'Content-Disposition: form-data; name="conversationId"\r\n\r\nfz-0\r\n',
+  'Content-Type: text/plain\r\n',
+  '%00',
+  '\\',
+];
+
+/** 1 to 4 random byte-level mutations of `bytes`, with words for each. */
+function mutateBytes(rng: Rng, bytes: Buffer, boundary: string, notes: string[], rounds = rng.between(1, 4)): Buffer {
+  let out = Buffer.from(bytes);
+  for (let round = 0; round < rounds; round += 1) {
+    if (out.length === 0) {
+      out = rng.bytes(rng.between(1, 32));
+      notes.push('random bytes');
+      continue;
+    }
+    const at = rng.int(out.length);
+    const op = rng.weighted([
+      [4, 'flip'],
+      [3, 'delete'],
+      [3, 'insert'],
+      [2, 'insert-token'],
+      [1, 'insert-boundary'],
+      [1, 'duplicate'],
+      [1, 'overwrite'],
+    ] as const);
+    switch (op) {
+      case 'flip': {
+        const bit = 1 << rng.int(8);
+        out[at] = out[at]! ^ bit;
+        notes.push(`bit flip at ${at} (^0x${bit.toString(16)})`);
+        break;
+      }
+      case 'delete': {
+        const length = rng.chance(0.7) ? 1 : rng.between(2, 64);
+        out = Buffer.concat([out.subarray(0, at), out.subarray(at + length)]);
+        notes.push(`deleted ${length} bytes at ${at}`);
+        break;
+      }
+      case 'insert': {
+        const extra = rng.bytes(rng.chance(0.7) ? 1 : rng.between(2, 32));
+        out = Buffer.concat([out.subarray(0, at), extra, out.subarray(at)]);
+        notes.push(`inserted ${extra.length} random bytes at ${at}`);
+        break;
+      }
+      case 'insert-token': {
+        const token = rng.pick(INTERESTING);
+        out = Buffer.concat([out.subarray(0, at), bin(token), out.subarray(at)]);
+        notes.push(`inserted ${JSON.stringify(token)} at ${at}`);
+        break;
+      }
+      case 'insert-boundary': {
+        const token = rng.pick([`${CRLF}--${boundary}${CRLF}`, `${CRLF}--${boundary}--${CRLF}`, `--${boundary}`, `${CRLF}--${boundary.slice(0, -1)}`]);
+        out = Buffer.concat([out.subarray(0, at), bin(token), out.subarray(at)]);
+        notes.push(`inserted boundary ${JSON.stringify(token)} at ${at}`);
+        break;
+      }
+      case 'duplicate': {
+        const length = rng.between(1, Math.min(400, out.length - at));
+        out = Buffer.concat([out.subarray(0, at + length), out.subarray(at, at + length), out.subarray(at + length)]);
+        notes.push(`duplicated ${length} bytes at ${at}`);
+        break;
+      }
+      case 'overwrite': {
+        const length = Math.min(out.length - at, rng.between(1, 16));
+        rng.bytes(length).copy(out, at);
+        notes.push(`overwrote ${length} bytes at ${at}`);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structural mutation of forms
+
+function mutateForm(rng: Rng, form: Form, notes: string[]): void {
+  const fileIndexes = () => form.parts.map((part, i) => (part.headers[0]?.includes('filename') ? i : -1)).filter((i) => i >= 0);
+  const op = rng.weighted([
+    [3, 'duplicate-field'],
+    [3, 'field-after-files'],
+    [3, 'extra-field'],
+    [2, 'no-conversation'],
+    [4, 'conversation-value'],
+    [3, 'duplicate-file'],
+    [2, 'six-files'],
+    [2, 'no-files'],
+    [3, 'file-field-name'],
+    [6, 'bad-name'],
+    [3, 'odd-name-encoding'],
+    [4, 'wrong-content'],
+    [2, 'empty-file'],
+    [2, 'part-headers'],
+    [4, 'boundary'],
+    [2, 'line-breaks'],
+    [2, 'preamble-epilogue'],
+    [2, 'unclosed'],
+    [1, 'many-fields'],
+    [1, 'huge-field'],
+    [1, 'huge-part-header'],
+  ] as const);
+  notes.push(op);
+  switch (op) {
+    case 'duplicate-field':
+      form.parts.splice(1, 0, fieldPart('conversationId', rng.chance(0.5) ? 'other' : 'fz-dup'));
+      break;
+    case 'field-after-files':
+      form.parts.push(fieldPart(rng.pick(['conversationId', 'locationId', 'note']), 'x'));
+      break;
+    case 'extra-field':
+      form.parts.splice(rng.between(0, 1), 0, fieldPart(rng.pick(['locationId', 'attachmentUrls', 'contactId', 'file', '', 'conversationid']), rng.pick(['someone-else', 'https://evil.example/x', ''])));
+      break;
+    case 'no-conversation':
+      form.parts.shift();
+      break;
+    case 'conversation-value': {
+      const value = rng.pick(['', 'a'.repeat(129), 'b'.repeat(300), '../../admin', 'conv 1', 'ü', '\u0000', 'x\r\ny', 'a'.repeat(128), 'conv1;x', '%2e%2e']);
+      form.parts[0] = fieldPart('conversationId', value);
+      notes.push(JSON.stringify(value.length > 20 ? `${value[0]}×${value.length}` : value));
+      break;
+    }
+    case 'duplicate-file': {
+      const files = fileIndexes();
+      if (files.length > 0) form.parts.push(form.parts[rng.pick(files)]!);
+      break;
+    }
+    case 'six-files': {
+      const files = fileIndexes();
+      if (files.length > 0) while (form.parts.length < 7 + rng.int(3)) form.parts.push(form.parts[rng.pick(files)]!);
+      break;
+    }
+    case 'no-files':
+      form.parts = form.parts.filter((part) => !part.headers[0]?.includes('filename'));
+      break;
+    case 'file-field-name': {
+      const files = fileIndexes();
+      const index = files.length > 0 ? rng.pick(files) : 1;
+      const part = form.parts[index];
+      if (part) {
+        const name = rng.pick(['fileAttachment', 'File', 'files', 'file[]', '', 'conversationId']);
+        part.headers = [part.headers[0]!.replace(/name="[^"]*"/, `name="${name}"`), ...part.headers.slice(1)];
+      }
+      break;
+    }
+    case 'bad-name':
+    case 'odd-name-encoding': {
+      const files = fileIndexes();
+      const index = files.length > 0 ? rng.pick(files) : -1;
+      const part = form.parts[index];
+      if (!part) break;
+      const name = op === 'bad-name' ? rng.pick(BAD_NAMES) : `${rng.pick(GOOD_STEMS)}.png`;
+      const encoding = rng.pick(['quoted', 'html', 'token', 'ext-value'] as const);
+      const raw = rng.pick([
+        filenameParam(name, encoding),
+        `filename="${utf8AsBinary(name)}"`,
+        `filename="${name}`,
+        `filename="a.png"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        `filename*=ISO-8859-1''${escape(name)}`,
+        `filename*=UTF-8''%E0%A4%A`,
+        `filename=""`,
+        `FILENAME="${utf8AsBinary(name)}"`,
+      ]);
+      part.headers = [`Content-Disposition: form-data; name="file"; ${raw}`, ...part.headers.slice(1)];
+      notes.push(JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw));
+      break;
+    }
+    case 'wrong-content': {
+      const files = fileIndexes();
+      const part = form.parts[files.length > 0 ? rng.pick(files) : -1];
+      if (!part) break;
+      const content = rng.pick(['exe', 'html', 'other-fixture', 'random', 'text-in-binary', 'truncated-signature'] as const);
+      notes.push(content);
+      if (content === 'exe') part.body = Buffer.concat([bin('MZ\u0090\u0000\u0003'), Buffer.alloc(rng.between(0, 600))]);
+      else if (content === 'html') part.body = bin('<html><script>alert(1)</script></html>');
+      else if (content === 'other-fixture') part.body = fixtureBytes(rng.pick(FIXTURE_NAMES));
+      else if (content === 'random') part.body = rng.bytes(rng.between(1, 5000));
+      else if (content === 'text-in-binary') part.body = bin('just some text\n'.repeat(rng.between(1, 40)));
+      else part.body = part.body.subarray(0, rng.between(1, Math.min(8, part.body.length)));
+      break;
+    }
+    case 'empty-file': {
+      const files = fileIndexes();
+      const part = form.parts[files.length > 0 ? rng.pick(files) : -1];
+      if (part) part.body = Buffer.alloc(0);
+      break;
+    }
+    case 'part-headers': {
+      const part = rng.pick(form.parts);
+      if (!part) break;
+      const change = rng.pick(['drop-disposition', 'drop-all', 'fold', 'nul', 'no-colon', 'attachment', 'lower-case', 'content-transfer-encoding', 'duplicate-disposition'] as const);
+      notes.push(change);
+      if (change === 'drop-disposition') part.headers = part.headers.slice(1);
+      else if (change === 'drop-all') part.headers = [];
+      else if (change === 'fold') part.headers = [part.headers[0]!.replace('; ', ';\r\n '), ...part.headers.slice(1)];
+      else if (change === 'nul') part.headers = [`${part.headers[0]!}\u0000`, ...part.headers.slice(1)];
+      else if (change === 'no-colon') part.headers = [...part.headers, 'Garbage header line'];
+      else if (change === 'attachment') part.headers = [part.headers[0]!.replace('form-data', 'attachment'), ...part.headers.slice(1)];
+      else if (change === 'lower-case') part.headers = part.headers.map((line) => line.toLowerCase());
+      else if (change === 'content-transfer-encoding') part.headers = [...part.headers, `Content-Transfer-Encoding: ${rng.pick(['base64', 'quoted-printable', '8bit', 'x'])}`];
+      else part.headers = [part.headers[0]!.replace(/name="[^"]*"/, 'name="other"'), ...part.headers];
+      break;
+    }
+    case 'boundary': {
+      const change = rng.pick(['other', 'empty', 'quoted-open', 'not-a-boundary-param', 'case', 'two-params', 'long', 'spaces', 'in-content', 'prefix', 'no-params', 'charset-first', 'missing-semicolon'] as const);
+      notes.push(change);
+      if (change === 'other') form.headerBoundary = 'other';
+      else if (change === 'empty') form.contentType = 'multipart/form-data; boundary=';
+      else if (change === 'quoted-open') form.contentType = `multipart/form-data; boundary="${form.boundary}`;
+      else if (change === 'not-a-boundary-param') form.contentType = `multipart/form-data; a="boundary=${form.boundary}"`;
+      else if (change === 'case') form.contentType = `Multipart/Form-Data; BOUNDARY=${form.headerBoundary}`;
+      else if (change === 'two-params') form.contentType = `multipart/form-data; boundary=${form.headerBoundary}; boundary=zz`;
+      else if (change === 'long') {
+        form.boundary = 'b'.repeat(rng.pick([70, 71, 200, 5000]));
+        form.headerBoundary = form.boundary;
+      } else if (change === 'spaces') form.contentType = `multipart/form-data ;  boundary = ${form.headerBoundary} `;
+      else if (change === 'in-content') {
+        const part = form.parts[form.parts.length - 1]!;
+        part.body = Buffer.concat([part.body, bin(`${CRLF}--${form.boundary}`)]);
+      } else if (change === 'prefix') form.headerBoundary = form.boundary.slice(0, Math.max(1, form.boundary.length - 1));
+      else if (change === 'no-params') form.contentType = 'multipart/form-data;';
+      else if (change === 'charset-first') form.contentType = `multipart/form-data; charset=utf-8; boundary=${form.headerBoundary}`;
+      else form.contentType = `multipart/form-data boundary=${form.headerBoundary}`;
+      break;
+    }
+    case 'line-breaks':
+      form.lineBreak = rng.pick(['\n', '\r', '\r\r\n']);
+      break;
+    case 'preamble-epilogue':
+      if (rng.chance(0.5)) form.preamble = bin(rng.pick(['preamble\r\n', '\r\n', 'x'.repeat(2000), '--\r\n']));
+      else form.epilogue = bin(rng.pick(['epilogue', `--${form.boundary}\r\nContent-Disposition: form-data; name="file"; filename="late.png"\r\n\r\nxx\r\n`, '\u0000'.repeat(100)]));
+      break;
+    case 'unclosed':
+      form.close = false;
+      break;
+    case 'many-fields':
+      for (let i = 0; i < rng.between(4, 40); i += 1) form.parts.splice(1, 0, fieldPart(`f${i}`, 'v'));
+      break;
+    case 'huge-field':
+      form.parts[0] = fieldPart('conversationId', 'a'.repeat(rng.pick([257, 10_000, 200_000])));
+      break;
+    case 'huge-part-header': {
+      const part = rng.pick(form.parts)!;
+      part.headers = [...part.headers, `X-Big: ${'h'.repeat(rng.pick([1000, 17_000, 90_000]))}`];
+      break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Head mutation
+
+const METHODS = [
+  'TRACE',
+  'TRACK',
+  'CONNECT',
+  'PUT',
+  'DELETE',
+  'PATCH',
+  'HEAD',
+  'GET',
+  'OPTIONS',
+  'post',
+  'Post',
+  'P0ST',
+  'PRI',
+  'M-SEARCH',
+  'PROPFIND',
+  'SOURCE',
+  'QUERY',
+  'LINK',
+  'PURGE',
+  '',
+  'P(ST',
+  'PO\u0000ST',
+  '\u00ffPOST',
+  'POST\t',
+  'G ET',
+];
+
+function randomToken(rng: Rng, length: number): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~";
+  let out = '';
+  for (let i = 0; i < length; i += 1) out += alphabet[rng.int(alphabet.length)];
+  return out;
+}
+
+function randomTarget(rng: Rng, ctx: FuzzContext): string {
+  return rng.pick([
+    () => '*',
+    () => 'http://x/',
+    () => `http://${ctx.host}${ROUTE}`,
+    () => '/%E0%A4%A',
+    () => `${ROUTE}/%E0%A4%A`,
+    () => '//',
+    () => `/${ROUTE}`,
+    () => `${ROUTE}/../../etc/passwd`,
+    () => `${ROUTE}/%2e%2e/%2e%2e/`,
+    () => `${ROUTE}?preview=${randomToken(rng, rng.between(0, 80))}`,
+    () => `${ROUTE}?%`,
+    () => `${ROUTE}#frag`,
+    () => `${ROUTE}%00`,
+    () => `${ROUTE}/${'a'.repeat(rng.pick([100, 5000, 20_000]))}`,
+    () => `${ROUTE}?${'q'.repeat(rng.pick([100, 8000, 17_000]))}`,
+    () => `${ROUTE}/${bin(rng.bytes(rng.between(1, 8)).toString('latin1')).toString('latin1')}`,
+    () => `${ROUTE}/\u00ff\u00fe`,
+    () => `${ROUTE}/${utf8AsBinary('ünïcödé')}`,
+    () => '',
+    () => ` ${ROUTE}`,
+    () => `${ROUTE}?x=1&x=2&preview=a.b`,
+    () => `${ROUTE};x`,
+    () => `${ROUTE}X`,
+    () => '/API/ATTACHMENTS',
+    () => `${ROUTE}\\..\\`,
+    () => `${ROUTE}?preview=a.b.c`,
+    () => `${ROUTE}?preview=${'W'.repeat(200)}.${'x'.repeat(43)}`,
+    () => '/',
+    () => '/nope',
+    () => 'api/attachments',
+    () => `${ROUTE}\t`,
+  ])();
+}
+
+function randomHostValue(rng: Rng, ctx: FuzzContext): string | undefined {
+  return rng.pick([
+    () => undefined,
+    () => 'a b',
+    () => 'x/y',
+    () => '[::1',
+    () => '',
+    () => 'h'.repeat(rng.pick([300, 5000, 20_000])),
+    () => '[::1]:99999',
+    () => '[::1]',
+    () => '1.2.3.4.5',
+    () => 'evil.example',
+    () => '127.0.0.1:0',
+    () => 'localhost.',
+    () => '%41',
+    () => '_',
+    () => '\u00ff\u00fe',
+    () => 'user@host',
+    () => `${ctx.host}:80`,
+    () => '0x7f.1',
+    () => '[v1.x]',
+    () => 'x\ty',
+    () => '-',
+    () => '..',
+    () => `${ctx.host}.`,
+    () => 'EXAMPLE.com',
+    () => '999999999999',
+    () => '[::ffff:127.0.0.1]:1',
+  ])();
+}
+
+/** Adds one odd header line (or changes one header) to the draft. */
+function mutateHeaders(rng: Rng, ctx: FuzzContext, draft: Draft): void {
+  const op = rng.weighted([
+    [2, 'nul'],
+    [2, 'cr-without-lf'],
+    [2, 'lf-only'],
+    [2, 'obs-fold'],
+    [2, 'huge'],
+    [1, 'many'],
+    [2, 'no-colon'],
+    [1, 'space-in-name'],
+    [1, 'empty-name'],
+    [2, 'high-bytes'],
+    [2, 'requested-with'],
+    [3, 'content-type'],
+    [3, 'origin'],
+    [1, 'sec-fetch-site'],
+    [1, 'keep-alive'],
+    [1, 'upgrade'],
+    [1, 'expect'],
+    [1, 'range'],
+    [1, 'authorization'],
+    [1, 'cookie'],
+    [1, 'http-version'],
+  ] as const);
+  draft.notes.push(op);
+  const at = rng.between(0, draft.headers.length);
+  const insert = (line: string) => draft.headers.splice(at, 0, line);
+  switch (op) {
+    case 'nul':
+      insert(`X-Nul: a\u0000b`);
+      break;
+    case 'cr-without-lf':
+      insert(`X-Cr: a\rb`);
+      break;
+    case 'lf-only':
+      insert(`X-Lf: a\nX-Other: b`);
+      break;
+    case 'obs-fold':
+      insert(`X-Folded: a\r\n ${rng.pick(['b', 'X-Requested-With: ghl-attachments', '\tc'])}`);
+      break;
+    case 'huge':
+      insert(`X-Huge: ${'h'.repeat(rng.pick([4000, 15_000, 17_000, 70_000]))}`);
+      break;
+    case 'many':
+      for (let i = rng.pick([50, 500, 2100]); i > 0; i -= 1) insert(`X-Many-${i}: ${i}`);
+      break;
+    case 'no-colon':
+      insert(rng.pick(['Garbage', 'X-No-Colon value', ':']));
+      break;
+    case 'space-in-name':
+      insert('X Space: a');
+      break;
+    case 'empty-name':
+      insert(': value');
+      break;
+    case 'high-bytes':
+      if (rng.chance(0.5)) insert(`X-High: ${rng.bytes(rng.between(1, 16)).toString('latin1').replace(/[\r\n\u0000]/g, 'x')}`);
+      else setHeader(draft, 'X-Requested-With', `ghl-attachments\u00ff`);
+      break;
+    case 'requested-with':
+      rng.pick([
+        () => setHeader(draft, 'X-Requested-With', undefined),
+        () => setHeader(draft, 'X-Requested-With', 'XMLHttpRequest'),
+        () => setHeader(draft, 'X-Requested-With', 'GHL-Attachments'),
+        () => setHeader(draft, 'X-Requested-With', ''),
+        () => setHeader(draft, 'X-Requested-With', ' ghl-attachments '),
+        () => insert('X-Requested-With: ghl-attachments'),
+        () => insert('x-requested-with: other'),
+      ])();
+      break;
+    case 'content-type':
+      rng.pick([
+        () => setHeader(draft, 'Content-Type', undefined),
+        () => setHeader(draft, 'Content-Type', 'application/json'),
+        () => setHeader(draft, 'Content-Type', 'multipart/form-data'),
+        () => setHeader(draft, 'Content-Type', 'multipart/mixed; boundary=x'),
+        () => setHeader(draft, 'Content-Type', 'multipart/form-data; boundary='),
+        () => setHeader(draft, 'Content-Type', 'multipart/form-data; boundary="'),
+        () => setHeader(draft, 'Content-Type', 'multipart/form-data; a="boundary=x"'),
+        () => setHeader(draft, 'Content-Type', 'multipart/form-data; boundary=x; boundary=y'),
+        () => setHeader(draft, 'Content-Type', `multipart/form-data; boundary=${'z'.repeat(300)}`),
+        () => setHeader(draft, 'Content-Type', 'text/plain; x=multipart/form-data; boundary=x'),
+        () => insert('Content-Type: text/plain'),
+        () => setHeader(draft, 'Content-Type', 'multipart/form-data;boundary=\u00ff'),
+      ])();
+      break;
+    case 'origin':
+      setHeader(draft, 'Origin', rng.pick(['https://evil.example', 'null', `http://${ctx.host}.evil.example`, `http://${ctx.host}/`, `https://${ctx.host}`, '', `http://${ctx.host}`, `HTTP://${ctx.host.toUpperCase()}`, 'file://']));
+      break;
+    case 'sec-fetch-site':
+      setHeader(draft, 'Sec-Fetch-Site', rng.pick(['cross-site', 'same-site', 'none', 'same-origin', '']));
+      break;
+    case 'keep-alive':
+      setHeader(draft, 'Connection', rng.pick(['keep-alive', 'Keep-Alive, close', 'x']));
+      break;
+    case 'upgrade':
+      setHeader(draft, 'Connection', 'Upgrade');
+      insert(`Upgrade: ${rng.pick(['websocket', 'h2c', 'x'])}`);
+      break;
+    case 'expect':
+      insert(`Expect: ${rng.pick(['100-continue', 'banana'])}`);
+      break;
+    case 'range':
+      insert(`Range: ${rng.pick(['bytes=0-1', 'bytes=-1', 'bytes=a', 'bytes=0-0,1-1,2-2'])}`);
+      break;
+    case 'authorization':
+      insert(`Authorization: Bearer ${randomToken(rng, 20)}`);
+      break;
+    case 'cookie':
+      insert(`Cookie: session=${'c'.repeat(rng.pick([10, 8000]))}`);
+      break;
+    case 'http-version':
+      draft.version = rng.pick(['HTTP/1.0', 'HTTP/2.0', 'HTTP/0.9', 'HTTP/1.2', 'HTTP/11', 'http/1.1', '']);
+      break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Framing
+
+function mutateLength(rng: Rng, draft: Draft): void {
+  const length = draft.body.length;
+  const op = rng.pick(['short', 'long', 'invalid', 'duplicate', 'zero', 'none', 'with-te', 'beyond-limit'] as const);
+  draft.notes.push(op);
+  switch (op) {
+    case 'short': {
+      const value = rng.between(0, Math.max(0, length - 1));
+      draft.headers.push(`Content-Length: ${value}`);
+      draft.notes.push(`${value} of ${length}`);
+      break;
+    }
+    case 'long': {
+      const value = length + rng.pick([1, 2, 10, rng.between(1, 100_000)]);
+      draft.headers.push(`Content-Length: ${value}`);
+      draft.notes.push(`${value} for ${length}`);
+      break;
+    }
+    case 'invalid':
+      draft.headers.push(`Content-Length: ${rng.pick(['abc', '-1', '1e3', ` ${length} `, `0x${length.toString(16)}`, `+${length}`, '99999999999999999999', `${length}, ${length}`, '', `0${length}`, `${length}x`])}`);
+      break;
+    case 'duplicate':
+      draft.headers.push(`Content-Length: ${length}`, `Content-Length: ${rng.chance(0.5) ? length : length + 1}`);
+      break;
+    case 'zero':
+      draft.headers.push('Content-Length: 0');
+      break;
+    case 'none':
+      draft.framing = 'none';
+      break;
+    case 'with-te':
+      draft.headers.push(`Content-Length: ${length}`, 'Transfer-Encoding: chunked');
+      break;
+    case 'beyond-limit':
+      draft.headers.push(`Content-Length: ${rng.pick([26_296_321, 40 * 1024 * 1024, Number.MAX_SAFE_INTEGER])}`);
+      break;
+  }
+}
+
+/** A chunked body, valid or broken; returns the encoded bytes. */
+function mutateChunked(rng: Rng, draft: Draft): Buffer {
+  const op = rng.weighted([
+    [4, 'valid'],
+    [1, 'non-hex'],
+    [1, 'negative'],
+    [1, 'overflow'],
+    [1, 'size-too-big'],
+    [1, 'size-too-small'],
+    [1, 'missing-crlf'],
+    [1, 'no-terminator'],
+    [1, 'terminator-without-crlf'],
+    [1, 'space-after-size'],
+    [1, 'bad-extension'],
+    [2, 'te-value'],
+    [1, 'bad-trailer'],
+  ] as const);
+  draft.notes.push(op);
+  const teValue = op === 'te-value' ? rng.pick(['chunked, chunked', 'gzip, chunked', 'Chunked', 'chunked ', ' chunked', 'identity', 'chunkedx', 'chunked;q=1']) : 'chunked';
+  draft.headers.push(`Transfer-Encoding: ${teValue}`);
+  if (op === 'te-value' && rng.chance(0.3)) draft.headers.push('Transfer-Encoding: chunked');
+  const body = draft.body;
+  const cut = rng.between(0, body.length);
+  const first = body.subarray(0, cut);
+  const rest = body.subarray(cut);
+  const good = (bytes: Buffer) => (bytes.length > 0 ? chunked(bytes, rng, { terminate: false }) : Buffer.alloc(0));
+  const end = bin(`0${CRLF}${CRLF}`);
+  switch (op) {
+    case 'valid':
+    case 'te-value':
+      return chunked(body, rng);
+    case 'non-hex':
+      return Buffer.concat([good(first), bin(`zz${CRLF}`), rest, bin(CRLF), end]);
+    case 'negative':
+      return Buffer.concat([good(first), bin(`-${rest.length.toString(16)}${CRLF}`), rest, bin(CRLF), end]);
+    case 'overflow':
+      return Buffer.concat([good(first), bin(`ffffffffffffffffff${CRLF}`), rest, bin(CRLF), end]);
+    case 'size-too-big':
+      return Buffer.concat([good(first), bin(`${(rest.length + rng.between(1, 5000)).toString(16)}${CRLF}`), rest, bin(CRLF), end]);
+    case 'size-too-small':
+      return Buffer.concat([good(first), bin(`${Math.max(0, rest.length - rng.between(1, 50)).toString(16)}${CRLF}`), rest, bin(CRLF), end]);
+    case 'missing-crlf':
+      return Buffer.concat([good(first), bin(`${rest.length.toString(16)}${CRLF}`), rest, end]);
+    case 'no-terminator':
+      return good(body);
+    case 'terminator-without-crlf':
+      return Buffer.concat([good(body), bin(`0${CRLF}`)]);
+    case 'space-after-size':
+      return Buffer.concat([good(first), bin(`${rest.length.toString(16)} ${CRLF}`), rest, bin(CRLF), end]);
+    case 'bad-extension':
+      return Buffer.concat([good(first), bin(`${rest.length.toString(16)};\u0000${CRLF}`), rest, bin(CRLF), end]);
+    case 'bad-trailer':
+      return Buffer.concat([good(body), bin(`0${CRLF}Bad Trailer${CRLF}${CRLF}`)]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generator
+
+/** Writes the bytes in pieces cut at random offsets, with short pauses so that they arrive apart. */
+function splitWrites(rng: Rng, bytes: Buffer, pieces: number, pause: () => number): (Buffer | number)[] {
+  const cuts = new Set<number>();
+  for (let i = 1; i < pieces; i += 1) cuts.add(rng.between(1, Math.max(1, bytes.length - 1)));
+  const sorted = [...cuts].filter((cut) => cut > 0 && cut < bytes.length).sort((a, b) => a - b);
+  const writes: (Buffer | number)[] = [];
+  let from = 0;
+  for (const cut of sorted) {
+    writes.push(bytes.subarray(from, cut), pause());
+    from = cut;
+  }
+  writes.push(bytes.subarray(from));
+  return writes;
+}
+
+/** Whether a complete head (ending in CRLF CRLF) is among the first `length` bytes sent. */
+function headEndsWithin(bytes: Buffer, length: number): boolean {
+  const end = bytes.indexOf('\r\n\r\n');
+  return end >= 0 && end + 4 <= length;
+}
+
+/**
+ * One generated request. `id` names it in reports (and in the form's conversation id); the same
+ * seed and ids give the same requests.
+ */
+export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
+  const kind = rng.weighted(KINDS);
+  const conversationId = `fz-${id}`;
+  const base = validForm(rng, conversationId);
+  const draft = baseDraft(ctx, base.form, rng);
+  const made: Omit<FuzzCase, 'id' | 'kind' | 'conversationId' | 'note'> & { note?: string } = {
+    writes: [],
+    then: 'wait',
+    expect: 'answer',
+    leavesAfterComplete: false,
+    slow: false,
+  };
+
+  switch (kind) {
+    case 'valid': {
+      const variant = rng.weighted([
+        [6, 'plain'],
+        [2, 'split'],
+        [1, 'chunked'],
+        [1, 'http-1.0'],
+        [1, 'expect-continue'],
+        [1, 'header-case'],
+      ] as const);
+      draft.notes.push(variant);
+      if (variant === 'chunked') draft.framing = 'chunked';
+      if (variant === 'http-1.0') draft.version = 'HTTP/1.0';
+      if (variant === 'expect-continue') draft.headers.splice(1, 0, 'Expect: 100-continue');
+      if (variant === 'header-case') draft.headers = draft.headers.map((line) => (rng.chance(0.5) ? line.replace(/^[^:]+/, (name) => name.toUpperCase()) : line.replace(/^[^:]+/, (name) => name.toLowerCase())));
+      const { head, body } = render(draft, rng);
+      const bytes = Buffer.concat([head, body]);
+      made.writes = variant === 'split' ? splitWrites(rng, bytes, rng.between(2, 8), () => rng.between(1, 3)) : [bytes];
+      if (namesPass(base.files)) {
+        made.expectStatus = 200;
+        made.expectFiles = base.files;
+      }
+      break;
+    }
+    case 'method': {
+      const method = rng.chance(0.15) ? (rng.chance(0.5) ? randomToken(rng, rng.between(1, 20)) : 'A'.repeat(rng.pick([100, 5000, 20_000]))) : rng.pick(METHODS);
+      draft.method = method;
+      draft.notes.push(JSON.stringify(method.length > 30 ? `${method[0]}×${method.length}` : method));
+      const { head, body } = render(draft, rng);
+      made.writes = [Buffer.concat([head, body])];
+      // Node closes a CONNECT it has no handler for without a word.
+      if (method === 'CONNECT') made.expect = 'end';
+      break;
+    }
+    case 'target': {
+      draft.method = rng.pick(['POST', 'POST', 'GET', 'OPTIONS', 'HEAD']);
+      draft.target = randomTarget(rng, ctx);
+      draft.notes.push(`${draft.method} ${JSON.stringify(draft.target.length > 60 ? `${draft.target.slice(0, 40)}…(${draft.target.length})` : draft.target)}`);
+      const { head, body } = render(draft, rng);
+      made.writes = [Buffer.concat([head, body])];
+      break;
+    }
+    case 'host': {
+      const value = randomHostValue(rng, ctx);
+      const hostAt = headerIndex(draft, 'host');
+      if (value === undefined) draft.headers.splice(hostAt, 1);
+      else draft.headers[hostAt] = `Host: ${value}`;
+      if (rng.chance(0.2)) draft.headers.splice(rng.between(0, draft.headers.length), 0, `Host: ${rng.chance(0.5) ? ctx.host : 'evil.example'}`);
+      if (rng.chance(0.2) && value) draft.headers.push(`Origin: http://${value}`);
+      if (rng.chance(0.2)) draft.version = 'HTTP/1.0';
+      draft.notes.push(value === undefined ? 'no Host' : JSON.stringify(value.length > 40 ? `${value[0]}×${value.length}` : value));
+      const { head, body } = render(draft, rng);
+      made.writes = [Buffer.concat([head, body])];
+      break;
+    }
+    case 'header': {
+      for (let i = rng.weighted([
+        [6, 1],
+        [2, 2],
+        [1, 3],
+      ] as const); i > 0; i -= 1) mutateHeaders(rng, ctx, draft);
+      const { head: cleanHead, body } = render(draft, rng);
+      let head = cleanHead;
+      if (rng.chance(0.2)) {
+        // Random damage to the head's bytes; its framing may no longer be what it says.
+        head = mutateBytes(rng, head.subarray(0, head.length - 4), '', draft.notes, rng.between(1, 3));
+        head = Buffer.concat([head, bin(`${CRLF}${CRLF}`)]);
+        if (head.indexOf('\r\n\r\n') !== head.length - 4) made.expect = 'any';
+        else made.expect = 'end';
+        made.slow = true;
+      }
+      made.writes = [Buffer.concat([head, body])];
+      break;
+    }
+    case 'length': {
+      mutateLength(rng, draft);
+      const { head, body } = render(draft, rng);
+      made.writes = [Buffer.concat([head, body])];
+      made.slow = draft.notes[0] === 'long';
+      break;
+    }
+    case 'chunked': {
+      draft.framing = 'none';
+      const body = mutateChunked(rng, draft);
+      const { head } = render(draft, rng);
+      made.writes = [Buffer.concat([head, body])];
+      made.slow = ['size-too-big', 'no-terminator', 'terminator-without-crlf'].includes(draft.notes[0] ?? '');
+      break;
+    }
+    case 'body': {
+      const form = base.form;
+      const structural = rng.chance(0.6);
+      if (structural) for (let i = rng.weighted([
+        [5, 1],
+        [2, 2],
+        [1, 3],
+      ] as const); i > 0; i -= 1) mutateForm(rng, form, draft.notes);
+      let body = renderForm(form);
+      if (!structural || rng.chance(0.3)) body = mutateBytes(rng, body, form.boundary, draft.notes);
+      if (rng.chance(0.15)) {
+        const at = rng.int(body.length);
+        body = body.subarray(0, at);
+        draft.notes.push(`truncated at ${at}`);
+      }
+      setHeader(draft, 'Content-Type', contentTypeOf(form));
+      draft.body = body;
+      if (rng.chance(0.15)) draft.framing = 'chunked';
+      const { head, body: wire } = render(draft, rng);
+      const bytes = Buffer.concat([head, wire]);
+      made.writes = rng.chance(0.2) ? splitWrites(rng, bytes, rng.between(2, 6), () => rng.between(1, 3)) : [bytes];
+      break;
+    }
+    case 'slow': {
+      if (rng.chance(0.5)) {
+        const part = base.form.parts[1]!;
+        part.body = Buffer.from(pngOfSize(rng.between(2_000, 40_000), rng.int(1000)));
+        part.headers = [part.headers[0]!.replace(/filename[^;]*$/, 'filename="slow.png"'), ...part.headers.slice(1)];
+        draft.body = renderForm(base.form);
+      }
+      const { head, body } = render(draft, rng);
+      const full = Buffer.concat([head, body]);
+      const stop = rng.pick(['complete', 'mid-head', 'mid-body'] as const);
+      const length = stop === 'complete' ? full.length : stop === 'mid-head' ? rng.between(1, head.length - 1) : rng.between(head.length, full.length - 1);
+      const pieces = rng.between(3, 10);
+      let budget = 1200;
+      made.writes = splitWrites(rng, full.subarray(0, length), pieces, () => {
+        const pause = Math.min(budget, rng.between(30, 250));
+        budget -= pause;
+        return pause;
+      });
+      made.then = rng.pick(['wait', 'wait', 'destroy', 'half-close'] as const);
+      made.leavesAfterComplete = stop === 'complete' && made.then !== 'wait';
+      made.expect = made.then === 'destroy' ? 'any' : made.then === 'half-close' ? 'end' : headEndsWithin(full, length) ? 'answer' : 'any';
+      made.slow = true;
+      draft.notes.push(`${stop}, ${length} of ${full.length} bytes in ${pieces} pieces, then ${made.then}`);
+      break;
+    }
+    case 'leave': {
+      const { head, body } = render(draft, rng);
+      const full = Buffer.concat([head, body]);
+      const complete = rng.chance(0.5);
+      const length = complete ? full.length : rng.between(1, full.length - 1);
+      made.writes = [full.subarray(0, length)];
+      const pause = rng.chance(0.5) ? 0 : rng.between(1, 40);
+      if (pause > 0) made.writes.push(pause);
+      made.then = rng.chance(0.7) ? 'destroy' : 'half-close';
+      made.leavesAfterComplete = complete;
+      made.expect = made.then === 'destroy' ? 'any' : 'end';
+      draft.notes.push(`${complete ? 'complete' : `${length} of ${full.length} bytes`}, ${pause} ms, then ${made.then}`);
+      break;
+    }
+    case 'pipeline': {
+      const count = rng.between(2, 3);
+      const requests: Buffer[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const last = i === count - 1;
+        const which = rng.pick(['get', 'options', 'upload', 'bad-upload'] as const);
+        draft.notes.push(which);
+        const form = validForm(rng, `${conversationId}-${i}`);
+        const one = baseDraft(ctx, form.form, rng);
+        if (which === 'get') Object.assign(one, { method: 'GET', body: Buffer.alloc(0), framing: 'none' });
+        if (which === 'options') Object.assign(one, { method: 'OPTIONS', body: Buffer.alloc(0), framing: 'none' });
+        if (which === 'bad-upload') setHeader(one, 'X-Requested-With', undefined);
+        if (!last) setHeader(one, 'Connection', 'keep-alive');
+        const { head, body } = render(one, rng);
+        requests.push(head, body);
+      }
+      made.writes = [Buffer.concat(requests)];
+      break;
+    }
+    case 'preview': {
+      const handle = ctx.previewHandle ?? `${randomToken(rng, 40)}.${randomToken(rng, 43)}`;
+      const variant = rng.pick(['real', 'flipped', 'truncated', 'appended', 'junk', 'two-params', 'range', 'cross-site', 'post'] as const);
+      draft.notes.push(variant);
+      let value = handle;
+      if (variant === 'flipped') {
+        const at = rng.int(handle.length);
+        value = `${handle.slice(0, at)}${handle[at] === 'A' ? 'B' : 'A'}${handle.slice(at + 1)}`;
+      } else if (variant === 'truncated') value = handle.slice(0, rng.int(handle.length));
+      else if (variant === 'appended') value = `${handle}${rng.pick(['.', '.x', '=', '%00', 'A'])}`;
+      else if (variant === 'junk') value = randomToken(rng, rng.between(0, 300));
+      const target = variant === 'two-params' ? `${ROUTE}?preview=${value}&preview=x` : `${ROUTE}?preview=${value}`;
+      const headers = [`Host: ${ctx.host}`];
+      if (variant === 'range') headers.push(`Range: ${rng.pick(['bytes=0-1', 'bytes=-1', 'bytes=100000-', 'bytes=a-b', 'bytes=0-0,5-6', 'items=0-1'])}`);
+      if (variant === 'cross-site') headers.push('Sec-Fetch-Site: cross-site');
+      headers.push('Connection: close');
+      const method = variant === 'post' ? 'POST' : 'GET';
+      const preview: Draft = { method, target, version: 'HTTP/1.1', headers, body: Buffer.alloc(0), framing: method === 'POST' ? 'length' : 'none', notes: draft.notes };
+      const { head } = render(preview, rng);
+      made.writes = [head];
+      break;
+    }
+  }
+  return { id, kind, conversationId, note: draft.notes.join('; '), ...made };
+}
+
+/** `count` cases, ids from `firstId` on. */
+export function generateCases(rng: Rng, firstId: number, count: number, ctx: FuzzContext): FuzzCase[] {
+  return Array.from({ length: count }, (_, i) => generateCase(rng, firstId + i, ctx));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending
+
+export interface HttpAnswer {
+  status: number;
+  headers: Map<string, string>;
+  body: Buffer;
+  /** The whole answer arrived (framing satisfied). */
+  complete: boolean;
+}
+
+export interface CaseResult {
+  case: FuzzCase;
+  /** `answer`: at least one status line; `closed`: the server closed without one; `left`: the client left first; `timeout`: nothing, until the deadline. */
+  outcome: 'answer' | 'closed' | 'left' | 'timeout';
+  /** Final (non-1xx) answers, in order. */
+  answers: HttpAnswer[];
+  raw: Buffer;
+  /** Every write reached the socket before it closed. */
+  sentAll: boolean;
+  error?: string;
+  ms: number;
+}
+
+export interface SendOptions {
+  /** Wait this long after the last write for an answer the server owes (`answer`, `end`). */
+  deadlineMs: number;
+  /** ...and this long when none is owed (`any`). */
+  graceMs: number;
+  /** After a complete answer on a kept-alive connection, this long without more ends the case. */
+  quietMs: number;
+}
+
+/**
+ * The answers in `data`, parsed as HTTP/1.1 responses (1xx interim answers skipped). `ended`:
+ * the server closed, so an answer without framing ends here.
+ */
+export function parseAnswers(data: Buffer, ended: boolean): HttpAnswer[] {
+  const answers: HttpAnswer[] = [];
+  let at = 0;
+  while (at < data.length) {
+    const headEnd = data.indexOf('\r\n\r\n', at);
+    if (headEnd < 0) {
+      const line = /^HTTP\/\d\.\d (\d{3})/.exec(data.toString('latin1', at, Math.min(data.length, at + 20)));
+      if (line) answers.push({ status: Number(line[1]), headers: new Map(), body: Buffer.alloc(0), complete: false });
+      break;
+    }
+    const lines = data.toString('latin1', at, headEnd).split('\r\n');
+    const statusLine = /^HTTP\/\d\.\d (\d{3})/.exec(lines[0] ?? '');
+    if (!statusLine) {
+      answers.push({ status: Number.NaN, headers: new Map(), body: data.subarray(at), complete: false });
+      break;
+    }
+    const status = Number(statusLine[1]);
+    const headers = new Map<string, string>();
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    }
+    let bodyStart = headEnd + 4;
+    if (status >= 100 && status < 200) {
+      at = bodyStart;
+      continue;
+    }
+    if (/chunked/i.test(headers.get('transfer-encoding') ?? '')) {
+      const chunks: Buffer[] = [];
+      let complete = false;
+      for (;;) {
+        const lineEnd = data.indexOf('\r\n', bodyStart);
+        if (lineEnd < 0) break;
+        const size = Number.parseInt(data.toString('latin1', bodyStart, lineEnd), 16);
+        if (Number.isNaN(size)) break;
+        if (size === 0) {
+          const trailerEnd = data.indexOf('\r\n\r\n', lineEnd);
+          if (trailerEnd >= 0) {
+            complete = true;
+            bodyStart = trailerEnd + 4;
+          }
+          break;
+        }
+        if (lineEnd + 2 + size + 2 > data.length) break;
+        chunks.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
+        bodyStart = lineEnd + 2 + size + 2;
+      }
+      answers.push({ status, headers, body: Buffer.concat(chunks), complete });
+      if (!complete) break;
+      at = bodyStart;
+    } else if (headers.has('content-length')) {
+      const length = Number(headers.get('content-length'));
+      const complete = bodyStart + length <= data.length;
+      answers.push({ status, headers, body: data.subarray(bodyStart, bodyStart + length), complete });
+      if (!complete) break;
+      at = bodyStart + length;
+    } else {
+      // No framing: the answer runs to the end of the connection (Node's own 400 has no body).
+      const empty = headers.get('connection')?.toLowerCase() === 'close' || status === 204 || status === 304;
+      answers.push({ status, headers, body: data.subarray(bodyStart), complete: ended || empty });
+      break;
+    }
+  }
+  return answers;
+}
+
+/** Sends one case over a fresh TCP connection to `port` on loopback. */
+export function sendCase(port: number, fuzzCase: FuzzCase, options: SendOptions): Promise<CaseResult> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const received: Buffer[] = [];
+    let socket: Socket | undefined;
+    let serverEnded = false;
+    let closed = false;
+    let left = false;
+    let sentAll = false;
+    let writesDone = false;
+    let error: string | undefined;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    let quiet: ReturnType<typeof setTimeout> | undefined;
+    let settled = false;
+
+    const finish = (timedOut: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      clearTimeout(quiet);
+      socket?.destroy();
+      const raw = Buffer.concat(received);
+      const answers = parseAnswers(raw, serverEnded || closed);
+      const outcome = answers.length > 0 ? 'answer' : left ? 'left' : timedOut ? 'timeout' : 'closed';
+      resolve({ case: fuzzCase, outcome, answers, raw, sentAll, ...(error ? { error } : {}), ms: Date.now() - started });
+    };
+
+    /** After the writes, whether what came so far is all that will come. */
+    const check = () => {
+      if (!writesDone || settled) return;
+      const answers = parseAnswers(Buffer.concat(received), false);
+      const last = answers[answers.length - 1];
+      clearTimeout(quiet);
+      if (!last?.complete) return;
+      if (last.headers.get('connection')?.toLowerCase() === 'close') {
+        finish(false);
+        return;
+      }
+      quiet = setTimeout(() => finish(false), options.quietMs);
+    };
+
+    socket = connect({ port, host: '127.0.0.1', noDelay: true });
+    socket.on('data', (chunk: Buffer) => {
+      received.push(chunk);
+      check();
+    });
+    socket.on('end', () => {
+      serverEnded = true;
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      error = err.code ?? err.message;
+    });
+    socket.on('close', () => {
+      closed = true;
+      if (writesDone || fuzzCase.then === 'wait') finish(false);
+    });
+    socket.once('connect', () => {
+      void (async () => {
+        for (const write of fuzzCase.writes) {
+          if (closed || socket!.destroyed) break;
+          if (typeof write === 'number') await new Promise((wait) => setTimeout(wait, write));
+          else socket!.write(write);
+        }
+        sentAll = !closed && !socket!.destroyed;
+        writesDone = true;
+        if (closed) {
+          finish(false);
+          return;
+        }
+        if (fuzzCase.then === 'destroy') {
+          left = true;
+          finish(false);
+          return;
+        }
+        if (fuzzCase.then === 'half-close') socket!.end();
+        deadline = setTimeout(() => finish(true), fuzzCase.expect === 'any' ? options.graceMs : options.deadlineMs);
+        check();
+      })();
+    });
+  });
+}
+
+/** Runs `cases` over at most `concurrency` sockets at once, the slow ones first. */
+export async function sendAll(port: number, cases: readonly FuzzCase[], concurrency: number, options: SendOptions): Promise<CaseResult[]> {
+  const order = [...cases].sort((a, b) => Number(b.slow) - Number(a.slow));
+  const results: CaseResult[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < order.length) {
+        const fuzzCase = order[next]!;
+        next += 1;
+        results.push(await sendCase(port, fuzzCase, options));
+      }
+    }),
+  );
+  return results.sort((a, b) => a.case.id - b.case.id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports
+
+/** Bytes as a JSON string, long runs of one character shortened, cut at `max` characters. */
+export function printable(bytes: Buffer, max = 1500): string {
+  const text = JSON.stringify(bytes.toString('latin1')).replace(/(.)\1{31,}/g, (run, char: string) => `${char}{×${run.length}}`);
+  return text.length > max ? `${text.slice(0, max)}…(${text.length - max} more characters)` : text;
+}
+
+/** How to send a case again: each write as a JSON string, pauses in ms, then what the client did. */
+export function describeCase(fuzzCase: FuzzCase, max = 1500): string {
+  const writes = fuzzCase.writes.map((write) => (typeof write === 'number' ? `pause ${write} ms` : printable(write, max)));
+  return `#${fuzzCase.id} ${fuzzCase.kind} (${fuzzCase.note})\n  writes (latin1): ${writes.join('\n    ')}\n  then: ${fuzzCase.then}`;
+}
