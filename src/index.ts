@@ -12,6 +12,7 @@ export {
   type AttachmentUploaderOptions,
   type AttachmentUploaderProps,
   type AttachmentUploaderState,
+  type PreviewSource,
   type RejectedFile,
   type UploadItem,
   type UploadStatus,
@@ -21,7 +22,7 @@ export { DEFAULT_ENDPOINT, toUploadError, uploadFile, type UploadFileOptions, ty
 export {
   DEFAULT_ERROR_MESSAGES,
   DEFAULT_FILE_TYPES,
-  DEFAULT_MAX_FILES,
+  DEFAULT_MAX_FILES_PER_REQUEST,
   DEFAULT_MAX_FILE_SIZE,
   ERROR_STATUS,
   UploadError,

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveFileTypes, type FileTypeInput } from '../shared/file-types.js';
-import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES } from '../shared/limits.js';
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES_PER_REQUEST } from '../shared/limits.js';
 import { answers, type MockAnswer } from './highlevel-answers.js';
 import { RateLimiter, type RateLimits } from './rate-limiter.js';
 import { handleUpload, type StoredFile } from './handle-upload.js';
@@ -41,7 +41,7 @@ export interface MockHighLevelOptions {
   /** Bytes per file. Default: 5,242,880, as HighLevel. */
   maxFileSize?: number;
   /** Files per request. Default: 5, as HighLevel. */
-  maxFiles?: number;
+  maxFilesPerRequest?: number;
   /** Allowed types, by id or spec (checked by extension, as HighLevel does). Default: the seed's 13. */
   allowedTypes?: readonly FileTypeInput[];
   /** Rate limits per location. Default: HighLevel's, 100 per 10 s and 200,000 a day. */
@@ -132,7 +132,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     storageDir,
     basePath,
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-    maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
+    maxFiles: options.maxFilesPerRequest ?? DEFAULT_MAX_FILES_PER_REQUEST,
     allowedTypes: resolveFileTypes(options.allowedTypes),
     conversations: options.conversations ? new Set(options.conversations) : undefined,
     secureFiles: options.secureFiles ? { publicForMs: options.secureFiles.publicForMs ?? 3_600_000 } : undefined,

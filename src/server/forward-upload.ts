@@ -30,7 +30,7 @@ export async function forwardUpload(request: Request, options: ResolvedOptions):
     requestBodyStream(request),
     request.headers.get('content-type') ?? '',
     {
-      maxFiles: options.maxFiles,
+      maxFiles: options.maxFilesPerRequest,
       maxFields: 4,
       maxFieldSize: 256,
       rateWindowMs: options.clientIdleTimeoutMs,
@@ -46,7 +46,7 @@ export async function forwardUpload(request: Request, options: ResolvedOptions):
     if (request.signal.aborted) throw uploadError('cancelled');
     if (error instanceof IdleTimeoutError) throw uploadError('request-timeout');
     if (error instanceof MultipartLimitError) {
-      throw error.limit === 'files' ? uploadError('too-many-files', { maxFiles: options.maxFiles }) : uploadError('bad-request');
+      throw error.limit === 'files' ? uploadError('too-many-files', { maxFiles: options.maxFilesPerRequest }) : uploadError('bad-request');
     }
     if (error instanceof MalformedMultipartError) throw uploadError('bad-request', {}, {}, { cause: error });
     throw error;
@@ -192,7 +192,7 @@ function declaredLength(request: Request, options: ResolvedOptions): number {
   if (header === null) return Number.POSITIVE_INFINITY;
   if (!/^\d+$/.test(header)) throw uploadError('bad-request');
   const length = Number(header);
-  if (length > options.maxFiles * (options.maxFileSize + PART_OVERHEAD)) {
+  if (length > options.maxFilesPerRequest * (options.maxFileSize + PART_OVERHEAD)) {
     throw uploadError('file-too-large', { maxSize: formatBytes(options.maxFileSize) });
   }
   return length;

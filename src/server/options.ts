@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolveFileTypes, type FileTypeInput, type FileTypeSpec } from '../shared/file-types.js';
-import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES } from '../shared/limits.js';
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES_PER_REQUEST } from '../shared/limits.js';
 import { Budget } from './budget.js';
 
 /** Hands out a HighLevel access token for each upload. */
@@ -92,7 +92,7 @@ export interface UploadHandlerOptions {
   /** Bytes per file; a file of exactly this size passes. Default: 5,242,880 (HighLevel's 5 MB). */
   maxFileSize?: number;
   /** Files per request. Default: 5 (HighLevel's limit). */
-  maxFiles?: number;
+  maxFilesPerRequest?: number;
   /**
    * How long HighLevel may go without taking a byte of the upload, and then without answering
    * once it has every byte, in ms; past it the upload is aborted (`highlevel-timeout`).
@@ -141,7 +141,7 @@ export interface ResolvedOptions {
   filePrefixes: readonly string[];
   allowedTypes: readonly FileTypeSpec[];
   maxFileSize: number;
-  maxFiles: number;
+  maxFilesPerRequest: number;
   upstreamTimeoutMs: number;
   readAhead: Budget;
   uploadsInFlight: Budget;
@@ -179,7 +179,7 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     previewTtlSeconds: options.previewTtlSeconds ?? 7 * 24 * 3600,
     allowedTypes: resolveFileTypes(options.allowedTypes),
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-    maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
+    maxFilesPerRequest: options.maxFilesPerRequest ?? DEFAULT_MAX_FILES_PER_REQUEST,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 60_000,
     readAhead: new Budget(options.maxReadAheadBytes ?? 64 * 1024 * 1024),
     uploadsInFlight: new Budget(options.maxUploadsInFlight ?? 256),

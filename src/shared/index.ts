@@ -14,7 +14,7 @@ export {
   type MagicFamily,
   type PreviewKind,
 } from './file-types.js';
-export { DEFAULT_MAX_FILES, DEFAULT_MAX_FILE_SIZE, formatBytes } from './limits.js';
+export { DEFAULT_MAX_FILES_PER_REQUEST, DEFAULT_MAX_FILE_SIZE, formatBytes } from './limits.js';
 export { DEFAULT_ERROR_MESSAGES, formatMessage } from './messages.js';
 export { UploadError, isUploadError, uploadError, type UploadErrorDetails } from './upload-error.js';
 export {

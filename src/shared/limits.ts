@@ -1,8 +1,8 @@
 /** HighLevel's documented limit per file: 5 MB, taken as 5 × 1024 × 1024 bytes. */
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
-/** HighLevel's documented limit of files in one upload request. */
-export const DEFAULT_MAX_FILES = 5;
+/** HighLevel's documented limit of files in one upload request (the BFF's `maxFilesPerRequest`). */
+export const DEFAULT_MAX_FILES_PER_REQUEST = 5;
 
 /** `5,242,880` → `5 MB`, `1536` → `1.5 KB`: sizes as users read them, in binary units. */
 export function formatBytes(bytes: number): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_FILE_NAME_LENGTH, checkFile, isSafeFileName } from './check-file.js';
 import { ERROR_STATUS, codeForStatus, isErrorCode } from './error-codes.js';
 import { DEFAULT_FILE_TYPES, acceptAttribute, describeFileTypes, extensionOf, findFileType } from './file-types.js';
-import { DEFAULT_MAX_FILES, DEFAULT_MAX_FILE_SIZE, formatBytes } from './limits.js';
+import { DEFAULT_MAX_FILES_PER_REQUEST, DEFAULT_MAX_FILE_SIZE, formatBytes } from './limits.js';
 import { DEFAULT_ERROR_MESSAGES, formatMessage } from './messages.js';
 
 describe('the allowed-types table', () => {
@@ -115,6 +115,6 @@ describe('the error table', () => {
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(DEFAULT_MAX_FILE_SIZE)).toBe('5 MB');
     expect(formatBytes(8.4 * 1024 * 1024)).toBe('8.4 MB');
-    expect(DEFAULT_MAX_FILES).toBe(5);
+    expect(DEFAULT_MAX_FILES_PER_REQUEST).toBe(5);
   });
 });
