@@ -251,4 +251,18 @@ describe('what does pass', () => {
     });
     expect(chunked?.status).toBe(200);
   });
+
+  // Where Content-Length cannot prove a file's size, it is read ahead: the limit must hold to the
+  // byte there too (exactly 5,242,880 passes, one more is refused).
+  it('exactly 5 MB read ahead: in a chunked request, and as the first of two files', async () => {
+    const chunkedHeaders = { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'X-Requested-With': 'ghl-attachments', 'Transfer-Encoding': 'chunked' };
+    const chunked = await rawRequest(stack.endpoint, { headers: chunkedHeaders, body: [form(conv, filePart('edge.png', pngOfSize(5_242_880)))] });
+    expect(chunked?.status, chunked?.text).toBe(200);
+    expect(JSON.parse(chunked!.text).files[0].size).toBe(5_242_880);
+    const two = await post(form(conv, filePart('first.png', pngOfSize(5_242_880)), filePart('second.png', png())));
+    expect(two?.status, two?.text).toBe(200);
+    expect(JSON.parse(two!.text).files.map((file: { size: number }) => file.size)).toEqual([5_242_880, png().length]);
+    const over = await post(form(conv, filePart('first.png', pngOfSize(5_242_881)), filePart('second.png', png())));
+    expect(over?.status).toBe(413);
+  });
 });
