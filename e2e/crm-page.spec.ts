@@ -14,9 +14,12 @@ test('the custom element uploads on a plain page and reports URLs as ghl-upload 
   await expect(image).toBeVisible();
   await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(48);
   await expect(page.locator('#element-urls li')).toHaveCount(2);
+  // The mock plays HighLevel's secure attachments: /files/d/{slug}, no extension; each URL
+  // serves its own file's bytes.
   const urls = await page.locator('#element-urls li').allTextContents();
-  expect(urls.some((url) => url.endsWith('.png'))).toBe(true);
-  expect(urls.some((url) => url.endsWith('.mp3'))).toBe(true);
+  const served = await Promise.all(urls.map(async (url) => Buffer.from(await (await page.request.get(url)).body())));
+  expect(served.some((bytes) => bytes.equals(fixtureFile('sample.png').buffer))).toBe(true);
+  expect(served.some((bytes) => bytes.equals(fixtureFile('sample.mp3').buffer))).toBe(true);
   // Its styles stay inside: the page's own headings keep the page's font.
   const pageFont = await page.locator('h1').first().evaluate((h) => getComputedStyle(h).fontFamily);
   expect(pageFont).toContain('Georgia');
@@ -49,7 +52,9 @@ test('the iframe page uploads and reports to its parent with postMessage', async
   await frame.locator('ghl-attachments input[type=file]').setInputFiles([fixtureFile('sample.pdf')]);
   await expect(frame.getByRole('link', { name: 'Open' })).toBeVisible();
   await expect(page.locator('#frame-urls li')).toHaveCount(1);
-  await expect(page.locator('#frame-urls li')).toHaveText(/\.pdf$/);
+  await expect(page.locator('#frame-urls li')).toHaveText(/\/highlevel\/files\/d\/[0-9a-f]+$/);
+  const url = (await page.locator('#frame-urls li').textContent())!;
+  expect(Buffer.from(await (await page.request.get(url)).body()).equals(fixtureFile('sample.pdf').buffer)).toBe(true);
 });
 
 test('the iframe posts to its configured parent origin only', async ({ page, baseURL }) => {

@@ -14,6 +14,8 @@ test('a real file of every allowed type goes through the BFF and mock and shows 
   for (const name of ['sample.jpg', 'sample.jpeg', 'sample.png']) {
     const image = row(name).getByRole('img', { name });
     await expect(image).toBeVisible();
+    // Read through the BFF's signed link: it outlives the hour the secure URL is public.
+    await expect(image).toHaveAttribute('src', /\/api\/attachments\?preview=/);
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true);
   }
   // MP4 plays; MPEG-1 is a video no browser plays, so its player gives way to the card.
@@ -26,7 +28,8 @@ test('a real file of every allowed type goes through the BFF and mock and shows 
   for (const name of ['sample.zip', 'sample.rar', 'sample.doc', 'sample.docx', 'sample.txt']) {
     await expect(row(name).locator('img, video, audio, object')).toHaveCount(0);
     await expect(row(name).locator('.ghl-att-icon[data-kind="file"]')).toBeVisible();
-    await expect(row(name).getByRole('link', { name: 'Open' })).toHaveAttribute('href', new RegExp(`\\.${name.split('.')[1]}$`));
+    // HighLevel's secure attachment URL (the mock plays them): /files/d/{slug}, no extension.
+    await expect(row(name).getByRole('link', { name: 'Open' })).toHaveAttribute('href', /\/highlevel\/files\/d\/[0-9a-f]+$/);
   }
   // Every URL serves the bytes of its own file.
   for (const name of ALL) {

@@ -6,7 +6,7 @@ test.beforeEach(async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Attach files to a HighLevel conversation' })).toBeVisible();
 });
 
-test('a dropped PNG uploads with a progress bar and comes back as a loaded image; a refused file says why', async ({ page }) => {
+test('a dropped PNG uploads with a progress bar and comes back as a loaded image; a refused file says why', async ({ page, baseURL }) => {
   const png = fixtureFile('sample.png');
   // Padding after IEND keeps the PNG valid while giving the progress bar something to show.
   const padded = { ...png, name: 'photo.png', buffer: Buffer.concat([png.buffer, Buffer.alloc(400_000, 7)]) };
@@ -28,14 +28,15 @@ test('a dropped PNG uploads with a progress bar and comes back as a loaded image
   await expect(bar).toHaveCount(0);
   // The image really loaded from the URL the mock returned.
   await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
-  // The preview is read through the BFF (GET ?url=), the link goes to HighLevel's URL itself.
-  const src = await image.getAttribute('src');
-  expect(src).toMatch(/^\/api\/attachments\?url=/);
-  const url = new URL(src!, 'http://x').searchParams.get('url')!;
-  expect(url).toMatch(/\/highlevel\/conversations-assets\/location\/mock-location\/conversations\/demo-conversation\/[0-9a-f-]{36}\.png$/);
-  await expect(page.locator('.ghl-att-thumb')).toHaveAttribute('href', url);
+  // The preview is read through the BFF's signed link (GET ?preview=), the link goes to
+  // HighLevel's URL itself (a secure attachment's, on the mock: public for an hour).
+  expect(await image.getAttribute('src')).toMatch(new RegExp(`^${baseURL}/api/attachments\\?preview=`));
+  const url = (await page.locator('.ghl-att-thumb').getAttribute('href'))!;
+  expect(url).toMatch(new RegExp(`^${baseURL}/highlevel/files/d/`));
   const served = await page.request.get(url);
   expect(Buffer.from(await served.body()).equals(padded.buffer)).toBe(true);
+  const previewed = await page.request.get((await image.getAttribute('src'))!);
+  expect(Buffer.from(await previewed.body()).equals(padded.buffer)).toBe(true);
 
   // The bar moved through values between empty and full, never backwards.
   const values = await progressSeen();
@@ -46,13 +47,13 @@ test('a dropped PNG uploads with a progress bar and comes back as a loaded image
   await expect(page.locator('.demo-urls code')).toHaveText(url);
 });
 
-test('files picked with the file chooser upload too', async ({ page }) => {
+test('files picked with the file chooser upload too', async ({ page, baseURL }) => {
   const chooser = page.waitForEvent('filechooser');
   await page.getByText('or click to choose files').click();
   await (await chooser).setFiles([fixtureFile('sample.pdf'), fixtureFile('sample.jpg')]);
   await expect(page.getByRole('img', { name: 'sample.jpg' })).toBeVisible();
   const pdfRow = page.locator('.ghl-att-item', { hasText: 'sample.pdf' });
-  await expect(pdfRow.getByRole('link', { name: 'Open' })).toHaveAttribute('href', /\.pdf$/);
+  await expect(pdfRow.getByRole('link', { name: 'Open' })).toHaveAttribute('href', /\/highlevel\/files\/d\/[0-9a-f]+$/);
   // The PDF is shown inline, read through the BFF.
-  await expect(pdfRow.locator('object[type="application/pdf"]')).toHaveAttribute('data', /^\/api\/attachments\?url=/);
+  await expect(pdfRow.locator('object[type="application/pdf"]')).toHaveAttribute('data', new RegExp(`^${baseURL}/api/attachments\\?preview=`));
 });

@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { AttachmentUploader, FRENCH_MESSAGES } from '../src/react/index.js';
 import { DEFAULT_FILE_TYPES } from '../src/shared/file-types.js';
-import { bffHandlers, sampleUrl, type BffScenario } from './bff-handlers.js';
+import { bffHandlers, samplePreviewUrl, sampleUrl, type BffScenario } from './bff-handlers.js';
 import { checked, dragOver, drop, fileOf, noisyPhoto, sample } from './play-helpers.js';
 
 /**
@@ -123,6 +123,16 @@ export const RateLimitedCountdown: Story = {
   },
 };
 
+/** The BFF itself is busy (503 with `Retry-After`): a countdown, then it retries by itself. */
+export const ServerBusyCountdown: Story = {
+  parameters: server({ outcome: 'server-busy', retryAfter: 2, onlyFirst: true }),
+  play: async ({ canvasElement, canvas }) => {
+    drop(canvasElement, [await sample('sample.png', 'photo.png')]);
+    await expect(await (await items(canvasElement)).findByText(/The server is busy\. Retrying in \d s/, {}, { timeout: 5000 })).toBeVisible();
+    await expect(await canvas.findByRole('img', { name: 'photo.png' }, { timeout: 8000 })).toBeVisible();
+  },
+};
+
 /** Cancelled by the user; it can be retried. */
 export const Cancelled: Story = {
   parameters: server({ delayMs: Number.POSITIVE_INFINITY }),
@@ -144,13 +154,20 @@ export const Retried: Story = {
   },
 };
 
-/** Done: a preview of each kind — image, video, audio, PDF, and a file card. */
+/**
+ * Done: a preview of each kind — image, video, audio, PDF, and a file card. The media come from
+ * each file's `previewUrl` (the BFF's link); the open and copy links are HighLevel's `url`.
+ */
 export const DoneWithPreviews: Story = {
   args: { concurrency: 5 },
   play: async ({ canvasElement, canvas }) => {
     drop(canvasElement, await Promise.all(['sample.png', 'sample.mp4', 'sample.mp3', 'sample.pdf', 'sample.zip'].map((name) => sample(name))));
     await waitFor(() => expect(canvasElement.querySelectorAll('.ghl-att-item[data-status="done"]')).toHaveLength(5), { timeout: 8000 });
-    await expect(canvas.getByRole('img', { name: 'sample.png' })).toBeVisible();
+    const image = canvas.getByRole('img', { name: 'sample.png' }) as HTMLImageElement;
+    await expect(image).toBeVisible();
+    await expect(image.getAttribute('src')).toBe(samplePreviewUrl('sample.png'));
+    await waitFor(() => expect(image.naturalWidth).toBeGreaterThan(0), { timeout: 5000 });
+    await expect(image.closest('a')).toHaveAttribute('href', sampleUrl('sample.png'));
     await expect(canvasElement.querySelector('video')).not.toBeNull();
     await expect(canvasElement.querySelector('audio')).not.toBeNull();
     await expect(canvasElement.querySelector('object[type="application/pdf"]')).not.toBeNull();
@@ -158,7 +175,18 @@ export const DoneWithPreviews: Story = {
   },
 };
 
-/** Controlled: files uploaded earlier, kept by the host form. */
+/** Previews read from HighLevel's URL itself (`previewFrom="highlevel"`), not through the BFF. */
+export const PreviewsFromHighLevel: Story = {
+  args: { previewFrom: 'highlevel' },
+  play: async ({ canvasElement, canvas }) => {
+    drop(canvasElement, [await sample('sample.png', 'photo.png')]);
+    const image = (await canvas.findByRole('img', { name: 'photo.png' }, { timeout: 5000 })) as HTMLImageElement;
+    await expect(image.getAttribute('src')).toBe(sampleUrl('photo.png'));
+    await waitFor(() => expect(image.naturalWidth).toBeGreaterThan(0), { timeout: 5000 });
+  },
+};
+
+/** Controlled: files uploaded earlier (without a `previewUrl`: shown from their `url`), kept by the host form. */
 export const ControlledWithEarlierFiles: Story = {
   render: (args) => (
     <AttachmentUploader
@@ -172,6 +200,8 @@ export const ControlledWithEarlierFiles: Story = {
   play: async ({ canvas }) => {
     await expect(canvas.getByText('contract.pdf')).toBeVisible();
     await expect(canvas.getByRole('img', { name: 'site-photo.jpg' })).toBeVisible();
+    // No previewUrl on a file from elsewhere: the preview falls back to its url.
+    await expect(canvas.getByRole('img', { name: 'site-photo.jpg' })).toHaveAttribute('src', sampleUrl('site-photo.jpg'));
   },
 };
 
@@ -242,4 +272,4 @@ export const PhotoShrunkToFit: Story = {
 };
 
 // Every story marks the page when its checks have passed (see `checked`).
-for (const story of [Empty, NoConversation, DragOverAccepted, DragOverRefused, RefusedForEachReason, ManyRefused, Queued, ErrorServerToken, ErrorTooLarge, ErrorUnsupportedType, ErrorHighLevelDown, ErrorNetworkLost, RateLimitedCountdown, Cancelled, Retried, DoneWithPreviews, ControlledWithEarlierFiles, Dark, CustomTheme, French, NarrowSidebar, DocumentsOnly, PhotoShrunkToFit] as Story[]) story.play = checked(story.play);
+for (const story of [Empty, NoConversation, DragOverAccepted, DragOverRefused, RefusedForEachReason, ManyRefused, Queued, ErrorServerToken, ErrorTooLarge, ErrorUnsupportedType, ErrorHighLevelDown, ErrorNetworkLost, RateLimitedCountdown, ServerBusyCountdown, Cancelled, Retried, DoneWithPreviews, PreviewsFromHighLevel, ControlledWithEarlierFiles, Dark, CustomTheme, French, NarrowSidebar, DocumentsOnly, PhotoShrunkToFit] as Story[]) story.play = checked(story.play);

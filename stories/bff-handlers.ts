@@ -1,9 +1,10 @@
 /**
  * The BFF route, mocked at the request level (MSW) so that the widget's real upload code runs
  * in the stories: each story picks a delay and an outcome. Stored files are served from
- * e2e/fixtures at /samples/, so previews show real files.
+ * e2e/fixtures at /samples/, so previews show real files: as HighLevel's `url`, and through the
+ * route's `GET ?preview=` as each file's `previewUrl`, as the real BFF answers.
  */
-import { HttpResponse, delay, http } from 'msw';
+import { HttpResponse, bypass, delay, http } from 'msw';
 import { ERROR_STATUS, type ErrorCode } from '../src/shared/error-codes.js';
 import { DEFAULT_ERROR_MESSAGES, formatMessage } from '../src/shared/messages.js';
 import { findFileType } from '../src/shared/file-types.js';
@@ -15,18 +16,29 @@ export interface BffScenario {
   outcome?: 'ok' | 'network' | ErrorCode;
   /** Outcome of the first attempt only; later ones succeed (for retry stories). */
   onlyFirst?: boolean;
-  /** Seconds in `Retry-After`, for `rate-limited`. Default: 5. */
+  /** Seconds in `Retry-After`, for `rate-limited` and `server-busy`. Default: 5. */
   retryAfter?: number;
 }
 
 const SAMPLE_BY_KIND: Record<string, string> = { image: 'sample.png', video: 'sample.mp4', audio: 'sample.mp3', pdf: 'sample.pdf' };
 
-/** The URL a stored file is served at: the real sample of its type. */
-export function sampleUrl(name: string): string {
+/** The real sample file that stands for a stored file of this name's type. */
+function sampleOf(name: string): string {
   const type = findFileType(name);
-  const sample = type ? (SAMPLE_BY_KIND[type.kind] ?? `sample${type.extensions[0]}`) : 'sample.txt';
-  return `${window.location.origin}/samples/${sample}`;
+  return type ? (SAMPLE_BY_KIND[type.kind] ?? `sample${type.extensions[0]}`) : 'sample.txt';
 }
+
+/** The URL a stored file is served at (HighLevel's, in the stories): the real sample of its type. */
+export function sampleUrl(name: string): string {
+  return `${window.location.origin}/samples/${sampleOf(name)}`;
+}
+
+/** The mocked BFF's preview link for a stored file (the real one is signed; this one names the sample). */
+export function samplePreviewUrl(name: string): string {
+  return `${window.location.origin}/api/attachments?preview=story.${encodeURIComponent(sampleOf(name))}`;
+}
+
+const RETRIED_AFTER_WAIT = new Set<string>(['rate-limited', 'server-busy']);
 
 export function bffHandlers(scenario: BffScenario = {}) {
   let attempts = 0;
@@ -40,7 +52,7 @@ export function bffHandlers(scenario: BffScenario = {}) {
       const outcome = scenario.onlyFirst && attempts > 1 ? 'ok' : (scenario.outcome ?? 'ok');
       if (outcome === 'network') return HttpResponse.error();
       if (outcome !== 'ok') {
-        const retryAfter = outcome === 'rate-limited' ? (scenario.retryAfter ?? 5) : undefined;
+        const retryAfter = RETRIED_AFTER_WAIT.has(outcome) ? (scenario.retryAfter ?? 5) : undefined;
         const message = formatMessage(DEFAULT_ERROR_MESSAGES[outcome], { seconds: retryAfter, maxSize: '5 MB', types: '' });
         return HttpResponse.json(
           { error: { code: outcome, message, ...(retryAfter ? { retryAfter } : {}) } },
@@ -49,7 +61,30 @@ export function bffHandlers(scenario: BffScenario = {}) {
       }
       const type = findFileType(file.name);
       return HttpResponse.json({
-        files: [{ name: file.name, url: sampleUrl(file.name), mimeType: type?.mimeTypes[0] ?? 'application/octet-stream', size: file.size, kind: type?.kind ?? 'file' }],
+        files: [
+          {
+            name: file.name,
+            url: sampleUrl(file.name),
+            previewUrl: samplePreviewUrl(file.name),
+            mimeType: type?.mimeTypes[0] ?? 'application/octet-stream',
+            size: file.size,
+            kind: type?.kind ?? 'file',
+          },
+        ],
+      });
+    }),
+    // `GET ?preview=`: the stored file, read back "with the server's token". Anything else is
+    // refused as the real route refuses it.
+    http.get('*/api/attachments', async ({ request }) => {
+      const handle = new URL(request.url).searchParams.get('preview') ?? '';
+      const sample = /^story\.(sample\.[a-z0-9]+)$/.exec(decodeURIComponent(handle))?.[1];
+      if (!sample) {
+        return HttpResponse.json({ error: { code: 'preview-link-invalid', message: DEFAULT_ERROR_MESSAGES['preview-link-invalid'] } }, { status: 403 });
+      }
+      const stored = await fetch(bypass(`${window.location.origin}/samples/${sample}`));
+      return new HttpResponse(stored.body, {
+        status: stored.status,
+        headers: { 'Content-Type': stored.headers.get('content-type') ?? 'application/octet-stream', 'Content-Disposition': 'inline' },
       });
     }),
   ];

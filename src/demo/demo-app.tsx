@@ -30,7 +30,9 @@ export function DemoApp() {
       <Profiler id="attachments" onRender={recordCommit}>
         <AttachmentUploader
           conversationId={conversationId}
-          previewThroughServer
+          // Previews through the BFF's signed links (each file's previewUrl): they outlive the
+          // hour HighLevel keeps a secure attachment's URL public. The default, said here.
+          previewFrom="server"
           concurrency={numberParam('concurrency')}
           maxFiles={numberParam('maxFiles')}
           onUploaded={(files) => setUploaded((previous) => [...previous, ...files])}

@@ -1,6 +1,15 @@
 import { waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type * as UploadFileModule from '../client/upload-file.js';
+import { uploadFile } from '../client/upload-file.js';
 import { defineGhlAttachments, typesFrom } from './index.js';
+
+// What the element asks of the upload client is what these tests look at: uploads never end.
+vi.mock('../client/upload-file.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof UploadFileModule>()),
+  uploadFile: vi.fn(() => new Promise(() => undefined)),
+}));
 
 describe('typesFrom (the accept attribute)', () => {
   it('takes type names or extensions, in any case, with commas or spaces', () => {
@@ -29,5 +38,29 @@ describe('<ghl-attachments>', () => {
     await waitFor(() => expect(element.shadowRoot?.textContent).toContain('Déposez des fichiers ici'));
     element.remove();
     await waitFor(() => expect(element.shadowRoot?.textContent).not.toContain('Déposez'));
+  });
+});
+
+describe('<ghl-attachments with-credentials>', () => {
+  it('sends cookies to the BFF when the attribute is present, and not when it is absent', async () => {
+    defineGhlAttachments();
+    const element = document.createElement('ghl-attachments');
+    element.setAttribute('conversation-id', 'c1');
+    element.setAttribute('endpoint', 'https://bff.example/api/attachments');
+    element.setAttribute('with-credentials', '');
+    document.body.append(element);
+    const input = await waitFor(() => {
+      const found = element.shadowRoot?.querySelector<HTMLInputElement>('input[type=file]');
+      if (!found) throw new Error('not rendered yet');
+      return found;
+    });
+    await userEvent.upload(input, new File(['hello'], 'a.txt', { type: 'text/plain' }));
+    await waitFor(() => expect(uploadFile).toHaveBeenCalledTimes(1));
+    expect(vi.mocked(uploadFile).mock.calls[0]![0]).toMatchObject({ endpoint: 'https://bff.example/api/attachments', withCredentials: true });
+    element.removeAttribute('with-credentials');
+    await userEvent.upload(input, new File(['hello'], 'b.txt', { type: 'text/plain' }));
+    await waitFor(() => expect(uploadFile).toHaveBeenCalledTimes(2));
+    expect(vi.mocked(uploadFile).mock.calls[1]![0]).toMatchObject({ withCredentials: false });
+    element.remove();
   });
 });

@@ -34,10 +34,12 @@ const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} 
  * `<ghl-attachments>`: the widget for pages that are not React. Attributes: `endpoint`,
  * `conversation-id`, `accept` (type names or extensions: `PDF, PNG` or `.pdf .png`), `max-size`
  * (bytes), `locale` (`en`, `fr`), `theme` (`light`, `dark`, `auto`), `shrink-images` (`false`
- * turns shrinking of photos over the limit off), `max-image-dimension` (pixels), and `parent-origin`: inside
- * an iframe, the one origin that uploads are posted to with `postMessage`. Events (bubbling, out
- * of the shadow root): `ghl-upload` `{ files }`, `ghl-error` `{ code, message, fileName }`,
- * `ghl-change` `{ files }`. Styles live in its shadow root: nothing leaks in or out.
+ * turns shrinking of photos over the limit off), `max-image-dimension` (pixels),
+ * `with-credentials` (present: cookies are sent to a BFF on another origin, which must allow
+ * credentials; absent by default), and `parent-origin`: inside an iframe, the one origin that
+ * uploads are posted to with `postMessage`. Events (bubbling, out of the shadow root):
+ * `ghl-upload` `{ files }`, `ghl-error` `{ code, message, fileName }`, `ghl-change` `{ files }`.
+ * Styles live in its shadow root: nothing leaks in or out.
  */
 export class GhlAttachmentsElement extends Base {
   static readonly observedAttributes = [
@@ -49,6 +51,7 @@ export class GhlAttachmentsElement extends Base {
     'theme',
     'shrink-images',
     'max-image-dimension',
+    'with-credentials',
     'parent-origin',
   ];
   #root: Root | undefined;
@@ -89,6 +92,7 @@ export class GhlAttachmentsElement extends Base {
       <AttachmentUploader
         conversationId={this.getAttribute('conversation-id') ?? ''}
         endpoint={this.getAttribute('endpoint') ?? undefined}
+        withCredentials={this.hasAttribute('with-credentials')}
         allowedTypes={typesFrom(this.getAttribute('accept'))}
         maxFileSize={Number.isFinite(maxSize) && maxSize > 0 ? maxSize : undefined}
         shrinkImages={this.getAttribute('shrink-images') !== 'false'}

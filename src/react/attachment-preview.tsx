@@ -4,30 +4,40 @@ import type { UploadedFile } from '../shared/wire.js';
 import type { UploaderMessages } from './messages.js';
 import { safeUrl } from './safe-url.js';
 
+/**
+ * Where a preview's media is read from: `'server'`, the file's `previewUrl` (the BFF's signed
+ * link, read with the server's token) when it has one, else its `url`; `'highlevel'`, always
+ * HighLevel's `url`.
+ */
+export type PreviewSource = 'server' | 'highlevel';
+
 /** Props of {@link AttachmentPreview}. */
 export interface AttachmentPreviewProps {
   file: UploadedFile;
   messages: Pick<UploaderMessages, 'open' | 'copyUrl' | 'copied'>;
   /**
-   * Where the preview is read from. Default: HighLevel's URL itself. Secure attachments are public
-   * for an hour only: pass `(url) => \`/api/attachments?url=${encodeURIComponent(url)}\`` to read
-   * them through the BFF with the server's token.
+   * Where the image, video, audio or PDF is read from. `'server'`: the file's `previewUrl`, the
+   * BFF's signed link, read with the server's token, so previews outlive the hour HighLevel keeps
+   * a secure attachment's URL public; files without one (from elsewhere) fall back to `url`.
+   * `'highlevel'`: always HighLevel's `url`. The open link and copy-link are `url` either way.
+   * Default: `'server'`.
    */
-  previewUrl?: (url: string) => string;
+  previewFrom?: PreviewSource;
 }
 
 /**
  * A stored file, shown by kind: an image (opens larger in a new tab), video and audio players,
  * a PDF inline, and for every kind a card with its type, size, an open link and a copy-URL
- * button. Nothing is rendered for a URL that is not http(s); a preview that fails to load leaves
- * the card.
+ * button. The media are read from `previewFrom`; the links are always HighLevel's `url` (what goes
+ * into the message). Nothing is rendered for a URL that is not http(s); a preview that fails to
+ * load leaves the card.
  */
-export function AttachmentPreview({ file, messages, previewUrl }: AttachmentPreviewProps) {
+export function AttachmentPreview({ file, messages, previewFrom = 'server' }: AttachmentPreviewProps) {
   const url = safeUrl(file.url);
   const [broken, setBroken] = useState(false);
   const [copied, setCopied] = useState(false);
   if (!url) return null;
-  const shown = previewUrl ? previewUrl(url) : url;
+  const shown = (previewFrom === 'server' && safeUrl(file.previewUrl)) || url;
   const onError = () => setBroken(true);
   const media = broken ? null : file.kind === 'image' ? (
     <a href={url} target="_blank" rel="noreferrer noopener" className="ghl-att-thumb">

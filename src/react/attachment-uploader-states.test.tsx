@@ -1,8 +1,9 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { MockFault } from '../mock-highlevel/index.js';
+import { DEFAULT_ERROR_MESSAGES } from '../shared/messages.js';
 import type { UploadedFile } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
 import { AttachmentUploader } from './attachment-uploader.js';
@@ -157,6 +158,39 @@ describe('a lost connection', () => {
     rerender(<AttachmentUploader conversationId="conv1" />);
     window.dispatchEvent(new Event('online'));
     expect(await screen.findByRole('img', { name: 'offline.png' }, { timeout: 5000 })).toBeInTheDocument();
+  });
+});
+
+describe('a page whose origin the BFF does not allow', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('says so instead of "connection lost", tells the host, and does not retry when back online', async () => {
+    // happy-dom cannot play a browser's opaque no-cors answer: the probe's fetch answers as
+    // Chromium does for a reachable server that refused the preflight (e2e/cross-origin.spec.ts
+    // has the real thing). The upload itself fails for real, without an answer.
+    const probes: RequestInit[] = [];
+    vi.stubGlobal('fetch', (_url: string, init: RequestInit) => {
+      probes.push(init);
+      return init.mode === 'no-cors' ? Promise.resolve({ type: 'opaque', body: null }) : Promise.reject(new TypeError('Failed to fetch'));
+    });
+    const onError = vi.fn();
+    const { container, rerender } = render(
+      <AttachmentUploader conversationId="conv1" endpoint="http://127.0.0.1:9/api/attachments" onError={onError} />,
+    );
+    await userEvent.upload(input(container), png('refused.png'));
+    const list = await waitFor(() => container.querySelector<HTMLElement>('.ghl-att-items')!);
+    await waitFor(() => expect(list).toHaveTextContent(DEFAULT_ERROR_MESSAGES['origin-not-allowed']), { timeout: 5000 });
+    expect(list).not.toHaveTextContent(/connection was lost/);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'origin-not-allowed' }), expect.any(File));
+    expect(probes.map((probe) => probe.mode)).toEqual(['no-cors', 'cors']);
+    // Coming back online changes nothing for a refused origin: no retry by itself.
+    rerender(<AttachmentUploader conversationId="conv1" onError={onError} />);
+    window.dispatchEvent(new Event('online'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(list).toHaveTextContent(DEFAULT_ERROR_MESSAGES['origin-not-allowed']);
+    expect(screen.queryByRole('img', { name: 'refused.png' })).toBeNull();
+    // The user can still try again by hand (once the admin has allowed the page).
+    expect(screen.getByRole('button', { name: 'Retry refused.png' })).toBeVisible();
   });
 });
 

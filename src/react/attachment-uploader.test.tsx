@@ -42,17 +42,35 @@ describe('<AttachmentUploader>', () => {
     expect(screen.getByText('JPG, JPEG, PNG, MP4, MPEG, ZIP, RAR, PDF, DOC, DOCX, TXT, MP3, WAV · up to 5 MB each')).toBeVisible();
   });
 
-  it('uploads a picked PNG through the real BFF and shows the image HighLevel stored', async () => {
+  it('uploads a picked PNG through the real BFF and shows the image HighLevel stored, read through the BFF', async () => {
     const png = fixture('sample.png');
     const { input, onUploaded } = renderUploader();
     await userEvent.upload(input, fileOf(png.name, png.bytes, 'image/png'));
     const image = await screen.findByRole('img', { name: 'sample.png' }, { timeout: 5000 });
-    const url = image.getAttribute('src')!;
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/conversations-assets\/location\/mock-location\/conversations\/conv1\//);
-    expect(onUploaded).toHaveBeenCalledWith([expect.objectContaining({ name: 'sample.png', url, kind: 'image', size: png.bytes.length })]);
-    expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(png.bytes);
+    const uploaded = onUploaded.mock.calls[0]![0][0]!;
+    expect(uploaded).toMatchObject({ name: 'sample.png', kind: 'image', size: png.bytes.length });
+    expect(uploaded.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/conversations-assets\/location\/mock-location\/conversations\/conv1\//);
+    // The image comes from the BFF's signed link (previewFrom defaults to 'server')…
+    expect(uploaded.previewUrl).toMatch(new RegExp(`^${origin}/api/attachments\\?preview=`));
+    expect(image).toHaveAttribute('src', uploaded.previewUrl);
+    expect(new Uint8Array(await (await fetch(uploaded.previewUrl!)).arrayBuffer())).toEqual(png.bytes);
+    // …the links are HighLevel's URL, which is what goes into the message.
+    expect(image.closest('a')).toHaveAttribute('href', uploaded.url);
+    expect(screen.getByRole('link', { name: 'Open' })).toHaveAttribute('href', uploaded.url);
+    expect(new Uint8Array(await (await fetch(uploaded.url)).arrayBuffer())).toEqual(png.bytes);
     expect(screen.getByText('Uploaded')).toBeVisible();
     expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
+  it('shows HighLevel’s URL itself with previewFrom="highlevel"', async () => {
+    const png = fixture('sample.png');
+    const { input, onUploaded } = renderUploader({ previewFrom: 'highlevel' });
+    await userEvent.upload(input, fileOf(png.name, png.bytes, 'image/png'));
+    const image = await screen.findByRole('img', { name: 'sample.png' }, { timeout: 5000 });
+    const uploaded = onUploaded.mock.calls[0]![0][0]!;
+    expect(uploaded.previewUrl).toBeTruthy();
+    expect(image).toHaveAttribute('src', uploaded.url);
+    expect(screen.getByRole('link', { name: 'Open' })).toHaveAttribute('href', uploaded.url);
   });
 
   it('shows a file card with an open link for a kind it cannot show inline', async () => {

@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
-import { DEFAULT_ENDPOINT } from '../client/upload-file.js';
 import { DEFAULT_FILE_TYPES, describeFileTypes } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
+import type { PreviewSource } from './attachment-preview.js';
 import { FileRow } from './file-row.js';
 import { RefusalList } from './refusal-list.js';
 import { DEFAULT_MESSAGES, errorText, formatMessage, type UploaderMessages } from './messages.js';
@@ -18,10 +18,13 @@ export interface AttachmentUploaderProps extends AttachmentUploaderOptions {
   /** `light`, `dark`, or `auto` (the user's setting). Default: `light`. */
   theme?: 'light' | 'dark' | 'auto';
   /**
-   * Show previews through the BFF's `GET ?url=` (the server's token reads the file), so that
-   * they outlive the hour HighLevel keeps a secure attachment's URL public. Default: `false`.
+   * Where previews (images, video, audio, PDF) are read from. `'server'`: each file's
+   * `previewUrl`, the BFF's signed `GET ?preview=` link, read with the server's token, so that
+   * previews outlive the hour HighLevel keeps a secure attachment's URL public; a file without
+   * one (from a saved `value`) shows its `url`. `'highlevel'`: always HighLevel's `url`. The open
+   * and copy links are HighLevel's `url` either way. Default: `'server'`.
    */
-  previewThroughServer?: boolean;
+  previewFrom?: PreviewSource;
 }
 
 /**
@@ -33,7 +36,7 @@ export function AttachmentUploader({
   messages: messageOverrides,
   className,
   theme = 'light',
-  previewThroughServer = false,
+  previewFrom = 'server',
   ...options
 }: AttachmentUploaderProps) {
   const uploader = useAttachmentUploader(options);
@@ -54,11 +57,6 @@ export function AttachmentUploader({
     (entry: UploadItem | RejectedFile) =>
       'code' in entry ? errorText(messages, entry.code, limits) : describeError(entry, entry.error?.retryAfter ?? 0),
     [messages, limits, describeError],
-  );
-  const endpoint = options.endpoint ?? DEFAULT_ENDPOINT;
-  const previewUrl = useMemo(
-    () => (previewThroughServer ? (url: string) => `${endpoint}?url=${encodeURIComponent(url)}` : undefined),
-    [previewThroughServer, endpoint],
   );
   const announcement = useAnnouncements(uploader.items, uploader.rejections, messages, reasonOf);
   const ready = Boolean(options.conversationId) && !options.disabled;
@@ -116,7 +114,7 @@ export function AttachmentUploader({
               onCancel={uploader.cancel}
               onRetry={uploader.retry}
               onRemove={uploader.remove}
-              previewUrl={previewUrl}
+              previewFrom={previewFrom}
             />
           ))}
         </ul>

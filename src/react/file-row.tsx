@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { formatBytes } from '../shared/limits.js';
-import { AttachmentPreview } from './attachment-preview.js';
+import { AttachmentPreview, type PreviewSource } from './attachment-preview.js';
 import { LocalPreview } from './local-preview.js';
 import { formatMessage, type UploaderMessages } from './messages.js';
 import type { UploadItem } from './upload-store.js';
@@ -15,14 +15,15 @@ export interface FileRowProps {
   onCancel: (id: string) => void;
   onRetry: (id: string) => void;
   onRemove: (id: string) => void;
-  previewUrl?: (url: string) => string;
+  /** Where previews are read from (see {@link AttachmentPreview}). Default: `'server'`. */
+  previewFrom?: PreviewSource;
 }
 
 /**
  * One file: name and size, its progress or outcome, and what can be done with it. Memoised: a
  * progress update of one upload re-renders that row only.
  */
-export const FileRow = memo(function FileRow({ item, messages, describeError, onCancel, onRetry, onRemove, previewUrl }: FileRowProps) {
+export const FileRow = memo(function FileRow({ item, messages, describeError, onCancel, onRetry, onRemove, previewFrom }: FileRowProps) {
   const { status } = item;
   const file = { name: item.name, size: item.size };
   const percent = Math.floor(item.progress * 100);
@@ -33,7 +34,7 @@ export const FileRow = memo(function FileRow({ item, messages, describeError, on
       : status === 'error'
         ? describeError(item, seconds)
         : messages[status];
-  // A rate-limited upload waiting to retry by itself can still be cancelled.
+  // An upload waiting to retry by itself (a rate limit, a busy server) can still be cancelled.
   const active = status === 'queued' || status === 'shrinking' || status === 'uploading' || status === 'processing' || item.retryAt !== undefined;
   return (
     <li className="ghl-att-item" data-status={status}>
@@ -77,7 +78,7 @@ export const FileRow = memo(function FileRow({ item, messages, describeError, on
         {statusText}
       </p>
       {active && item.file && <LocalPreview file={item.file} />}
-      {status === 'done' && item.result && <AttachmentPreview file={item.result} messages={messages} previewUrl={previewUrl} />}
+      {status === 'done' && item.result && <AttachmentPreview file={item.result} messages={messages} previewFrom={previewFrom} />}
     </li>
   );
 });

@@ -1,11 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TestProject } from 'vitest/node';
 import type { MockFault } from '../mock-highlevel/index.js';
-import { startStack } from '../testing/start-stack.js';
+import { startStack, type Stack } from '../testing/start-stack.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Origin of a real BFF (with a real mock HighLevel behind it) for component tests. */
     stackOrigin: string;
+    /** The same, with room for one upload at a time: a second one is answered 503 `server-busy`. */
+    busyStackOrigin: string;
   }
 }
 
@@ -15,24 +18,43 @@ declare module 'vitest' {
  * `GET /__stats` reports how many requests reached the mock; `POST /__fail` injects a fault.
  */
 export default async function setup(project: TestProject) {
-  const stack = await startStack({
+  const stack: Stack = await startStack({
     mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } },
     routes: {
-      '/__stats': (_req, res) => {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(stack.mock.stats));
-      },
+      '/__stats': statsRoute(() => stack),
       // POST a MockFault as JSON: the mock plays it on the next upload.
-      '/__fail': (req, res) => {
-        let body = '';
-        req.on('data', (chunk: Buffer) => (body += String(chunk)));
-        req.on('end', () => {
-          stack.mock.failNext(JSON.parse(body) as MockFault);
-          res.writeHead(204).end();
-        });
-      },
+      '/__fail': failRoute(() => stack),
     },
   });
+  const busy: Stack = await startStack({
+    mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } },
+    bff: { maxUploadsInFlight: 1 },
+    routes: { '/__fail': failRoute(() => busy), '/__stats': statsRoute(() => busy) },
+  });
   project.provide('stackOrigin', stack.origin);
-  return () => stack.close();
+  project.provide('busyStackOrigin', busy.origin);
+  return async () => {
+    await stack.close();
+    await busy.close();
+  };
+}
+
+/** `GET /__stats`: how many requests reached the stack's mock. */
+function statsRoute(stack: () => Stack) {
+  return (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(stack().mock.stats));
+  };
+}
+
+/** `POST /__fail` with a MockFault as JSON: the stack's mock plays it on the next upload. */
+function failRoute(stack: () => Stack) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += String(chunk)));
+    req.on('end', () => {
+      stack().mock.failNext(JSON.parse(body) as MockFault);
+      res.writeHead(204).end();
+    });
+  };
 }

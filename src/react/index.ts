@@ -1,4 +1,4 @@
-export { AttachmentPreview, type AttachmentPreviewProps } from './attachment-preview.js';
+export { AttachmentPreview, type AttachmentPreviewProps, type PreviewSource } from './attachment-preview.js';
 export { AttachmentUploader, type AttachmentUploaderProps } from './attachment-uploader.js';
 export { FRENCH_MESSAGES } from './locales/fr.js';
 export { DEFAULT_MESSAGES, type UploaderMessages } from './messages.js';

@@ -31,7 +31,7 @@ export interface UploadItem {
   readonly result?: UploadedFile;
   /** Why it failed, when `error`. */
   readonly error?: UploadError;
-  /** When a rate-limited upload retries by itself, in ms since the epoch. */
+  /** When an upload refused for a while (rate limit, busy server) retries by itself, in ms since the epoch. */
   readonly retryAt?: number;
 }
 
@@ -54,6 +54,8 @@ export interface UploadStoreConfig {
   conversationId: string;
   endpoint?: string;
   headers?: Record<string, string>;
+  /** Send cookies to a BFF on another origin. Default: `false`. */
+  withCredentials?: boolean;
   concurrency: number;
   onUploaded?: (files: UploadedFile[]) => void;
   onError?: (error: UploadError, file: File) => void;
@@ -73,6 +75,12 @@ function shrinkNeeded(file: File, shrink: ShrinkConfig | undefined): ShrinkConfi
 }
 
 const MUTATION_KEY = ['ghl-attachments', 'upload'] as const;
+
+/**
+ * Refusals that pass by themselves, with a `retryAfter` in seconds: HighLevel's rate limit and a
+ * busy BFF. The upload counts down and goes again when told (and can be cancelled meanwhile).
+ */
+const RETRIED_AFTER_WAIT: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate-limited', 'server-busy']);
 
 /**
  * The uploads of one widget: a queue with a concurrency limit, each upload a TanStack Query
@@ -190,6 +198,7 @@ export class UploadStore {
           conversationId: config.conversationId,
           endpoint: config.endpoint,
           headers: config.headers,
+          withCredentials: config.withCredentials,
           signal: controller.signal,
           onProgress: ({ loaded, total }) => this.progress(item.id, total > 0 ? loaded / total : 0),
         }),
@@ -214,8 +223,8 @@ export class UploadStore {
         return;
       }
       const cancelled = error.code === 'cancelled';
-      // HighLevel's rate limit passes: the upload tries again by itself when it says.
-      const retryAt = error.code === 'rate-limited' && error.retryAfter ? Date.now() + error.retryAfter * 1000 : undefined;
+      // HighLevel's rate limit and a busy server pass: the upload tries again by itself when told.
+      const retryAt = RETRIED_AFTER_WAIT.has(error.code) && error.retryAfter ? Date.now() + error.retryAfter * 1000 : undefined;
       this.patch(item.id, { status: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : error, retryAt });
       if (retryAt !== undefined) {
         this.retryTimers.set(item.id, setTimeout(() => this.retry(item.id), retryAt - Date.now()));

@@ -20,6 +20,12 @@ export interface AttachmentUploaderOptions {
   endpoint?: string;
   /** Extra request headers, e.g. the host app's own auth. Default: none. */
   headers?: Record<string, string>;
+  /**
+   * Send the browser's cookies with uploads to a BFF on another origin (axios' `withCredentials`),
+   * for a BFF that authorizes by its own session cookie; that BFF must allow credentials for this
+   * page's origin. Same-origin uploads send cookies either way. Default: `false`.
+   */
+  withCredentials?: boolean;
   /** Allowed types. Default: the seed's 13 (JPG JPEG PNG MP4 MPEG ZIP RAR PDF DOC DOCX TXT MP3 WAV). */
   allowedTypes?: readonly FileTypeSpec[];
   /** Bytes per file; a file of exactly this size passes. Default: 5,242,880 (HighLevel's 5 MB). */
@@ -122,6 +128,7 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
       conversationId: options.conversationId,
       endpoint: options.endpoint,
       headers: options.headers,
+      withCredentials: options.withCredentials ?? false,
       concurrency: options.concurrency ?? 3,
       onUploaded: (files) => {
         options.onUploaded?.(files);

@@ -4,6 +4,7 @@ import { DEFAULT_ERROR_MESSAGES, formatMessage } from '../../src/shared/messages
 /** Codes the widget retries by itself; the rest wait for the user's "Retry". */
 const RETRIED_BY_ITSELF: Partial<Record<ErrorCode, string>> = {
   'rate-limited': 'after the countdown',
+  'server-busy': 'after the countdown',
   network: 'when the browser is back online',
 };
 
