@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +9,10 @@ import { answers, type MockAnswer } from './highlevel-answers.js';
 import { RateLimiter, type RateLimits } from './rate-limiter.js';
 import { handleUpload, type StoredFile } from './handle-upload.js';
 import { serveStoredFile } from './serve-stored-file.js';
+import { serveCustomPage } from './custom-page-stand-in.js';
+import { MockOAuth, type MockLocation, type MockOAuthApp, type MockOAuthStats } from './mock-oauth.js';
+
+export type { MockLocation, MockOAuthApp } from './mock-oauth.js';
 
 /** A token the mock accepts. */
 export interface MockToken {
@@ -20,16 +23,6 @@ export interface MockToken {
   scopes?: string[];
   /** When it stops working, in ms since the epoch. Default: never. */
   expiresAt?: number;
-}
-
-/** An OAuth app the mock's `POST /oauth/token` knows, with one live refresh token. */
-export interface MockOAuthApp {
-  clientId: string;
-  clientSecret: string;
-  refreshToken: string;
-  locationId: string;
-  /** Lifetime of the access tokens it issues. Default: 86,399 s, as HighLevel. */
-  accessTokenSeconds?: number;
 }
 
 /** Options of {@link createMockHighLevel}; every one has a default that works out of the box. */
@@ -50,8 +43,18 @@ export interface MockHighLevelOptions {
   storageDir?: string;
   /** Path prefix when mounted inside another server, e.g. `/highlevel`. Default: `''`. */
   basePath?: string;
-  /** An OAuth app for `POST /oauth/token`. Default: none (every refresh is refused). */
+  /**
+   * An OAuth app: `POST /oauth/token` (installs by authorization code, refreshes that rotate the
+   * refresh token) and `GET /oauth/chooselocation`. Default: none (every grant is refused).
+   */
   oauth?: MockOAuthApp;
+  /** The agency's sub-accounts, for the location chooser and the stand-in page. Default: the tokens' locations. */
+  locations?: MockLocation[];
+  /**
+   * The app's custom page, which `GET /custom-page.html?location=` frames as HighLevel would,
+   * answering its SSO handshake with `oauth.sharedSecret`. Default: no stand-in page.
+   */
+  customPage?: { url: string };
   /**
    * HighLevel's secure attachments: URLs are `/files/d/{slug}`, public for `publicForMs` after the
    * upload, then readable only with a token of the file's location. Default: off (plain
@@ -72,28 +75,33 @@ export type MockFault =
   | { kind: 'redirect'; location: string };
 
 /** What tests can read off the mock. */
-export interface MockHighLevelStats {
+export interface MockHighLevelStats extends MockOAuthStats {
   /** Upload requests that reached the mock, whatever their answer. */
   uploadRequests: number;
   /** Upload requests answered 200. */
   uploadsStored: number;
-  /** Successful refreshes at `POST /oauth/token`. */
-  tokenRefreshes: number;
+  /**
+   * The latest upload and file requests (at most 10,000): when each arrived, for which location
+   * (of its token; `''` when none), and the status answered. Enough to check a rate limit.
+   */
+  requestLog: { at: number; locationId: string; status: number; path: 'upload' | 'file' }[];
 }
 
 /** A HighLevel stand-in that can be mounted in any `node:http` server. */
 export interface MockHighLevel {
   /** Handles the request when it is one of HighLevel's routes; returns `false` otherwise. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
-  /** The first accepted token. */
+  /** The first accepted token (`''` when the mock starts with none). */
   readonly token: string;
-  /** The first token's location. */
+  /** The first token's location (else the first sub-account's). */
   readonly locationId: string;
   readonly stats: MockHighLevelStats;
   /** Files stored so far, by URL path. */
   readonly files: ReadonlyMap<string, StoredFile>;
   /** Plays these faults, one per upload request, before answering normally again. */
   failNext(...faults: MockFault[]): void;
+  /** A code that installs the OAuth app in `locationId` (as HighLevel's location chooser gives). */
+  authorizationCode(locationId: string, redirectUri?: string): string;
   /** Removes the stored files (and the temp folder, when the mock made it). */
   dispose(): Promise<void>;
 }
@@ -102,6 +110,10 @@ const UPLOAD_PATH = '/conversations/messages/upload';
 const ASSETS_PATH = '/conversations-assets/';
 const SECURE_FILES_PATH = '/files/d/';
 const OAUTH_PATH = '/oauth/token';
+const CHOOSE_LOCATION_PATH = '/oauth/chooselocation';
+const STAND_IN_PAGE = '/custom-page.html';
+const STAND_IN_FILES = '/_stand-in/files';
+const REQUEST_LOG_SIZE = 10_000;
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let text = '';
@@ -119,12 +131,28 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
  */
 export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHighLevel {
   const tokens: MockToken[] = [...(options.tokens ?? [{ token: 'mock-token', locationId: 'mock-location' }])];
-  const oauth = options.oauth ? { ...options.oauth } : undefined;
   const ownDir = options.storageDir === undefined;
   const storageDir = options.storageDir ?? mkdtempSync(join(tmpdir(), 'ghl-mock-'));
   const basePath = (options.basePath ?? '').replace(/\/$/, '');
   const limiter = new RateLimiter(options.rateLimits);
-  const stats: MockHighLevelStats = { uploadRequests: 0, uploadsStored: 0, tokenRefreshes: 0 };
+  const stats: MockHighLevelStats = {
+    uploadRequests: 0,
+    uploadsStored: 0,
+    tokenRefreshes: 0,
+    tokenRefreshesByLocation: {},
+    installs: 0,
+    requestLog: [],
+  };
+  const oauth = options.oauth ? new MockOAuth({ ...options.oauth }, (issued) => tokens.push(issued), stats) : undefined;
+  const locations: MockLocation[] =
+    options.locations ??
+    [...new Set([...tokens.map((token) => token.locationId), ...(options.oauth?.locationId ? [options.oauth.locationId] : [])])].map(
+      (id, index) => ({ id, name: `Sub-account ${index + 1}` }),
+    );
+  const log = (locationId: string, status: number, path: 'upload' | 'file') => {
+    stats.requestLog.push({ at: Date.now(), locationId, status, path });
+    if (stats.requestLog.length > REQUEST_LOG_SIZE) stats.requestLog.splice(0, stats.requestLog.length - REQUEST_LOG_SIZE);
+  };
   const files = new Map<string, StoredFile>();
   const faults: MockFault[] = [];
   const hanging = new Set<ServerResponse>();
@@ -172,6 +200,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     // HighLevel answers before reading a refused request's body; draining it keeps the
     // connection usable for the client instead of resetting it mid-send.
     const refuse = (answer: MockAnswer) => {
+      log(token?.locationId ?? '', answer.status, 'upload');
       req.resume();
       const reply = () => send(res, answer, rate.headers);
       if (req.readableEnded) reply();
@@ -183,44 +212,18 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     }
     if (!rate.allowed) return refuse(answers.rateLimited(rate.retryAfter));
     if (req.headers.version !== '2021-04-15') return refuse(answers.badRequest('Version header was not found'));
+    log(token.locationId, 0, 'upload');
+    const entry = stats.requestLog.at(-1)!;
     const answer = await handleUpload(req, token.locationId, config, files);
+    entry.status = answer.status;
     if (answer.status === 200) stats.uploadsStored += 1;
     send(res, answer, rate.headers);
   };
 
-  // HighLevel's refresh: a new access token and a new refresh token; the old refresh token dies.
-  const refreshAnswer = (form: URLSearchParams): MockAnswer => {
-    const valid =
-      oauth !== undefined &&
-      form.get('grant_type') === 'refresh_token' &&
-      form.get('client_id') === oauth.clientId &&
-      form.get('client_secret') === oauth.clientSecret &&
-      form.get('refresh_token') === oauth.refreshToken;
-    if (!valid) {
-      return { status: 401, body: { error: 'invalid_grant', error_description: 'Invalid grant: refresh token is invalid' } };
-    }
-    const seconds = oauth.accessTokenSeconds ?? 86_399;
-    const accessToken = `mock-access-${randomUUID()}`;
-    oauth.refreshToken = `mock-refresh-${randomUUID()}`;
-    tokens.push({ token: accessToken, locationId: oauth.locationId, expiresAt: Date.now() + seconds * 1000 });
-    stats.tokenRefreshes += 1;
-    return {
-      status: 200,
-      body: {
-        access_token: accessToken,
-        token_type: 'Bearer',
-        expires_in: seconds,
-        refresh_token: oauth.refreshToken,
-        scope: 'conversations/message.write',
-        userType: 'Location',
-        locationId: oauth.locationId,
-      },
-    };
-  };
-
   return {
-    token: tokens[0]!.token,
-    locationId: tokens[0]!.locationId,
+    // An OAuth-only mock starts with no token: they come from installs.
+    token: tokens[0]?.token ?? '',
+    locationId: tokens[0]?.locationId ?? locations[0]?.id ?? '',
     stats,
     files,
     handle(req, res) {
@@ -243,6 +246,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
             candidate.locationId === file?.locationId &&
             (candidate.expiresAt === undefined || candidate.expiresAt > Date.now()),
         );
+        if (reader) log(reader.locationId, file ? 200 : 404, 'file');
         if (file && !reader && Date.now() > file.storedAt + config.secureFiles!.publicForMs) {
           send(res, answers.invalidToken());
           return true;
@@ -271,14 +275,38 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
       }
       if (route === OAUTH_PATH && req.method === 'POST') {
         readForm(req)
-          .then((form) => send(res, refreshAnswer(form)))
+          .then((form) =>
+            send(res, oauth ? oauth.token(form) : { status: 401, body: { error: 'invalid_client', error_description: 'Unknown client' } }),
+          )
           .catch(() => res.destroy());
+        return true;
+      }
+      if (oauth && (route === CHOOSE_LOCATION_PATH || route === `${CHOOSE_LOCATION_PATH}/choose`) && req.method === 'GET') {
+        oauth.chooseLocation(req, res, locations, basePath);
+        return true;
+      }
+      if (oauth && options.customPage && route === STAND_IN_PAGE && req.method === 'GET') {
+        serveCustomPage(new URL(req.url ?? '/', 'http://mock'), res, { appUrl: options.customPage.url, oauth, locations, basePath });
+        return true;
+      }
+      if (route === STAND_IN_FILES && req.method === 'GET') {
+        // Not HighLevel's API: what its UI would show of a sub-account's conversations.
+        const locationId = new URL(req.url ?? '/', 'http://mock').searchParams.get('location');
+        const list = [...files.values()]
+          .filter((file) => file.locationId === locationId)
+          .map(({ fileName, conversationId, size, storedAt }) => ({ fileName, conversationId, size, storedAt }));
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify(list));
         return true;
       }
       return false;
     },
     failNext(...next) {
       faults.push(...next);
+    },
+    authorizationCode(locationId, redirectUri) {
+      if (!oauth) throw new Error('createMockHighLevel: no `oauth` app to install');
+      return oauth.authorizationCode(locationId, redirectUri);
     },
     async dispose() {
       for (const res of hanging) res.destroy();

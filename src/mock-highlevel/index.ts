@@ -3,6 +3,7 @@ export {
   type MockHighLevel,
   type MockHighLevelOptions,
   type MockFault,
+  type MockLocation,
   type MockOAuthApp,
   type MockHighLevelStats,
   type MockToken,
@@ -14,3 +15,5 @@ export {
   type RunningMockHighLevel,
   type StartMockHighLevelOptions,
 } from './start-mock-highlevel.js';
+export { encryptUserContext } from './encrypt-user-context.js';
+export { mockUserContext } from './custom-page-stand-in.js';

@@ -8,6 +8,16 @@ import type { ResolvedOptions } from './options.js';
  * (no custom header, not our content type) or a script on another origin.
  */
 export function checkRequest(request: Request, options: ResolvedOptions): void {
+  checkCaller(request, options);
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!/^multipart\/form-data\s*;.*\bboundary=/i.test(contentType)) throw uploadError('not-multipart');
+}
+
+/**
+ * The checks of every call the widget makes (uploads, and the sign-in of HighLevel's SSO): the
+ * custom header a form cannot send, and the page's origin.
+ */
+export function checkCaller(request: Request, options: ResolvedOptions): void {
   if (request.headers.get(REQUESTED_WITH_HEADER) !== REQUESTED_WITH_VALUE) throw uploadError('missing-requested-with');
   const origin = request.headers.get('origin');
   if (origin !== null) {
@@ -18,6 +28,4 @@ export function checkRequest(request: Request, options: ResolvedOptions): void {
     // Some browsers leave Origin out; Sec-Fetch-Site still tells a foreign page apart.
     throw uploadError('forbidden-origin');
   }
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!/^multipart\/form-data\s*;.*\bboundary=/i.test(contentType)) throw uploadError('not-multipart');
 }

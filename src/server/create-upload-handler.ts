@@ -1,5 +1,7 @@
 import { uploadError } from '../shared/upload-error.js';
 import type { UploadResponseBody, UploadedFile } from '../shared/wire.js';
+import { INSTALL_CALLBACK_PATH, installRoute } from './auth/install-route.js';
+import { openSession, resolveCaller } from './auth/session.js';
 import { checkRequest } from './check-request.js';
 import { ownOrigin, preflight, withCors } from './cors.js';
 import { errorResponse, jsonResponse } from './error-response.js';
@@ -58,16 +60,31 @@ function withVary(response: Response): Response {
   return response;
 }
 
+/** The path under the route where a custom page signs in with HighLevel's SSO. */
+export const SESSION_PATH = '/session';
+
 async function route(request: Request, options: ResolvedOptions): Promise<Response> {
+  // The route's own paths are told apart by their end, wherever the route is mounted.
+  const path = new URL(request.url).pathname.replace(/\/+$/, '');
+  if (path.endsWith(INSTALL_CALLBACK_PATH) && options.install) {
+    if (request.method !== 'GET') throw uploadError('method-not-allowed');
+    return installRoute(request, options);
+  }
+  if (path.endsWith(SESSION_PATH) && options.sso) {
+    if (request.method !== 'POST') throw uploadError('method-not-allowed');
+    return openSession(request, options);
+  }
   if (request.method === 'GET') return proxyPreview(request, options);
   if (request.method !== 'POST') throw uploadError('method-not-allowed');
   checkRequest(request, options);
+  // Who is asking, before a byte of the body is read: with SSO, no session is 401 here.
+  const caller = await resolveCaller(request, options);
   const started = Date.now();
   // Counted before a byte is read: past the limit, the client hears 503 at once.
   const slot = options.uploadsInFlight.lease();
   slot.take(1);
   try {
-    const upload = await forwardUpload(request, options);
+    const upload = await forwardUpload(request, options, caller);
     options.logger.info?.('uploaded', {
       files: upload.files.length,
       bytes: upload.files.reduce((sum, file) => sum + file.size, 0),

@@ -6,10 +6,11 @@ import { HighLevelForm } from './highlevel-form.js';
 import { mapHighLevelError } from './map-highlevel-error.js';
 import { UpstreamStallError, postStream, type UpstreamAnswer } from './post-stream.js';
 import type { Lease } from './budget.js';
-import type { ResolvedOptions } from './options.js';
+import type { Caller, ResolvedOptions } from './options.js';
 import { UniqueNames, prepareFile, tooLarge, type PreparedFile } from './prepare-file.js';
 import { IdleTimeoutError, MalformedMultipartError, MultipartLimitError, readMultipart, type FieldPart, type Part } from './read-multipart.js';
 import { requestBodyStream } from './request-body.js';
+import { waitForTurn } from './store/wait-for-turn.js';
 
 /** The API version HighLevel's upload endpoint is documented for. */
 export const HIGHLEVEL_API_VERSION = '2021-04-15';
@@ -21,7 +22,7 @@ const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
  * first (the client sends `conversationId` before the files); the upstream request starts once
  * the first file has passed its checks, and each chunk is passed on as it arrives.
  */
-export async function forwardUpload(request: Request, options: ResolvedOptions): Promise<ForwardedUpload> {
+export async function forwardUpload(request: Request, options: ResolvedOptions, caller: Caller): Promise<ForwardedUpload> {
   const contentLength = declaredLength(request, options);
   // A client that fails (stalls, resets, sends garbage) stops the upstream request at once, even
   // while that request is waiting for HighLevel to take more bytes.
@@ -41,7 +42,7 @@ export async function forwardUpload(request: Request, options: ResolvedOptions):
   );
   const readAhead = options.readAhead.lease();
   try {
-    return await forwardParts(parts, request, options, readAhead, clientFailed.signal);
+    return await forwardParts(parts, request, options, caller, readAhead, clientFailed.signal);
   } catch (error) {
     if (request.signal.aborted) throw uploadError('cancelled');
     if (error instanceof IdleTimeoutError) throw uploadError('request-timeout');
@@ -68,6 +69,7 @@ async function forwardParts(
   parts: AsyncGenerator<Part, void, undefined>,
   request: Request,
   options: ResolvedOptions,
+  caller: Caller,
   readAhead: Lease,
   clientFailed: AbortSignal,
 ): Promise<ForwardedUpload> {
@@ -79,11 +81,14 @@ async function forwardParts(
     conversationId = readField(step.value);
   }
   if (!conversationId) throw uploadError('missing-conversation-id');
-  const locationId = await options.resolveLocationId(request);
-  if (!(await options.authorize(request, { action: 'upload', conversationId, locationId }))) throw uploadError('unauthorized');
+  const { locationId, user } = caller;
+  const context = { action: 'upload', conversationId, locationId, ...(user ? { user } : {}) } as const;
+  if (!(await options.authorize(request, context))) throw uploadError('unauthorized');
   if (step.done || step.value.kind !== 'file') throw uploadError('no-files');
   const first = await prepareFile(step.value, names, options, readAhead);
-  const token = await options.getToken();
+  // The client's bytes wait (backpressure) while the location's turn comes.
+  await waitForTurn(locationId, options, AbortSignal.any([request.signal, clientFailed]));
+  const token = await options.getToken({ locationId });
 
   const form = new HighLevelForm();
   const sent: (PreparedFile & { size: number })[] = [];
@@ -157,6 +162,8 @@ async function forwardParts(
     // HighLevel's body is logged for whoever runs the server, never sent on, and never with the
     // token in it (an upstream that echoes the Authorization header must not leak it to logs).
     options.logger.warn?.('HighLevel refused an upload', { status: response.status, body: redact(text, token).slice(0, 500) });
+    // A refused token is not handed out again: the next upload re-reads the store, or refreshes.
+    if (response.status === 401) options.getToken.refused?.({ locationId, token });
     throw mapHighLevelError(response.status, data, response.headers, options);
   }
   const urls = (data as { uploadedFiles?: Record<string, unknown> } | undefined)?.uploadedFiles ?? {};

@@ -4,18 +4,29 @@ export { HIGHLEVEL_API_VERSION } from './forward-upload.js';
 export { HIGHLEVEL_APP_ORIGINS, frameAncestorsPolicy } from './frame-policy.js';
 export { toNodeHandler, type NodeHandler } from './node-adapter.js';
 export {
+  SESSION_COOKIE,
+  decryptUserContext,
   oauthToken,
+  sharedTokenStore,
+  type HighLevelSessionUser,
+  type HighLevelUserContext,
+  type InstalledLocation,
   type OAuthTokenOptions,
   type OAuthTokenProvider,
   type OAuthTokens,
+  type SessionAnswer,
   type TokenStore,
-} from './oauth-token.js';
+} from './auth/index.js';
+export { memoryStore, redisStore, type RedisClientLike, type RedisStoreOptions, type SharedStore, type SlotLimits, type SlotReservation } from './store/index.js';
 export {
   DEFAULT_API_BASE,
   staticToken,
   type Authorize,
   type AuthorizeContext,
+  type HighLevelSsoOptions,
   type Logger,
+  type RateLimitOptions,
+  type TokenContext,
   type TokenProvider,
   type UploadHandlerOptions,
 } from './options.js';

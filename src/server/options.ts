@@ -1,10 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import { sessionKey, type HighLevelSessionUser } from './auth/session-token.js';
 import { resolveFileTypes, type FileTypeInput, type FileTypeSpec } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES_PER_REQUEST } from '../shared/limits.js';
 import { Budget } from './budget.js';
+import { memoryStore } from './store/memory-store.js';
+import type { SharedStore, SlotLimits } from './store/shared-store.js';
 
-/** Hands out a HighLevel access token for each upload. */
-export type TokenProvider = () => string | Promise<string>;
+/** What a token is asked for: the sub-account (HighLevel location) of the request. */
+export interface TokenContext {
+  locationId: string;
+}
+
+/**
+ * Hands out a HighLevel access token for each request to HighLevel, for the request's location
+ * (a provider for one sub-account may ignore it).
+ */
+export type TokenProvider = ((context: TokenContext) => string | Promise<string>) & {
+  /** Told when HighLevel refused a token it handed out (401), so that it is not handed out again. */
+  refused?: (context: TokenContext & { token: string }) => void;
+};
 
 /** What `authorize` is asked about. */
 export interface AuthorizeContext {
@@ -12,6 +26,32 @@ export interface AuthorizeContext {
   action: 'upload' | 'preview';
   conversationId: string;
   locationId: string;
+  /** With `highLevelSso`: the HighLevel user of the request's session. */
+  user?: HighLevelSessionUser;
+}
+
+/** HighLevel's single sign-on for a Marketplace app's custom page (see `highLevelSso`). */
+export interface HighLevelSsoOptions {
+  /** The app's Shared Secret (Advanced Settings → Auth in the Marketplace app). Required. */
+  sharedSecret: string;
+  /** How long a session lasts before the page signs in again, in seconds. Default: 900 (15 minutes). */
+  sessionTtlSeconds?: number;
+}
+
+/** The fleet-wide pace of requests to HighLevel per location (see `rateLimit`). */
+export interface RateLimitOptions {
+  /** Requests per interval. Default: 100 (HighLevel's). */
+  max?: number;
+  /**
+   * The interval, in ms. Default: 11,000: HighLevel's 10 s, plus 1 s for the time between taking
+   * a slot here and HighLevel counting the request.
+   */
+  intervalMs?: number;
+  /**
+   * The longest an upload waits for its turn, in ms; one that would wait longer gets 429
+   * `rate-limited` with `Retry-After` at once (the widget retries it then). Default: 30,000.
+   */
+  maxWaitMs?: number;
 }
 
 /** The host app's decision: may this request use the token for this conversation? */
@@ -33,9 +73,41 @@ export interface UploadHandlerOptions {
   getToken: TokenProvider;
   /**
    * The sub-account (HighLevel location) uploads go to, or a function that picks it per request.
-   * Bound on the server: a `locationId` sent by the browser is never forwarded. Required.
+   * Bound on the server: a `locationId` sent by the browser is never forwarded. Required, except
+   * with `highLevelSso`, where it is the session's location (and this option is not used).
    */
-  locationId: string | ((request: Request) => string | Promise<string>);
+  locationId?: string | ((request: Request) => string | Promise<string>);
+  /**
+   * HighLevel's single sign-on, for a Marketplace app's custom page: `POST {route}/session` takes
+   * the encrypted user context the page got from HighLevel, and answers with a short session
+   * (a token for the `Authorization: Bearer` header, and a partitioned cookie). Then every
+   * upload and preview needs a session (401 without), goes to the session's location, and
+   * `authorize` is told the user. Default: off.
+   */
+  highLevelSso?: HighLevelSsoOptions;
+  /**
+   * An OAuth app (`oauthToken(...)`) to install: `GET {route}/oauth/callback?code=` exchanges
+   * HighLevel's code for the location's tokens and stores them. Set the app's redirect URL in
+   * HighLevel to that address. Default: no install route.
+   */
+  install?: {
+    app: { install(code: string, redirectUri?: string): Promise<{ locationId: string }> };
+    /** The redirect URL registered in HighLevel, sent with the code. Default: this route's callback URL. */
+    redirectUri?: string;
+    /** Where the admin's browser goes once installed (`{locationId}` is replaced). Default: a page that says so. */
+    afterInstallUrl?: string;
+  };
+  /**
+   * What instances share (tokens' refresh locks, the rate windows): `redisStore()` for several
+   * instances behind a load balancer. Default: `memoryStore()`, this process only.
+   */
+  sharedStore?: SharedStore;
+  /**
+   * Keeps requests to HighLevel (uploads and previews) under its limit per location, across
+   * every instance that shares `sharedStore`: past it, requests wait their turn, or get 429 with
+   * `Retry-After` before HighLevel has to say it. `false` turns it off. Default: 100 per 11 s.
+   */
+  rateLimit?: RateLimitOptions | false;
   /**
    * Who may use the server's token: the host app's own check of the user, run before any byte
    * goes to HighLevel (`action: 'upload'`, once the conversation is known) and before a preview is
@@ -123,9 +195,20 @@ export interface UploadHandlerOptions {
   logger?: Logger;
 }
 
+/** Who a request speaks for: its location, and with SSO its user. */
+export interface Caller {
+  locationId: string;
+  user?: HighLevelSessionUser;
+}
+
 export interface ResolvedOptions {
   getToken: TokenProvider;
-  resolveLocationId: (request: Request) => string | Promise<string>;
+  /** Set without SSO only; with SSO the location is the session's (see `resolveCaller`). */
+  resolveLocationId: ((request: Request) => string | Promise<string>) | undefined;
+  sso: { key: Buffer; sharedSecret: string; ttlSeconds: number } | undefined;
+  install: UploadHandlerOptions['install'];
+  shared: SharedStore;
+  rateLimit: SlotLimits | undefined;
   authorize: Authorize;
   clientIdleTimeoutMs: number;
   minClientBytesPerSecond: number;
@@ -159,9 +242,22 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
   const { locationId } = options;
   const apiBase = (options.apiBase ?? DEFAULT_API_BASE).replace(/\/+$/, '');
   const logger = options.logger ?? {};
+  if (typeof options.getToken !== 'function') throw new TypeError('createUploadHandler: `getToken` is required (staticToken(pit), oauthToken({...}) or your own).');
+  if (!options.highLevelSso && (locationId === undefined || locationId === '')) {
+    throw new TypeError('createUploadHandler: `locationId` is required (or `highLevelSso`, whose sessions carry the location).');
+  }
+  const sso = options.highLevelSso;
+  if (sso && (typeof sso.sharedSecret !== 'string' || sso.sharedSecret.length < 16)) {
+    throw new TypeError('createUploadHandler: `highLevelSso.sharedSecret` must be the app\'s Shared Secret (at least 16 characters).');
+  }
+  const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
   return {
     getToken: options.getToken,
-    resolveLocationId: typeof locationId === 'function' ? locationId : () => locationId,
+    resolveLocationId: sso || locationId === undefined ? undefined : typeof locationId === 'function' ? locationId : () => locationId,
+    sso: sso ? { key: sessionKey(sso.sharedSecret), sharedSecret: sso.sharedSecret, ttlSeconds: sso.sessionTtlSeconds ?? 900 } : undefined,
+    install: options.install,
+    shared: options.sharedStore ?? memoryStore(),
+    rateLimit: rate && { max: rate.max ?? 100, intervalMs: rate.intervalMs ?? 11_000, maxWaitMs: rate.maxWaitMs ?? 30_000 },
     authorize: resolveAuthorize(options.authorize),
     clientIdleTimeoutMs: options.clientIdleTimeoutMs ?? 30_000,
     minClientBytesPerSecond: options.minClientBytesPerSecond ?? 1024,
@@ -173,7 +269,8 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     }),
     allowedOrigins: new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
     allowCredentials: options.allowCredentials ?? false,
-    allowedHeaders: [...WIDGET_HEADERS, ...(options.allowedHeaders ?? []).map((name) => name.toLowerCase())],
+    // The session travels in Authorization where cookies cannot.
+    allowedHeaders: [...WIDGET_HEADERS, ...(sso ? ['authorization'] : []), ...(options.allowedHeaders ?? []).map((name) => name.toLowerCase())],
     publicOrigin: options.publicOrigin === undefined ? undefined : new URL(options.publicOrigin).origin,
     previewSecret: resolvePreviewSecret(options.previewSecret, logger),
     previewTtlSeconds: options.previewTtlSeconds ?? 7 * 24 * 3600,
@@ -210,7 +307,7 @@ function resolvePreviewSecret(secret: string | undefined, logger: Logger): strin
   return randomBytes(32).toString('base64url');
 }
 
-/** A provider for a token that does not expire, such as a Private Integration Token. */
+/** A provider for a token that does not expire, such as a Private Integration Token, of one location. */
 export function staticToken(token: string): TokenProvider {
   if (!token) throw new TypeError('staticToken: the token is empty');
   return () => token;

@@ -3,6 +3,8 @@ import { uploadError } from '../shared/upload-error.js';
 import { HIGHLEVEL_API_VERSION } from './forward-upload.js';
 import type { ResolvedOptions } from './options.js';
 import { PREVIEW_PARAM, verifyPreview } from './preview-link.js';
+import { resolveCaller } from './auth/session.js';
+import { waitForTurn } from './store/wait-for-turn.js';
 
 /** MIME types a preview may be served as; anything else is sent as a download. */
 const PREVIEW_TYPES = new Set(DEFAULT_FILE_TYPES.flatMap((type) => type.mimeTypes));
@@ -24,22 +26,15 @@ export async function proxyPreview(request: Request, options: ResolvedOptions): 
   if (!crossSiteAllowed && request.headers.get('sec-fetch-site') === 'cross-site') throw uploadError('forbidden-origin');
   const claims = verifyPreview(new URL(request.url).searchParams.get(PREVIEW_PARAM), options.previewSecret);
   const target = allowedFileUrl(claims.url, options);
-  const locationId = await options.resolveLocationId(request);
+  const { locationId, user } = await resolveCaller(request, options);
   if (claims.locationId !== locationId) throw uploadError('preview-link-invalid');
-  const context = { action: 'preview', conversationId: claims.conversationId, locationId } as const;
+  const context = { action: 'preview', conversationId: claims.conversationId, locationId, ...(user ? { user } : {}) } as const;
   if (!(await options.authorize(request, context))) throw uploadError('unauthorized');
 
-  const token = await options.getToken();
-  const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Version: HIGHLEVEL_API_VERSION };
-  const range = request.headers.get('range');
-  if (range && /^bytes=[\d,\s-]+$/.test(range)) headers.Range = range;
-  const timeout = AbortSignal.timeout(options.upstreamTimeoutMs);
-  let response: Response;
-  try {
-    response = await (options.fetch ?? globalThis.fetch)(target, { headers, redirect: 'manual', signal: AbortSignal.any([request.signal, timeout]) });
-  } catch (error) {
-    throw uploadError(timeout.aborted ? 'highlevel-timeout' : 'highlevel-unavailable', {}, {}, { cause: error });
-  }
+  // A token HighLevel refuses is reported, and the read tried once more with the store's
+  // (another instance may have refreshed it): a GET can be sent twice, an upload's stream cannot.
+  let response = await readFile(target, request, options, locationId);
+  if (response.status === 401 && options.getToken.refused) response = await readFile(target, request, options, locationId);
   if (response.status !== 200 && response.status !== 206) {
     await response.body?.cancel();
     if (response.status === 401 || response.status === 403) throw uploadError('highlevel-auth');
@@ -64,6 +59,26 @@ export async function proxyPreview(request: Request, options: ResolvedOptions): 
     if (value !== null) answer.set(name, value);
   }
   return new Response(response.body, { status: response.status, headers: answer });
+}
+
+async function readFile(target: URL, request: Request, options: ResolvedOptions, locationId: string): Promise<Response> {
+  await waitForTurn(locationId, options, request.signal);
+  const token = await options.getToken({ locationId });
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Version: HIGHLEVEL_API_VERSION };
+  const range = request.headers.get('range');
+  if (range && /^bytes=[\d,\s-]+$/.test(range)) headers.Range = range;
+  const timeout = AbortSignal.timeout(options.upstreamTimeoutMs);
+  let response: Response;
+  try {
+    response = await (options.fetch ?? globalThis.fetch)(target, { headers, redirect: 'manual', signal: AbortSignal.any([request.signal, timeout]) });
+  } catch (error) {
+    throw uploadError(timeout.aborted ? 'highlevel-timeout' : 'highlevel-unavailable', {}, {}, { cause: error });
+  }
+  if (response.status === 401) {
+    await response.body?.cancel();
+    options.getToken.refused?.({ locationId, token });
+  }
+  return response;
 }
 
 /** Whether the server would read `url` for a preview (so a preview link is worth making). */

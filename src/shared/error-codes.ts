@@ -29,6 +29,12 @@ export const ERROR_STATUS = {
   'preview-link-invalid': 403,
   'preview-link-expired': 403,
   'server-busy': 503,
+  // The shared store (Redis, or the process's memory) that holds tokens, locks and rate limits.
+  'store-unavailable': 503,
+  // HighLevel's single sign-on (a Marketplace app's custom page).
+  'session-expired': 401,
+  'app-not-installed': 403,
+  'install-failed': 502,
   // HighLevel's answers, translated. A refused server token is the server's fault, not the
   // user's: 502, so that the browser never mistakes it for its own session ending.
   'highlevel-auth': 502,

@@ -1,0 +1,119 @@
+import { uploadError } from '../../shared/upload-error.js';
+import { checkCaller } from '../check-request.js';
+import { jsonResponse } from '../error-response.js';
+import type { Caller, ResolvedOptions } from '../options.js';
+import { requestBodyStream } from '../request-body.js';
+import { MAX_SSO_PAYLOAD_LENGTH, decryptUserContext } from './sso-payload.js';
+import { signSession, verifySession, type HighLevelSessionUser } from './session-token.js';
+
+/**
+ * The session cookie: `__Host-` (this host only, path `/`, Secure), HttpOnly, and, since the page
+ * lives in HighLevel's iframe, `SameSite=None; Partitioned` (CHIPS): kept in a jar of HighLevel's
+ * site only, so that browsers that block third-party cookies still keep it where they allow
+ * partitioned ones.
+ */
+export const SESSION_COOKIE = '__Host-ghl-attachments-session';
+
+/** Every refused sign-in is answered no sooner than this after it arrived, whatever failed. */
+export const SIGN_IN_FLOOR_MS = 50;
+
+/** What `POST {route}/session` answers. */
+export interface SessionAnswer {
+  user: Pick<HighLevelSessionUser, 'userId' | 'companyId' | 'locationId' | 'role' | 'type'>;
+  /** For the `Authorization: Bearer` header, where the cookie is not kept. */
+  token: string;
+  /** When the session ends, in ms since the epoch: sign in again before. */
+  expiresAt: number;
+}
+
+/** Who the request speaks for: with SSO, the session's user and location (401 without one). */
+export async function resolveCaller(request: Request, options: ResolvedOptions): Promise<Caller> {
+  if (!options.sso) return { locationId: await options.resolveLocationId!(request) };
+  const token = sessionTokenOf(request);
+  if (!token) throw uploadError('unauthorized');
+  const user = verifySession(token, options.sso.key);
+  if (user === 'expired') throw uploadError('session-expired');
+  if (!user) throw uploadError('unauthorized');
+  return { locationId: user.locationId, user };
+}
+
+/** The bearer token, else the cookie. */
+function sessionTokenOf(request: Request): string | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  if (bearer) return bearer;
+  for (const pair of (request.headers.get('cookie') ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === SESSION_COOKIE) return pair.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * `POST {route}/session` with `{ "encryptedData": "…" }`: the payload HighLevel gave the page,
+ * decrypted with the Shared Secret. A user with an active location gets a session for that user
+ * and location; anything else (wrong secret, bad padding, not JSON, no `activeLocation`) gets
+ * one and the same 401, no sooner than {@link SIGN_IN_FLOOR_MS}.
+ */
+export async function openSession(request: Request, options: ResolvedOptions): Promise<Response> {
+  const sso = options.sso;
+  if (!sso) throw uploadError('bad-request');
+  const started = Date.now();
+  checkCaller(request, options);
+  if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) throw uploadError('bad-request');
+  const payload = (await readJson(request, MAX_SSO_PAYLOAD_LENGTH + 1024, options.clientIdleTimeoutMs)) as { encryptedData?: unknown } | undefined;
+  const context = decryptUserContext(payload?.encryptedData, sso.sharedSecret);
+  if (!context?.activeLocation) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SIGN_IN_FLOOR_MS - Date.now())));
+    throw uploadError('unauthorized');
+  }
+  const user: HighLevelSessionUser = {
+    userId: context.userId,
+    companyId: context.companyId,
+    locationId: context.activeLocation,
+    role: context.role,
+    type: context.type,
+  };
+  const expiresAt = Date.now() + sso.ttlSeconds * 1000;
+  const token = signSession(user, expiresAt, sso.key);
+  const body: SessionAnswer = { user, token, expiresAt };
+  return jsonResponse(200, body, {
+    'Set-Cookie': `${SESSION_COOKIE}=${token}; Path=/; Max-Age=${sso.ttlSeconds}; HttpOnly; Secure; SameSite=None; Partitioned`,
+  });
+}
+
+/**
+ * A small JSON body, read up to `limit` bytes (400 past it, or when it does not parse) within
+ * `deadlineMs` (408 after: a client that sends headers and then nothing holds nothing for long).
+ * Bytes past the limit are drained, not kept, so that the answer still reaches the client.
+ */
+async function readJson(request: Request, limit: number, deadlineMs: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (!(declared <= limit)) throw uploadError('bad-request');
+  const body = requestBodyStream(request);
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const timer = setTimeout(() => finish(uploadError('request-timeout')), deadlineMs);
+    const finish = (error?: unknown) => {
+      clearTimeout(timer);
+      body.off('data', onData);
+      if (error) {
+        body.resume();
+        reject(error);
+      } else resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) finish(uploadError('bad-request'));
+      else chunks.push(chunk);
+    };
+    body.on('data', onData);
+    body.once('end', () => finish());
+    body.once('error', (error) => finish(error));
+  });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw uploadError('bad-request');
+  }
+}

@@ -1,0 +1,200 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encryptUserContext, mockUserContext } from '../../mock-highlevel/index.js';
+import { fixture } from '../../testing/fixtures.js';
+import { formOf } from '../../testing/multipart.js';
+import { startStack, type Stack } from '../../testing/start-stack.js';
+import type { AuthorizeContext } from '../options.js';
+import { SESSION_COOKIE, SIGN_IN_FLOOR_MS } from './session.js';
+import { decryptUserContext } from './sso-payload.js';
+import { sessionKey, signSession } from './session-token.js';
+
+const SECRET = 'the-apps-shared-secret-0123456789';
+const USER = mockUserContext('loc-a');
+
+/** OpenSSL's own `enc`, an implementation apart from ours: the format CryptoJS writes. */
+function openssl(args: string[], input: string): string {
+  return execFileSync('openssl', ['enc', '-aes-256-cbc', '-md', 'md5', '-a', '-A', ...args, '-pass', `pass:${SECRET}`], {
+    input,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  }).toString();
+}
+
+describe('the SSO payload', () => {
+  it('reads what OpenSSL writes with the Shared Secret, and OpenSSL reads what the mock writes', () => {
+    const encrypted = openssl(['-salt'], JSON.stringify(USER));
+    expect(Buffer.from(encrypted, 'base64').subarray(0, 8).toString()).toBe('Salted__');
+    expect(decryptUserContext(encrypted, SECRET)).toEqual(USER);
+    const ours = encryptUserContext(USER, SECRET);
+    expect(JSON.parse(openssl(['-d'], ours))).toEqual(USER);
+    expect(decryptUserContext(ours, SECRET)).toEqual(USER);
+  });
+
+  it('gives nothing for a wrong secret, bad padding, a payload that is not JSON or not a user, or not base64', () => {
+    const good = encryptUserContext(USER, SECRET);
+    const raw = Buffer.from(good, 'base64');
+    const flipped = Buffer.from(raw);
+    flipped[flipped.length - 1]! ^= 0x55;
+    for (const payload of [
+      encryptUserContext(USER, 'another-secret-of-the-same-size!!'),
+      flipped.toString('base64'),
+      raw.subarray(0, raw.length - 3).toString('base64'),
+      openssl(['-salt'], 'this is not JSON'),
+      openssl(['-salt'], JSON.stringify({ hello: 'world' })),
+      openssl(['-salt'], JSON.stringify([USER])),
+      'not base64 at all!',
+      Buffer.concat([Buffer.from('Unsalted'), raw.subarray(8)]).toString('base64'),
+      '',
+      42,
+      undefined,
+      'A'.repeat(20_000),
+    ]) {
+      expect(decryptUserContext(payload, SECRET)).toBeUndefined();
+    }
+  });
+});
+
+describe('sign-in and sessions (highLevelSso)', () => {
+  let stack: Stack;
+  const asked: AuthorizeContext[] = [];
+  beforeAll(async () => {
+    stack = await startStack({
+      mock: {
+        tokens: [
+          { token: 'token-a', locationId: 'loc-a' },
+          { token: 'token-b', locationId: 'loc-b' },
+        ],
+        rateLimits: { max: 10_000 },
+      },
+      bff: {
+        locationId: undefined,
+        highLevelSso: { sharedSecret: SECRET },
+        getToken: ({ locationId }) => ({ 'loc-a': 'token-a', 'loc-b': 'token-b' })[locationId] ?? 'none',
+        authorize: (_request, context) => {
+          asked.push(context);
+          return context.user?.role !== 'readonly';
+        },
+      },
+    });
+  });
+  afterAll(() => stack.close());
+
+  const signIn = (encryptedData: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${stack.endpoint}/session`, {
+      method: 'POST',
+      headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ encryptedData }),
+    });
+  const upload = (headers: Record<string, string>, name = 'a.png') =>
+    fetch(stack.endpoint, {
+      method: 'POST',
+      headers: { 'X-Requested-With': 'ghl-attachments', ...headers },
+      body: formOf([['conversationId', 'c1'], { name, bytes: fixture('sample.png').bytes }]),
+    });
+  const codeOf = async (response: Response) => ((await response.json()) as { error?: { code: string } }).error?.code;
+
+  it('answers the user and a session: a token and an HttpOnly, Secure, SameSite=None, Partitioned cookie', async () => {
+    const answer = await signIn(encryptUserContext(mockUserContext('loc-b'), SECRET));
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { user: unknown; token: string; expiresAt: number };
+    expect(body.user).toEqual({ userId: 'mock-user', companyId: 'mock-company', locationId: 'loc-b', role: 'admin', type: 'location' });
+    expect(body.expiresAt).toBeGreaterThan(Date.now() + 800_000);
+    expect(body.expiresAt).toBeLessThanOrEqual(Date.now() + 900_000);
+    const cookie = answer.headers.get('set-cookie')!;
+    expect(cookie).toBe(`${SESSION_COOKIE}=${body.token}; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=None; Partitioned`);
+  });
+
+  it('sends an upload to the session’s location, with the bearer token or the cookie, and tells authorize the user', async () => {
+    const { token } = (await (await signIn(encryptUserContext(mockUserContext('loc-b'), SECRET))).json()) as { token: string };
+    const before = stack.mock.files.size;
+    asked.length = 0;
+    expect((await upload({ Authorization: `Bearer ${token}` }, 'bearer.png')).status).toBe(200);
+    expect((await upload({ Cookie: `other=1; ${SESSION_COOKIE}=${token}` }, 'cookie.png')).status).toBe(200);
+    const stored = [...stack.mock.files.values()].slice(before);
+    expect(stored.map((file) => [file.fileName, file.locationId])).toEqual([
+      ['bearer.png', 'loc-b'],
+      ['cookie.png', 'loc-b'],
+    ]);
+    expect(asked.map((context) => [context.action, context.locationId, context.user?.userId, context.user?.locationId])).toEqual([
+      ['upload', 'loc-b', 'mock-user', 'loc-b'],
+      ['upload', 'loc-b', 'mock-user', 'loc-b'],
+    ]);
+    const readonly = await signIn(encryptUserContext({ ...mockUserContext('loc-a'), role: 'readonly' }, SECRET));
+    const refused = await upload({ Authorization: `Bearer ${((await readonly.json()) as { token: string }).token}` });
+    expect(refused.status).toBe(401);
+  });
+
+  it('refuses an upload with no session, a forged one, or an expired one, before anything reaches HighLevel', async () => {
+    const before = stack.mock.stats.uploadRequests;
+    const forged = signSession({ userId: 'u', companyId: 'c', locationId: 'loc-a', role: 'admin', type: 'location' }, Date.now() + 60_000, sessionKey('a guess at the secret!!'));
+    const expired = signSession({ userId: 'u', companyId: 'c', locationId: 'loc-a', role: 'admin', type: 'location' }, Date.now() - 1, sessionKey(SECRET));
+    for (const [headers, code] of [
+      [{}, 'unauthorized'],
+      [{ Authorization: `Bearer ${forged}` }, 'unauthorized'],
+      [{ Authorization: 'Bearer x.y' }, 'unauthorized'],
+      [{ Cookie: `${SESSION_COOKIE}=${forged}` }, 'unauthorized'],
+      [{ Authorization: `Bearer ${expired}` }, 'session-expired'],
+    ] as const) {
+      const answer = await upload(headers);
+      expect(answer.status).toBe(401);
+      expect(await codeOf(answer)).toBe(code);
+    }
+    expect(stack.mock.stats.uploadRequests).toBe(before);
+  });
+
+  it('answers every bad payload with the same 401, no sooner than the floor: no padding oracle', async () => {
+    const raw = Buffer.from(encryptUserContext(USER, SECRET), 'base64');
+    const badPadding = Buffer.from(raw);
+    badPadding[badPadding.length - 1]! ^= 0x01;
+    const payloads = {
+      'wrong secret': encryptUserContext(USER, 'not-the-apps-shared-secret-00000'),
+      'bad padding': badPadding.toString('base64'),
+      'not JSON': openssl(['-salt'], '{"userId": "u", trailing'),
+      'no activeLocation': encryptUserContext({ ...USER, activeLocation: undefined, type: 'agency' }, SECRET),
+      garbage: 'AAAA',
+    };
+    const seen = new Set<string>();
+    for (const [name, payload] of Object.entries(payloads)) {
+      const started = performance.now();
+      const answer = await signIn(payload);
+      const elapsed = performance.now() - started;
+      const headers = [...answer.headers].filter(([header]) => !['date', 'content-length'].includes(header));
+      seen.add(JSON.stringify([answer.status, await answer.text(), headers]));
+      expect(elapsed, name).toBeGreaterThanOrEqual(SIGN_IN_FLOOR_MS - 1);
+    }
+    expect([...seen]).toHaveLength(1);
+    expect(JSON.parse([...seen][0]!)[0]).toBe(401);
+  });
+
+  it('signs in only from the widget, from an allowed origin, with a small JSON body', async () => {
+    const payload = encryptUserContext(USER, SECRET);
+    const foreign = await signIn(payload, { Origin: 'https://evil.example' });
+    expect(await codeOf(foreign)).toBe('forbidden-origin');
+    const noHeader = await fetch(`${stack.endpoint}/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ encryptedData: payload }) });
+    expect(await codeOf(noHeader)).toBe('missing-requested-with');
+    const form = await fetch(`${stack.endpoint}/session`, { method: 'POST', headers: { 'X-Requested-With': 'ghl-attachments' }, body: new URLSearchParams({ encryptedData: payload }) });
+    expect(await codeOf(form)).toBe('bad-request');
+    const huge = await fetch(`${stack.endpoint}/session`, {
+      method: 'POST',
+      headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ encryptedData: 'A'.repeat(100_000) }),
+    });
+    expect(await codeOf(huge)).toBe('bad-request');
+    expect((await fetch(`${stack.endpoint}/session`)).status).toBe(405);
+  });
+
+  it('reads a preview only for a session of the link’s location', async () => {
+    const signInAt = async (location: string) =>
+      ((await (await signIn(encryptUserContext(mockUserContext(location), SECRET))).json()) as { token: string }).token;
+    const a = await signInAt('loc-a');
+    const b = await signInAt('loc-b');
+    const uploaded = await upload({ Authorization: `Bearer ${a}` }, 'mine.png');
+    const { files } = (await uploaded.json()) as { files: { previewUrl: string }[] };
+    const previewUrl = files[0]!.previewUrl;
+    expect((await fetch(previewUrl, { headers: { Authorization: `Bearer ${a}` } })).status).toBe(200);
+    const other = await fetch(previewUrl, { headers: { Authorization: `Bearer ${b}` } });
+    expect(other.status).toBe(403);
+    expect(await codeOf(other)).toBe('preview-link-invalid');
+    expect((await fetch(previewUrl)).status).toBe(401);
+  });
+});
