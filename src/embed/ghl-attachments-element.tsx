@@ -1,4 +1,6 @@
 import { createRoot, type Root } from 'react-dom/client';
+// HighLevel's SSO mode (`highlevel-sso`) lives apart: highlevel-session.ts.
+import { HighLevelSsoController } from './highlevel-session.js';
 import { AttachmentUploader } from '../react/attachment-uploader.js';
 import { FRENCH_MESSAGES } from '../react/locales/fr.js';
 import { DEFAULT_MESSAGES, type UploaderMessages } from '../react/messages.js';
@@ -53,9 +55,12 @@ export class GhlAttachmentsElement extends Base {
     'max-image-dimension',
     'with-credentials',
     'parent-origin',
+    'highlevel-sso',
   ];
   #root: Root | undefined;
   #mount: HTMLElement | undefined;
+  /** `highlevel-sso`: signs in through HighLevel and hands the widget its session header. */
+  #sso = new HighLevelSsoController(this, () => this.#render());
 
   connectedCallback(): void {
     if (!this.#mount) {
@@ -66,10 +71,12 @@ export class GhlAttachmentsElement extends Base {
       shadow.append(style, this.#mount);
       this.#root = createRoot(this.#mount);
     }
+    this.#sso.update();
     this.#render();
   }
 
   attributeChangedCallback(): void {
+    if (this.#root) this.#sso.update();
     if (this.#root) this.#render();
   }
 
@@ -77,6 +84,7 @@ export class GhlAttachmentsElement extends Base {
     // A move within the page disconnects and reconnects at once: only unmount for good.
     queueMicrotask(() => {
       if (this.isConnected) return;
+      this.#sso.stop();
       this.#root?.unmount();
       this.#mount?.remove();
       this.#root = undefined;
@@ -93,6 +101,7 @@ export class GhlAttachmentsElement extends Base {
         conversationId={this.getAttribute('conversation-id') ?? ''}
         endpoint={this.getAttribute('endpoint') ?? undefined}
         withCredentials={this.hasAttribute('with-credentials')}
+        headers={this.#sso.headers}
         allowedTypes={typesFrom(this.getAttribute('accept'))}
         maxFileSize={Number.isFinite(maxSize) && maxSize > 0 ? maxSize : undefined}
         shrinkImages={this.getAttribute('shrink-images') !== 'false'}

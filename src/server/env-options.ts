@@ -1,4 +1,7 @@
-import { staticToken, type UploadHandlerOptions } from './options.js';
+import { oauthToken } from './auth/oauth-token.js';
+import { DEFAULT_API_BASE, staticToken, type Logger, type UploadHandlerOptions } from './options.js';
+import { memoryStore } from './store/memory-store.js';
+import { redisStore } from './store/redis-store.js';
 
 /** Environment variables the BFF reads. */
 export interface HighLevelEnv {
@@ -16,6 +19,15 @@ export interface HighLevelEnv {
   GHL_PUBLIC_ORIGIN?: string;
   /** The secret that signs preview links; the same on every instance. */
   GHL_PREVIEW_SECRET?: string;
+  /** A Marketplace app's Shared Secret: turns HighLevel's SSO on. */
+  GHL_SSO_SHARED_SECRET?: string;
+  /** A Marketplace app's client id and secret: tokens per location, installed through the callback route. */
+  GHL_CLIENT_ID?: string;
+  GHL_CLIENT_SECRET?: string;
+  /** The redirect URL registered for the app, when it is not this server's own callback URL. */
+  GHL_REDIRECT_URI?: string;
+  /** Redis for what instances share (tokens, refresh locks, rate windows). Unset: this process's memory. */
+  GHL_REDIS_URL?: string;
 }
 
 /** Handler options read from the environment; `authorize` is set only by `GHL_AUTHORIZE=anyone`. */
@@ -61,4 +73,29 @@ export function listOf(value: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+/** What {@link appOptionsFromEnv} gives: the options of a Marketplace app, and its shared store. */
+export type AppEnvOptions = Pick<UploadHandlerOptions, 'sharedStore' | 'highLevelSso' | 'install'> & Partial<Pick<UploadHandlerOptions, 'getToken'>>;
+
+/**
+ * A Marketplace app's options from `GHL_REDIS_URL` (the shared store: Redis, else memory),
+ * `GHL_SSO_SHARED_SECRET` (SSO sessions) and `GHL_CLIENT_ID` / `GHL_CLIENT_SECRET` (tokens per
+ * location, refreshed under the shared lock, installed at `{route}/oauth/callback`;
+ * `GHL_REDIRECT_URI` when the registered URL is another). Connects to Redis first, so that a
+ * wrong URL stops the start.
+ */
+export async function appOptionsFromEnv(env: HighLevelEnv = process.env, logger: Logger = console): Promise<AppEnvOptions> {
+  if (Boolean(env.GHL_CLIENT_ID) !== Boolean(env.GHL_CLIENT_SECRET)) throw new Error('Set both GHL_CLIENT_ID and GHL_CLIENT_SECRET, or neither.');
+  const sharedStore = env.GHL_REDIS_URL ? await redisStore({ url: env.GHL_REDIS_URL, logger }) : memoryStore();
+  const apiBase = (env.GHL_API_BASE || DEFAULT_API_BASE).replace(/\/+$/, '');
+  const app =
+    env.GHL_CLIENT_ID && env.GHL_CLIENT_SECRET
+      ? oauthToken({ clientId: env.GHL_CLIENT_ID, clientSecret: env.GHL_CLIENT_SECRET, shared: sharedStore, tokenUrl: `${apiBase}/oauth/token`, logger })
+      : undefined;
+  return {
+    sharedStore,
+    ...(env.GHL_SSO_SHARED_SECRET ? { highLevelSso: { sharedSecret: env.GHL_SSO_SHARED_SECRET } } : {}),
+    ...(app ? { getToken: app, install: { app, ...(env.GHL_REDIRECT_URI ? { redirectUri: env.GHL_REDIRECT_URI } : {}) } } : {}),
+  };
 }

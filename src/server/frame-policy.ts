@@ -1,13 +1,6 @@
-/**
- * Origins HighLevel's own app is served from, which frame a Marketplace app's custom page. A
- * white-label agency serves the app from its own domain: add that one.
- */
-export const HIGHLEVEL_APP_ORIGINS: readonly string[] = [
-  'https://app.gohighlevel.com',
-  'https://app.leadconnectorhq.com',
-  'https://*.gohighlevel.com',
-  'https://*.leadconnectorhq.com',
-];
+import { HIGHLEVEL_APP_ORIGINS } from '../shared/highlevel-origins.js';
+
+export { HIGHLEVEL_APP_ORIGINS };
 
 /**
  * The `Content-Security-Policy` for a page of the widget meant to be framed (`frame.html`): only

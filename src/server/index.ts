@@ -1,5 +1,5 @@
 export { createUploadHandler, type FetchHandler, type UploadHandler } from './create-upload-handler.js';
-export { deploymentFromEnv, optionsFromEnv, type EnvOptions, type HighLevelEnv } from './env-options.js';
+export { appOptionsFromEnv, deploymentFromEnv, optionsFromEnv, type AppEnvOptions, type EnvOptions, type HighLevelEnv } from './env-options.js';
 export { HIGHLEVEL_API_VERSION } from './forward-upload.js';
 export { HIGHLEVEL_APP_ORIGINS, frameAncestorsPolicy } from './frame-policy.js';
 export { toNodeHandler, type NodeHandler } from './node-adapter.js';
