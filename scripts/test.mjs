@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureChromium } from './chromium.mjs';
+import { ensureRedisServer } from './redis-server.mjs';
 
 const REPORTS = '.reports';
 rmSync(REPORTS, { recursive: true, force: true });
@@ -23,7 +24,19 @@ function step(name, command, args, extraEnv = {}) {
 
 step('types', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 step('lint', 'npx', ['eslint', '.', '--max-warnings', '0']);
-step('unit and component tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${REPORTS}/vitest.json`]);
+// The fleet and store tests run a real redis-server (started on a free port, stopped after):
+// found on the machine, or Debian's package installed here (as root), and said so.
+let redisServer;
+try {
+  redisServer = ensureRedisServer();
+  console.log(`[redis] using ${redisServer}`);
+} catch (error) {
+  console.error(`[redis] ${error.message}`);
+  results.push({ name: 'redis-server', ok: false, seconds: '0' });
+}
+step('unit and component tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${REPORTS}/vitest.json`], {
+  ...(redisServer ? { REDIS_SERVER_PATH: redisServer } : {}),
+});
 
 // The package as users get it: the build (with its size budget), publint and "are the types
 // wrong", then the tarball installed into a fresh app (scripts/pack-test.mjs).

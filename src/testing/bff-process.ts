@@ -51,6 +51,8 @@ export async function startBffProcess(mock: { url: string; token: string; locati
 if (process.send && process.env.BFF_OPTIONS) {
   const handle = toNodeHandler(
     createUploadHandler({
+      // These tests are about memory, not the fleet's pace: no waiting for HighLevel's rate.
+      rateLimit: false,
       ...(JSON.parse(process.env.BFF_OPTIONS) as Serializable),
       authorize: 'anyone',
       getToken: staticToken(process.env.MOCK_TOKEN!),
