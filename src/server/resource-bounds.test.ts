@@ -73,11 +73,11 @@ describe('bytes held in read-ahead: one budget for all requests', () => {
         expect(Number(answer!.headers['retry-after'])).toBeGreaterThan(0);
       }
       for (const answer of dropped) expect(code(answer)).toBe('request-timeout');
-      // Measured here: growth = budget + about 40 MiB for any budget (1 MiB → 39, 32 → 67, 64 → 103):
-      // the connections, and memory of drained bodies the allocator keeps. Without the budget,
-      // 40 × 5 MB would be held at once: over 190 MiB more.
-      expect(held).toBeLessThan(budget + 56 * MiB);
-      expect(peak).toBeLessThan(budget + 64 * MiB);
+      // Measured here: growth = budget + 35–56 MiB for any budget (1 MiB → 39, 32 → 67, 64 → 99–110
+      // in quiet and busy runs): the connections, and memory of drained bodies the allocator keeps.
+      // Without the budget, 40 × 5 MB would be held at once: over 190 MiB more than the budget.
+      expect(held).toBeLessThan(budget + 72 * MiB);
+      expect(peak).toBeLessThan(budget + 96 * MiB);
       expect(mock.stats.uploadsStored).toBe(4);
     } finally {
       await bff.stop();
