@@ -24,7 +24,15 @@ const library: UserConfig = {
       },
       formats: ['es'],
     },
-    rollupOptions: { external: isPackage, output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+    rollupOptions: {
+      external: isPackage,
+      output: {
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        // The widget and the element run in the browser: a Next.js Server Component that imports
+        // them must see the client boundary in the file it loads.
+        banner: (chunk) => (chunk.isEntry && (chunk.name === 'index' || chunk.name === 'embed') ? "'use client';" : ''),
+      },
+    },
   },
 };
 

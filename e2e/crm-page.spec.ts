@@ -5,7 +5,7 @@ test.beforeEach(async ({ page }) => {
   await page.goto('/crm-page.html');
 });
 
-test('the custom element uploads on a plain page and reports URLs as ghl-upload events', async ({ page }) => {
+test('the custom element uploads on a plain page and reports URLs as ghl-upload-success events', async ({ page }) => {
   const element = page.locator('ghl-attachments').first();
   // The widget renders inside the element's shadow root; Playwright's locators pierce it.
   await expect(element.getByText('Drop files here to attach them')).toBeVisible();
@@ -25,11 +25,11 @@ test('the custom element uploads on a plain page and reports URLs as ghl-upload 
   expect(pageFont).toContain('Georgia');
 });
 
-test('the custom element follows its attributes: accept, max-size, locale, theme', async ({ page }) => {
+test('the custom element follows its attributes: allowed-types, max-file-size, locale, theme', async ({ page }) => {
   await page.evaluate(() => {
     const element = document.querySelector('ghl-attachments')!;
-    element.setAttribute('accept', 'PDF, .png');
-    element.setAttribute('max-size', '1000');
+    element.setAttribute('allowed-types', 'PDF, .png');
+    element.setAttribute('max-file-size', '1000');
     element.setAttribute('locale', 'fr');
     element.setAttribute('theme', 'dark');
   });

@@ -36,8 +36,8 @@ ${example}
       // What the page hears, for the test to read.
       window.ghlUploads = [];
       window.ghlErrors = [];
-      document.addEventListener('ghl-upload', (event) => window.ghlUploads.push(event.detail));
-      document.addEventListener('ghl-error', (event) => window.ghlErrors.push(event.detail));
+      document.addEventListener('ghl-upload-success', (event) => window.ghlUploads.push(event.detail));
+      document.addEventListener('ghl-upload-error', (event) => window.ghlErrors.push(event.detail));
     </script>
   </body>
 </html>`;
@@ -66,7 +66,7 @@ async function servePage(port: number, html: string): Promise<Server> {
 }
 
 interface Heard {
-  ghlUploads: { files: { name: string; url: string; previewUrl?: string }[] }[];
+  ghlUploads: { file: { name: string; url: string; previewUrl?: string } }[];
   ghlErrors: { code: string; fileName: string }[];
 }
 const heard = (page: Page): Promise<Heard> =>
@@ -85,7 +85,7 @@ test.afterAll(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-test('from an allowed origin: the upload works, ghl-upload reports the URL, the preview loads through the BFF', async ({ page, baseURL }) => {
+test('from an allowed origin: the upload works, ghl-upload-success reports the URL, the preview loads through the BFF', async ({ page, baseURL }) => {
   const logged: unknown[] = [];
   page.on('console', async (message) => {
     if (message.type() === 'log') logged.push(await message.args()[0]?.jsonValue());
@@ -98,10 +98,10 @@ test('from an allowed origin: the upload works, ghl-upload reports the URL, the 
   const image = element.getByRole('img', { name: 'sample.png' });
   await expect(image).toBeVisible({ timeout: 15_000 });
   await expect.poll(async () => (await heard(page)).ghlUploads.length).toBe(1);
-  const [file] = (await heard(page)).ghlUploads[0]!.files;
+  const { file } = (await heard(page)).ghlUploads[0]!;
   expect(file!.url).toMatch(new RegExp(`^${baseURL}/highlevel/files/d/`));
   // The README's own listener logged the same files.
-  await expect.poll(() => logged).toContainEqual([expect.objectContaining({ name: 'sample.png', url: file!.url })]);
+  await expect.poll(() => logged).toContainEqual(expect.objectContaining({ name: 'sample.png', url: file!.url }));
 
   // The image is read through the BFF's signed link, across origins, and really loads.
   expect(file!.previewUrl).toMatch(new RegExp(`^${baseURL}/api/attachments\\?preview=`));

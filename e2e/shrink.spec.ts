@@ -130,7 +130,7 @@ async function uploadToElement(page: Page, element: Locator, name: string): Prom
 }
 
 test('the custom element shrinks too, and `shrink-images="false"` turns it off', async ({ page }) => {
-  const element = await crmElement(page, { 'max-size': '200000' });
+  const element = await crmElement(page, { 'max-file-size': '200000' });
   const size = await makePhoto(page, { name: 'small-limit.jpg', width: 1200, height: 900, type: 'image/jpeg', noise: 40 });
   expect(size).toBeGreaterThan(200_000);
   const { row, stored } = await uploadToElement(page, element, 'small-limit.jpg');
@@ -154,7 +154,7 @@ test('where there is no Web Worker, the photo is shrunk on the main thread inste
   await page.addInitScript(() => {
     (window as unknown as { Worker: unknown }).Worker = undefined;
   });
-  const element = await crmElement(page, { 'max-size': '200000' });
+  const element = await crmElement(page, { 'max-file-size': '200000' });
   await makePhoto(page, { name: 'no-worker.jpg', width: 1200, height: 900, type: 'image/jpeg', noise: 40 });
   const { stored } = await uploadToElement(page, element, 'no-worker.jpg');
   expect(stored.size).toBeLessThanOrEqual(200_000);

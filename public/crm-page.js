@@ -9,12 +9,12 @@ function list(id, urls) {
   }
 }
 
-document.addEventListener('ghl-upload', (event) => {
-  list('element-urls', event.detail.files.map((file) => file.url));
+document.addEventListener('ghl-upload-success', (event) => {
+  list('element-urls', [event.detail.file.url]);
 });
 
 window.addEventListener('message', (event) => {
   if (event.origin !== window.location.origin) return;
-  if (event.data?.source !== 'ghl-attachments' || event.data.type !== 'ghl-upload') return;
-  list('frame-urls', event.data.detail.files.map((file) => file.url));
+  if (event.data?.source !== 'ghl-attachments' || event.data.type !== 'ghl-upload-success') return;
+  list('frame-urls', [event.data.detail.file.url]);
 });

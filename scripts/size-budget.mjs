@@ -15,7 +15,8 @@ const kb = (bytes) => (bytes / 1000).toFixed(1);
 
 /**
  * Minified, gzipped size of `entry` bundled with everything but `external`: what loads up front
- * (`initial`), and the chunks loaded on demand (`lazy`: photo shrinking).
+ * (`initial`), the chunks loaded on demand (`lazy`), and of those the photo shrinking chunk
+ * (`shrinking`, fetched only by a photo over the limit).
  */
 async function bundledSize(entry, external) {
   const outDir = mkdtempSync(join(tmpdir(), 'ghl-size-'));
@@ -46,7 +47,8 @@ async function bundledSize(entry, external) {
     visit('bundle.js');
     const files = readdirSync(outDir).filter((file) => file.endsWith('.js'));
     const sum = (list) => list.reduce((total, file) => total + gz(read(file)), 0);
-    return { initial: sum([...initial]), lazy: sum(files.filter((file) => !initial.has(file))) };
+    const lazy = files.filter((file) => !initial.has(file));
+    return { initial: sum([...initial]), lazy: sum(lazy), shrinking: sum(lazy.filter((file) => file.startsWith('shrink-image'))) };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
@@ -66,15 +68,19 @@ export async function measureSizes() {
   const libraries = await bundledSize('scripts/size-dependencies.ts', (id) => REACT.includes(id));
   const element = gz(readFileSync('dist/ghl-attachments.js'));
   return [
-    { name: 'full widget with its dependencies (JS + CSS, React external)', bytes: full.initial + css, budget: 52_000, target: 40_000 },
+    // Issue 12: what the page pays before the user has chosen a file. axios and the failure
+    // probe load on first need (warmed when files are dragged over the widget or it gets focus).
+    { name: 'first paint: the widget up front (JS + CSS, React external)', bytes: full.initial + css, budget: 30_000, target: 30_000 },
+    // Everything but photo shrinking, once the first upload has loaded the rest.
+    { name: 'full widget, after the first upload (JS + CSS, React external)', bytes: full.initial + full.lazy - full.shrinking + css, budget: 54_000, target: 50_000 },
     { name: '  of which react-dropzone + axios + TanStack Query, as imported', bytes: libraries.initial },
-    // Issue 6 asked ≤ 10 kB; photo shrinking (issue 7) costs 0.6 kB up front (the lazy chunk's
-    // loader, the shrinking state and its words): 11 kB is the ceiling now.
-    { name: 'own code, dependencies external (JS + CSS)', bytes: own.initial + css, budget: 11_000, target: 10_000 },
+    // Issue 6 asked ≤ 10 kB; photo shrinking (issue 7), the 1.0 API's state and words, the
+    // failure probe's loader and the lazy upload client's have grown it: 13 kB is the ceiling.
+    { name: 'own code up front, dependencies external (JS + CSS)', bytes: own.initial + css, budget: 13_000, target: 10_000 },
     // A separate chunk, fetched by the first photo over the limit; never by most sessions.
-    { name: 'photo shrinking, loaded when a photo needs it', bytes: own.lazy, budget: 3_000 },
+    { name: 'photo shrinking, loaded when a photo needs it', bytes: own.shrinking, budget: 3_000 },
     // One classic script cannot load chunks: shrinking is inside it.
-    { name: 'custom-element script, React inside', bytes: element, budget: 118_000 },
+    { name: 'custom-element script, React inside', bytes: element, budget: 120_000 },
   ];
 }
 

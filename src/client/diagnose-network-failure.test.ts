@@ -1,4 +1,4 @@
-import { AxiosError, CanceledError, type AxiosInstance } from 'axios';
+import axios, { AxiosError, CanceledError, type AxiosRequestConfig } from 'axios';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { diagnoseNetworkFailure } from './diagnose-network-failure.js';
 import { uploadFile } from './upload-file.js';
@@ -114,21 +114,20 @@ describe('diagnoseNetworkFailure: a lost connection or a refused origin', () => 
 });
 
 describe('uploadFile, when the request gets no answer', () => {
-  /** An axios instance whose every post fails as a browser's XHR does without an answer. */
+  /** Every post fails as a browser's XHR does without an answer (axios' own post, stubbed). */
   const failingAxios = (seen: Record<string, unknown>[] = []) =>
-    ({
-      post: (_url: string, _body: unknown, config: Record<string, unknown>) => {
-        seen.push(config);
-        return Promise.reject(new AxiosError('Network Error', AxiosError.ERR_NETWORK));
-      },
-    }) as unknown as AxiosInstance;
+    vi.spyOn(axios, 'post').mockImplementation((_url: string, _body?: unknown, config?: AxiosRequestConfig) => {
+      seen.push({ ...config });
+      return Promise.reject(new AxiosError('Network Error', AxiosError.ERR_NETWORK));
+    });
   const file = new File(['hello'], 'hello.txt', { type: 'text/plain' });
 
   it('rejects with origin-not-allowed when the probe finds the server reachable but refusing this origin', async () => {
     vi.stubGlobal('navigator', { onLine: true });
     const { fetcher, calls } = browserFetch('opaque', 'refused');
     vi.stubGlobal('fetch', fetcher);
-    const upload = uploadFile({ file, conversationId: 'c1', endpoint: ENDPOINT, axios: failingAxios(), headers: { Authorization: 'Bearer host' } });
+    failingAxios();
+    const upload = uploadFile({ file, conversationId: 'c1', endpoint: ENDPOINT, headers: { Authorization: 'Bearer host' } });
     await expect(upload).rejects.toMatchObject({ code: 'origin-not-allowed', fileName: 'hello.txt' });
     // The CORS check sends what the upload sent: the widget's header and the host's.
     expect(calls[1]!.headers).toEqual({ Authorization: 'Bearer host', 'X-Requested-With': 'ghl-attachments' });
@@ -137,14 +136,27 @@ describe('uploadFile, when the request gets no answer', () => {
   it('rejects with network when the server cannot be reached', async () => {
     vi.stubGlobal('navigator', { onLine: true });
     vi.stubGlobal('fetch', browserFetch('refused').fetcher);
-    await expect(uploadFile({ file, conversationId: 'c1', endpoint: ENDPOINT, axios: failingAxios() })).rejects.toMatchObject({ code: 'network' });
+    failingAxios();
+    await expect(uploadFile({ file, conversationId: 'c1', endpoint: ENDPOINT })).rejects.toMatchObject({ code: 'network' });
+  });
+
+  it('reads headers given as a function before each request (short-lived auth)', async () => {
+    vi.stubGlobal('navigator', { onLine: false });
+    const seen: Record<string, unknown>[] = [];
+    failingAxios(seen);
+    let n = 0;
+    const headers = async () => ({ Authorization: `Bearer token-${(n += 1)}` });
+    await expect(uploadFile({ file, conversationId: 'c1', headers })).rejects.toMatchObject({ code: 'network' });
+    await expect(uploadFile({ file, conversationId: 'c1', headers })).rejects.toMatchObject({ code: 'network' });
+    expect(seen.map((config) => (config.headers as Record<string, string>).Authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
   });
 
   it('passes withCredentials to axios (default false)', async () => {
     vi.stubGlobal('navigator', { onLine: false });
     const seen: Record<string, unknown>[] = [];
-    await expect(uploadFile({ file, conversationId: 'c1', axios: failingAxios(seen) })).rejects.toMatchObject({ code: 'network' });
-    await expect(uploadFile({ file, conversationId: 'c1', axios: failingAxios(seen), withCredentials: true })).rejects.toMatchObject({ code: 'network' });
+    failingAxios(seen);
+    await expect(uploadFile({ file, conversationId: 'c1' })).rejects.toMatchObject({ code: 'network' });
+    await expect(uploadFile({ file, conversationId: 'c1', withCredentials: true })).rejects.toMatchObject({ code: 'network' });
     expect(seen.map((config) => config.withCredentials)).toEqual([false, true]);
   });
 
@@ -154,14 +166,17 @@ describe('uploadFile, when the request gets no answer', () => {
     vi.stubGlobal('fetch', fetcher);
     const controller = new AbortController();
     controller.abort();
-    const cancelledAxios = { post: () => Promise.reject(new CanceledError()) } as unknown as AxiosInstance;
-    await expect(uploadFile({ file, conversationId: 'c1', signal: controller.signal, axios: cancelledAxios })).rejects.toMatchObject({ code: 'cancelled' });
+    const cancelled = vi.spyOn(axios, 'post').mockImplementation(() => Promise.reject(new CanceledError()));
+    await expect(uploadFile({ file, conversationId: 'c1', signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    cancelled.mockRestore();
     // A network error that comes with the cancel is the cancel.
-    await expect(uploadFile({ file, conversationId: 'c1', signal: controller.signal, axios: failingAxios() })).rejects.toMatchObject({ code: 'cancelled' });
+    failingAxios();
+    await expect(uploadFile({ file, conversationId: 'c1', signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
     expect(calls).toHaveLength(0);
   });
 });
 
 afterEach(() => {
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });

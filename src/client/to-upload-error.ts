@@ -1,4 +1,3 @@
-import { AxiosError, isCancel } from 'axios';
 import { codeForStatus, isErrorCode } from '../shared/error-codes.js';
 import { DEFAULT_ERROR_MESSAGES } from '../shared/messages.js';
 import { UploadError, isUploadError, uploadError } from '../shared/upload-error.js';
@@ -10,10 +9,8 @@ import type { ErrorResponseBody } from '../shared/wire.js';
  */
 export function toUploadError(error: unknown, fileName?: string): UploadError {
   if (isUploadError(error)) return error;
-  if (isCancel(error) || (error instanceof DOMException && error.name === 'AbortError')) {
-    return uploadError('cancelled', {}, { fileName });
-  }
-  if (error instanceof AxiosError && error.response) {
+  if (isCancelled(error)) return uploadError('cancelled', {}, { fileName });
+  if (isAnswered(error)) {
     const { status, data, headers } = error.response;
     const body = (data as Partial<ErrorResponseBody> | undefined)?.error;
     const retryHeader = Number((headers as Record<string, unknown>)['retry-after']);
@@ -25,4 +22,23 @@ export function toUploadError(error: unknown, fileName?: string): UploadError {
     return new UploadError(code, DEFAULT_ERROR_MESSAGES[code], { retryAfter, fileName }, { cause: error });
   }
   return uploadError('network', {}, { fileName }, { cause: error });
+}
+
+/**
+ * axios' errors are recognised by shape, not by class: axios is loaded on first need, and this
+ * module must not pull it into the page's first paint.
+ */
+interface AnsweredError {
+  response: { status: number; data: unknown; headers: unknown };
+}
+
+function isAnswered(error: unknown): error is AnsweredError {
+  const response = (error as { isAxiosError?: boolean; response?: { status?: unknown } } | null)?.response;
+  return (error as { isAxiosError?: boolean } | null)?.isAxiosError === true && typeof response?.status === 'number';
+}
+
+function isCancelled(error: unknown): boolean {
+  if (error instanceof DOMException && error.name === 'AbortError') return true;
+  // axios' CanceledError: `__CANCEL__` is how axios' own isCancel knows it.
+  return (error as { __CANCEL__?: boolean } | null)?.__CANCEL__ === true;
 }

@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosStatic } from 'axios';
 import {
   CONVERSATION_ID_FIELD,
   FILE_FIELD,
@@ -10,6 +10,26 @@ import {
 import { uploadError } from '../shared/upload-error.js';
 import type { DiagnoseOptions } from './diagnose-network-failure.js';
 import { toUploadError } from './to-upload-error.js';
+
+/**
+ * axios, loaded on first need: a page shows the widget long before (if ever) a file is chosen,
+ * and axios is most of what an upload needs. {@link warmUploadClient} starts the load early.
+ */
+let client: Promise<AxiosStatic> | undefined;
+function loadClient() {
+  client ??= import('axios').then((module) => module.default);
+  // A failed load (offline) is tried again by the next upload.
+  client.catch(() => (client = undefined));
+  return client;
+}
+
+/**
+ * Starts loading the upload client, so that the first upload does not wait for it: the widget
+ * calls it when files are dragged over it or its control gets focus. Safe to call often.
+ */
+export function warmUploadClient(): void {
+  void loadClient().catch(() => undefined);
+}
 
 /** The BFF route the widget posts to when no `endpoint` is given. */
 export const DEFAULT_ENDPOINT = '/api/attachments';
@@ -31,16 +51,17 @@ export interface UploadFileOptions {
   signal?: AbortSignal;
   /** Called as bytes leave the browser. */
   onProgress?: (progress: UploadProgress) => void;
-  /** Extra headers, e.g. the host app's own auth. Default: none. */
-  headers?: Record<string, string>;
+  /**
+   * Extra headers, e.g. the host app's own auth, or a function (sync or async) read before each
+   * request, for auth that expires. Default: none.
+   */
+  headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   /**
    * Send the browser's cookies (and HTTP auth) with the upload when the BFF is on another origin,
    * for a BFF that authorizes by its own session cookie; the BFF must allow credentials for this
    * page's origin. Same-origin uploads always send cookies. Default: `false`.
    */
   withCredentials?: boolean;
-  /** The axios instance to use. Default: axios' default instance. */
-  axios?: AxiosInstance;
 }
 
 /**
@@ -50,13 +71,15 @@ export interface UploadFileOptions {
  * allow this page's origin: a failure without an answer is probed to tell the two apart.
  */
 export async function uploadFile(options: UploadFileOptions): Promise<UploadedFile> {
-  const { file, conversationId, endpoint = DEFAULT_ENDPOINT, signal, onProgress, headers = {}, withCredentials = false } = options;
+  const { file, conversationId, endpoint = DEFAULT_ENDPOINT, signal, onProgress, withCredentials = false } = options;
+  const headers = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
   const form = new FormData();
   // The BFF streams files as they arrive, so it must know the conversation before the first one.
   form.append(CONVERSATION_ID_FIELD, conversationId);
   form.append(FILE_FIELD, file, file.name);
   try {
-    const response = await (options.axios ?? axios).post<UploadResponseBody>(endpoint, form, {
+    const axios = await loadClient();
+    const response = await axios.post<UploadResponseBody>(endpoint, form, {
       signal,
       withCredentials,
       headers: { ...headers, [REQUESTED_WITH_HEADER]: REQUESTED_WITH_VALUE, Accept: 'application/json' },

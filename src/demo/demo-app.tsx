@@ -35,7 +35,7 @@ export function DemoApp() {
           previewFrom="server"
           concurrency={numberParam('concurrency')}
           maxFiles={numberParam('maxFiles')}
-          onUploaded={(files) => setUploaded((previous) => [...previous, ...files])}
+          onUploadSuccess={(file) => setUploaded((previous) => [...previous, file])}
         />
       </Profiler>
       {uploaded.length > 0 && (

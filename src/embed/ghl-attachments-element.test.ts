@@ -11,11 +11,12 @@ vi.mock('../client/upload-file.js', async (importOriginal) => ({
   uploadFile: vi.fn(() => new Promise(() => undefined)),
 }));
 
-describe('typesFrom (the accept attribute)', () => {
-  it('takes type names or extensions, in any case, with commas or spaces', () => {
-    expect(typesFrom('PDF, .png')?.map((type) => type.id)).toEqual(['PNG', 'PDF']);
-    expect(typesFrom('mp3 WAV')?.map((type) => type.id)).toEqual(['MP3', 'WAV']);
-    expect(typesFrom('.mpg')?.map((type) => type.id)).toEqual(['MPEG']);
+describe('typesFrom (the allowed-types attribute)', () => {
+  it('takes type ids or extensions, in any case, with commas or spaces, the extra types too', () => {
+    expect(typesFrom('PDF, .png')).toEqual(['PNG', 'PDF']);
+    expect(typesFrom('mp3 WAV')).toEqual(['MP3', 'WAV']);
+    expect(typesFrom('.mpg')).toEqual(['MPEG']);
+    expect(typesFrom('heic, .webp pdf')).toEqual(['PDF', 'WEBP', 'HEIC']);
   });
 
   it('falls back to every type when it names none it knows', () => {

@@ -1,62 +1,100 @@
 import { createRoot, type Root } from 'react-dom/client';
 // HighLevel's SSO mode (`highlevel-sso`) lives apart: highlevel-session.ts.
 import { HighLevelSsoController } from './highlevel-session.js';
+import type { PreviewSource } from '../react/attachment-preview.js';
 import { AttachmentUploader } from '../react/attachment-uploader.js';
 import { FRENCH_MESSAGES } from '../react/locales/fr.js';
-import { DEFAULT_MESSAGES, type UploaderMessages } from '../react/messages.js';
+import { DEFAULT_MESSAGES, errorText, type UploaderMessages } from '../react/messages.js';
 import styles from '../react/styles.css?inline';
-import type { UploadItem } from '../react/upload-store.js';
-import { DEFAULT_FILE_TYPES, type FileTypeSpec } from '../shared/file-types.js';
+import type { RejectedFile, UploadItem } from '../react/upload-store.js';
+import { DEFAULT_MAX_FILES } from '../react/use-attachment-uploader.js';
+import type { ErrorCode } from '../shared/error-codes.js';
+import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, describeFileTypes, resolveFileTypes, type FileTypeId } from '../shared/file-types.js';
+import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
+import type { UploadedFile } from '../shared/wire.js';
 
 /** Locales the `locale` attribute can pick. */
 export const LOCALES: Record<string, UploaderMessages> = { en: DEFAULT_MESSAGES, fr: FRENCH_MESSAGES };
 
-/** What `ghl-change` reports of each file. */
+/** What `ghl-items-change` reports of each row. */
 export interface ElementFileDetail {
   name: string;
   size: number;
   status: UploadItem['status'];
   url?: string;
-  errorCode?: string;
+  errorCode?: ErrorCode;
   /** The photo's size before it was shrunk to fit, when it was. */
   shrunkFrom?: number;
 }
 
-/** The message an embedded frame posts to its parent, and the DOM events' names. */
-export interface GhlFrameMessage {
-  source: 'ghl-attachments';
-  type: 'ghl-upload' | 'ghl-error' | 'ghl-change';
-  detail: unknown;
+/** What `ghl-reject` reports of each refused file. */
+export interface ElementRejectionDetail {
+  name: string;
+  size: number;
+  code: ErrorCode;
+  /** Why, in the element's locale. */
+  message: string;
 }
+
+/** The details of the element's events, by name; each matches the prop of the same name. */
+export interface GhlAttachmentsEventDetails {
+  /** `onUploadSuccess`: one file HighLevel stored. */
+  'ghl-upload-success': { file: UploadedFile };
+  /** `onUploadError`: one upload failed; `message` is in the element's locale. */
+  'ghl-upload-error': { code: ErrorCode; message: string; fileName: string };
+  /** `onReject`: files refused before upload. */
+  'ghl-reject': { rejections: ElementRejectionDetail[] };
+  /** `onChange`: every uploaded file, when that list changes (`[]` after a reset). */
+  'ghl-change': { files: UploadedFile[] };
+  /** `onItemsChange`: every row, whenever one changes. */
+  'ghl-items-change': { items: ElementFileDetail[] };
+}
+
+/** The element's events as `CustomEvent`s, for `addEventListener` typing. */
+export type GhlAttachmentsEventMap = { [K in keyof GhlAttachmentsEventDetails]: CustomEvent<GhlAttachmentsEventDetails[K]> };
+
+/** The message an embedded frame posts to its parent for each event. */
+export interface GhlFrameMessage<K extends keyof GhlAttachmentsEventDetails = keyof GhlAttachmentsEventDetails> {
+  source: 'ghl-attachments';
+  type: K;
+  detail: GhlAttachmentsEventDetails[K];
+}
+
+/** The element's attributes, each the kebab-case name of a prop. */
+export const ELEMENT_ATTRIBUTES = [
+  'endpoint',
+  'conversation-id',
+  'allowed-types',
+  'max-file-size',
+  'max-files',
+  'concurrency',
+  'shrink-images',
+  'max-image-dimension',
+  'with-credentials',
+  'preview-from',
+  'disabled',
+  'locale',
+  'theme',
+  'parent-origin',
+] as const;
 
 // On a server there is no HTMLElement: the module must still import (SSR, tests, bundlers).
 const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} as typeof HTMLElement) : HTMLElement;
 
 /**
- * `<ghl-attachments>`: the widget for pages that are not React. Attributes: `endpoint`,
- * `conversation-id`, `accept` (type names or extensions: `PDF, PNG` or `.pdf .png`), `max-size`
- * (bytes), `locale` (`en`, `fr`), `theme` (`light`, `dark`, `auto`), `shrink-images` (`false`
- * turns shrinking of photos over the limit off), `max-image-dimension` (pixels),
- * `with-credentials` (present: cookies are sent to a BFF on another origin, which must allow
- * credentials; absent by default), and `parent-origin`: inside an iframe, the one origin that
- * uploads are posted to with `postMessage`. Events (bubbling, out of the shadow root):
- * `ghl-upload` `{ files }`, `ghl-error` `{ code, message, fileName }`, `ghl-change` `{ files }`.
+ * `<ghl-attachments>`: the widget for pages that are not React. Its attributes are the props'
+ * names in kebab-case: `endpoint`, `conversation-id`, `allowed-types` (ids or extensions:
+ * `PDF, PNG` or `.pdf .png`), `max-file-size` (bytes), `max-files`, `concurrency`,
+ * `shrink-images` (`false` turns it off), `max-image-dimension` (pixels), `with-credentials`
+ * (present: cookies go to a BFF on another origin), `preview-from` (`server`, `highlevel`),
+ * `disabled`, `locale` (`en`, `fr`), `theme` (`light`, `dark`, `auto`), and `parent-origin`:
+ * inside an iframe, the one origin events are posted to with `postMessage`. Events (bubbling,
+ * out of the shadow root), each named after its prop: `ghl-upload-success`, `ghl-upload-error`,
+ * `ghl-reject`, `ghl-change`, `ghl-items-change` (see {@link GhlAttachmentsEventDetails}).
  * Styles live in its shadow root: nothing leaks in or out.
  */
 export class GhlAttachmentsElement extends Base {
-  static readonly observedAttributes = [
-    'endpoint',
-    'conversation-id',
-    'accept',
-    'max-size',
-    'locale',
-    'theme',
-    'shrink-images',
-    'max-image-dimension',
-    'with-credentials',
-    'parent-origin',
-    'highlevel-sso',
-  ];
+  static readonly observedAttributes = [...ELEMENT_ATTRIBUTES, 'highlevel-sso'];
   #root: Root | undefined;
   #mount: HTMLElement | undefined;
   /** `highlevel-sso`: signs in through HighLevel and hands the widget its session header. */
@@ -92,35 +130,58 @@ export class GhlAttachmentsElement extends Base {
     });
   }
 
+  #number(name: (typeof ELEMENT_ATTRIBUTES)[number]): number | undefined {
+    const value = Number(this.getAttribute(name));
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  }
+
   #render(): void {
-    const maxSize = Number(this.getAttribute('max-size'));
-    const maxDimension = Number(this.getAttribute('max-image-dimension'));
     const theme = this.getAttribute('theme');
+    const messages = LOCALES[this.getAttribute('locale') ?? 'en'] ?? DEFAULT_MESSAGES;
+    const allowedTypes = typesFrom(this.getAttribute('allowed-types'));
+    const maxFileSize = this.#number('max-file-size');
+    const maxFiles = this.#number('max-files');
+    // The words of an error in the element's locale, with its own limits filled in.
+    const say = (code: ErrorCode, seconds?: number) =>
+      errorText(messages, code, {
+        types: describeFileTypes(resolveFileTypes(allowedTypes)),
+        maxSize: formatBytes(maxFileSize ?? DEFAULT_MAX_FILE_SIZE),
+        maxFiles: maxFiles ?? DEFAULT_MAX_FILES,
+        seconds,
+      });
     this.#root?.render(
       <AttachmentUploader
         conversationId={this.getAttribute('conversation-id') ?? ''}
         endpoint={this.getAttribute('endpoint') ?? undefined}
         withCredentials={this.hasAttribute('with-credentials')}
         headers={this.#sso.headers}
-        allowedTypes={typesFrom(this.getAttribute('accept'))}
-        maxFileSize={Number.isFinite(maxSize) && maxSize > 0 ? maxSize : undefined}
+        allowedTypes={allowedTypes}
+        maxFileSize={maxFileSize}
+        maxFiles={maxFiles}
+        concurrency={this.#number('concurrency')}
         shrinkImages={this.getAttribute('shrink-images') !== 'false'}
-        maxImageDimension={Number.isFinite(maxDimension) && maxDimension > 0 ? maxDimension : undefined}
-        messages={LOCALES[this.getAttribute('locale') ?? 'en'] ?? DEFAULT_MESSAGES}
+        maxImageDimension={this.#number('max-image-dimension')}
+        previewFrom={(this.getAttribute('preview-from') === 'highlevel' ? 'highlevel' : 'server') satisfies PreviewSource}
+        disabled={this.hasAttribute('disabled')}
+        messages={messages}
         theme={theme === 'dark' || theme === 'auto' ? theme : 'light'}
-        onUploaded={(files) => this.#emit('ghl-upload', { files })}
-        onError={(error, file) => this.#emit('ghl-error', { code: error.code, message: error.message, fileName: file.name })}
-        onItemsChange={(items) => this.#emit('ghl-change', { files: items.map(detailOf) })}
+        onUploadSuccess={(file) => this.#emit('ghl-upload-success', { file })}
+        onUploadError={(error, item) =>
+          this.#emit('ghl-upload-error', { code: error.code, message: say(error.code, error.retryAfter), fileName: item.name })
+        }
+        onReject={(rejections) => this.#emit('ghl-reject', { rejections: rejections.map((rejection) => rejectionOf(rejection, say)) })}
+        onChange={(files) => this.#emit('ghl-change', { files })}
+        onItemsChange={(items) => this.#emit('ghl-items-change', { items: items.map(detailOf) })}
       />,
     );
   }
 
-  #emit(type: GhlFrameMessage['type'], detail: unknown): void {
+  #emit<K extends keyof GhlAttachmentsEventDetails>(type: K, detail: GhlAttachmentsEventDetails[K]): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
     const parentOrigin = this.getAttribute('parent-origin');
     // Only to the one configured origin: the browser drops the message for any other parent.
     if (parentOrigin && window.parent !== window) {
-      const message: GhlFrameMessage = { source: 'ghl-attachments', type, detail };
+      const message: GhlFrameMessage<K> = { source: 'ghl-attachments', type, detail };
       window.parent.postMessage(message, parentOrigin);
     }
   }
@@ -133,17 +194,20 @@ export function defineGhlAttachments(tagName = 'ghl-attachments'): void {
   }
 }
 
-/** The allowed types an `accept` attribute names, or all of them when it names none. */
-export function typesFrom(accept: string | null): readonly FileTypeSpec[] | undefined {
-  const wanted = (accept ?? '')
+/**
+ * The type ids an `allowed-types` attribute names (ids or extensions, any case, commas or
+ * spaces; the extra types too), or `undefined` (the default 13) when it names none it knows.
+ */
+export function typesFrom(attribute: string | null): FileTypeId[] | undefined {
+  const wanted = (attribute ?? '')
     .split(/[\s,]+/)
     .map((token) => token.trim().toLowerCase().replace(/^\./, ''))
     .filter(Boolean);
   if (wanted.length === 0) return undefined;
-  const types = DEFAULT_FILE_TYPES.filter(
-    (type) => wanted.includes(type.id.toLowerCase()) || type.extensions.some((ext) => wanted.includes(ext.slice(1))),
-  );
-  return types.length > 0 ? types : undefined;
+  const ids = [...DEFAULT_FILE_TYPES, ...EXTRA_FILE_TYPES]
+    .filter((type) => wanted.includes(type.id.toLowerCase()) || type.extensions.some((ext) => wanted.includes(ext.slice(1))))
+    .map((type) => type.id as FileTypeId);
+  return ids.length > 0 ? ids : undefined;
 }
 
 function detailOf(item: UploadItem): ElementFileDetail {
@@ -151,8 +215,23 @@ function detailOf(item: UploadItem): ElementFileDetail {
     name: item.name,
     size: item.size,
     status: item.status,
-    ...(item.result ? { url: item.result.url } : {}),
-    ...(item.error ? { errorCode: item.error.code } : {}),
+    ...(item.status === 'done' ? { url: item.result.url } : {}),
+    ...(item.status === 'error' ? { errorCode: item.error.code } : {}),
     ...(item.shrunkFrom ? { shrunkFrom: item.shrunkFrom } : {}),
   };
+}
+
+function rejectionOf(rejection: RejectedFile, say: (code: ErrorCode) => string): ElementRejectionDetail {
+  return { name: rejection.name, size: rejection.size, code: rejection.code, message: say(rejection.code) };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ghl-attachments': GhlAttachmentsElement;
+  }
+  // The events bubble out of the element: listeners on it, on the document or on window see them.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends GhlAttachmentsEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DocumentEventMap extends GhlAttachmentsEventMap {}
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { formatBytes } from '../shared/limits.js';
 import type { UploadedFile } from '../shared/wire.js';
-import type { UploaderMessages } from './messages.js';
+import { formatMessage, type UploaderMessages } from './messages.js';
 import { safeUrl } from './safe-url.js';
 
 /**
@@ -14,7 +14,7 @@ export type PreviewSource = 'server' | 'highlevel';
 /** Props of {@link AttachmentPreview}. */
 export interface AttachmentPreviewProps {
   file: UploadedFile;
-  messages: Pick<UploaderMessages, 'open' | 'copyUrl' | 'copied'>;
+  messages: Pick<UploaderMessages, 'open' | 'copyUrl' | 'copyUrlOf' | 'copied'>;
   /**
    * Where the image, video, audio or PDF is read from. `'server'`: the file's `previewUrl`, the
    * BFF's signed link, read with the server's token, so previews outlive the hour HighLevel keeps
@@ -65,7 +65,7 @@ export function AttachmentPreview({ file, messages, previewFrom = 'server' }: At
         <a href={url} target="_blank" rel="noreferrer noopener">
           {messages.open}
         </a>
-        <button type="button" onClick={copy} aria-label={`${messages.copyUrl} ${file.name}`}>
+        <button type="button" onClick={copy} aria-label={formatMessage(messages.copyUrlOf, { name: file.name })}>
           {copied ? messages.copied : messages.copyUrl}
         </button>
       </div>

@@ -173,18 +173,21 @@ describe('a page whose origin the BFF does not allow', () => {
       probes.push(init);
       return init.mode === 'no-cors' ? Promise.resolve({ type: 'opaque', body: null }) : Promise.reject(new TypeError('Failed to fetch'));
     });
-    const onError = vi.fn();
+    const onUploadError = vi.fn();
     const { container, rerender } = render(
-      <AttachmentUploader conversationId="conv1" endpoint="http://127.0.0.1:9/api/attachments" onError={onError} />,
+      <AttachmentUploader conversationId="conv1" endpoint="http://127.0.0.1:9/api/attachments" onUploadError={onUploadError} />,
     );
     await userEvent.upload(input(container), png('refused.png'));
     const list = await waitFor(() => container.querySelector<HTMLElement>('.ghl-att-items')!);
     await waitFor(() => expect(list).toHaveTextContent(DEFAULT_ERROR_MESSAGES['origin-not-allowed']), { timeout: 5000 });
     expect(list).not.toHaveTextContent(/connection was lost/);
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'origin-not-allowed' }), expect.any(File));
+    expect(onUploadError).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'origin-not-allowed' }),
+      expect.objectContaining({ status: 'error', name: 'refused.png', file: expect.any(File) }),
+    );
     expect(probes.map((probe) => probe.mode)).toEqual(['no-cors', 'cors']);
     // Coming back online changes nothing for a refused origin: no retry by itself.
-    rerender(<AttachmentUploader conversationId="conv1" onError={onError} />);
+    rerender(<AttachmentUploader conversationId="conv1" onUploadError={onUploadError} />);
     window.dispatchEvent(new Event('online'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(list).toHaveTextContent(DEFAULT_ERROR_MESSAGES['origin-not-allowed']);

@@ -6,6 +6,7 @@ import type { UploadedFile } from '../shared/wire.js';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
 
 import { AttachmentUploader } from './attachment-uploader.js';
+import type { DoneUploadItem } from './upload-store.js';
 
 // A real BFF and mock, started in global-setup.ts outside happy-dom.
 const origin = inject('stackOrigin');
@@ -25,15 +26,15 @@ function fileOf(name: string, bytes: Uint8Array, type = ''): File {
 }
 
 function renderUploader(props: Partial<Parameters<typeof AttachmentUploader>[0]> = {}) {
-  const onUploaded = vi.fn<(files: UploadedFile[]) => void>();
+  const onUploadSuccess = vi.fn<(file: UploadedFile, item: DoneUploadItem) => void>();
   const view = render(
     <QueryClientProvider client={new QueryClient()}>
-      <AttachmentUploader conversationId="conv1" onUploaded={onUploaded} {...props} />
+      <AttachmentUploader conversationId="conv1" onUploadSuccess={onUploadSuccess} {...props} />
     </QueryClientProvider>,
   );
   const input = view.container.querySelector<HTMLInputElement>('input[type=file]')!;
   const dropzone = view.container.querySelector<HTMLElement>('.ghl-att-dropzone')!;
-  return { ...view, input, dropzone, onUploaded };
+  return { ...view, input, dropzone, onUploadSuccess };
 }
 
 describe('<AttachmentUploader>', () => {
@@ -44,10 +45,10 @@ describe('<AttachmentUploader>', () => {
 
   it('uploads a picked PNG through the real BFF and shows the image HighLevel stored, read through the BFF', async () => {
     const png = fixture('sample.png');
-    const { input, onUploaded } = renderUploader();
+    const { input, onUploadSuccess } = renderUploader();
     await userEvent.upload(input, fileOf(png.name, png.bytes, 'image/png'));
     const image = await screen.findByRole('img', { name: 'sample.png' }, { timeout: 5000 });
-    const uploaded = onUploaded.mock.calls[0]![0][0]!;
+    const uploaded = onUploadSuccess.mock.calls[0]![0];
     expect(uploaded).toMatchObject({ name: 'sample.png', kind: 'image', size: png.bytes.length });
     expect(uploaded.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/conversations-assets\/location\/mock-location\/conversations\/conv1\//);
     // The image comes from the BFF's signed link (previewFrom defaults to 'server')…
@@ -64,10 +65,10 @@ describe('<AttachmentUploader>', () => {
 
   it('shows HighLevel’s URL itself with previewFrom="highlevel"', async () => {
     const png = fixture('sample.png');
-    const { input, onUploaded } = renderUploader({ previewFrom: 'highlevel' });
+    const { input, onUploadSuccess } = renderUploader({ previewFrom: 'highlevel' });
     await userEvent.upload(input, fileOf(png.name, png.bytes, 'image/png'));
     const image = await screen.findByRole('img', { name: 'sample.png' }, { timeout: 5000 });
-    const uploaded = onUploaded.mock.calls[0]![0][0]!;
+    const uploaded = onUploadSuccess.mock.calls[0]![0];
     expect(uploaded.previewUrl).toBeTruthy();
     expect(image).toHaveAttribute('src', uploaded.url);
     expect(screen.getByRole('link', { name: 'Open' })).toHaveAttribute('href', uploaded.url);

@@ -1,18 +1,22 @@
 import { useCallback, useMemo } from 'react';
-import { DEFAULT_FILE_TYPES, describeFileTypes } from '../shared/file-types.js';
+import { describeFileTypes, resolveFileTypes } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
 import type { PreviewSource } from './attachment-preview.js';
 import { FileRow } from './file-row.js';
 import { RefusalList } from './refusal-list.js';
-import { DEFAULT_MESSAGES, errorText, formatMessage, type UploaderMessages } from './messages.js';
+import { DEFAULT_MESSAGES, errorText, formatMessage, mergeMessages, type UploaderMessagesInput } from './messages.js';
 import type { RejectedFile, UploadItem } from './upload-store.js';
 import { useAnnouncements } from './use-announcements.js';
-import { DEFAULT_MAX_FILES_IN_LIST, useAttachmentUploader, type AttachmentUploaderOptions } from './use-attachment-uploader.js';
+import { DEFAULT_MAX_FILES, useAttachmentUploader, type AttachmentUploaderOptions } from './use-attachment-uploader.js';
 
 /** Props of {@link AttachmentUploader}: the hook's options, and how it looks. */
 export interface AttachmentUploaderProps extends AttachmentUploaderOptions {
-  /** Every string shown. Default: English ({@link DEFAULT_MESSAGES}). */
-  messages?: Partial<UploaderMessages>;
+  /**
+   * Strings to show instead of the English ones ({@link DEFAULT_MESSAGES}): a whole locale
+   * (`FRENCH_MESSAGES`), or any few, error words included (`{ errors: { 'file-too-large': … } }`).
+   * `{name}`-style placeholders are filled in. Default: English.
+   */
+  messages?: UploaderMessagesInput;
   /** Added to the root element's class. Default: none. */
   className?: string;
   /** `light`, `dark`, or `auto` (the user's setting). Default: `light`. */
@@ -40,22 +44,24 @@ export function AttachmentUploader({
   ...options
 }: AttachmentUploaderProps) {
   const uploader = useAttachmentUploader(options);
-  const messages = useMemo(() => ({ ...DEFAULT_MESSAGES, ...messageOverrides }), [messageOverrides]);
-  const allowedTypes = options.allowedTypes ?? DEFAULT_FILE_TYPES;
+  const messages = useMemo(() => mergeMessages(messageOverrides, DEFAULT_MESSAGES), [messageOverrides]);
+  const { allowedTypes } = options;
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES_IN_LIST;
+  const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
   const limits = useMemo(
-    () => ({ types: describeFileTypes(allowedTypes), maxSize: formatBytes(maxFileSize), maxFiles }),
+    () => ({ types: describeFileTypes(resolveFileTypes(allowedTypes)), maxSize: formatBytes(maxFileSize), maxFiles }),
     [allowedTypes, maxFileSize, maxFiles],
   );
   const describeError = useCallback(
     (item: UploadItem, seconds: number) =>
-      item.error ? errorText(messages, item.error.code, { ...limits, seconds: item.retryAt ? seconds : item.error.retryAfter }) : '',
+      item.status === 'error'
+        ? errorText(messages, item.error.code, { ...limits, seconds: item.retryAt ? seconds : item.error.retryAfter })
+        : '',
     [messages, limits],
   );
   const reasonOf = useCallback(
     (entry: UploadItem | RejectedFile) =>
-      'code' in entry ? errorText(messages, entry.code, limits) : describeError(entry, entry.error?.retryAfter ?? 0),
+      'code' in entry ? errorText(messages, entry.code, limits) : describeError(entry, entry.status === 'error' ? (entry.error.retryAfter ?? 0) : 0),
     [messages, limits, describeError],
   );
   const announcement = useAnnouncements(uploader.items, uploader.rejections, messages, reasonOf);

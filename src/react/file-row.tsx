@@ -27,7 +27,7 @@ export const FileRow = memo(function FileRow({ item, messages, describeError, on
   const { status } = item;
   const file = { name: item.name, size: item.size };
   const percent = Math.floor(item.progress * 100);
-  const seconds = useSecondsUntil(item.retryAt);
+  const seconds = useSecondsUntil(status === 'error' ? item.retryAt : undefined);
   const statusText =
     status === 'uploading'
       ? formatMessage(messages.uploading, { percent })
@@ -35,7 +35,8 @@ export const FileRow = memo(function FileRow({ item, messages, describeError, on
         ? describeError(item, seconds)
         : messages[status];
   // An upload waiting to retry by itself (a rate limit, a busy server) can still be cancelled.
-  const active = status === 'queued' || status === 'shrinking' || status === 'uploading' || status === 'processing' || item.retryAt !== undefined;
+  const active =
+    status === 'queued' || status === 'shrinking' || status === 'uploading' || status === 'processing' || (status === 'error' && item.retryAt !== undefined);
   return (
     <li className="ghl-att-item" data-status={status}>
       <div className="ghl-att-item-head">
@@ -44,22 +45,26 @@ export const FileRow = memo(function FileRow({ item, messages, describeError, on
         </span>
         <span className="ghl-att-size">
           {item.shrunkFrom
-            ? formatMessage(messages.shrunk, { from: formatBytes(item.shrunkFrom), to: formatBytes(file.size) }) + (item.sentAs ? ` · ${item.sentAs}` : '')
+            ? formatMessage(item.sentAs ? messages.shrunkSentAs : messages.shrunk, {
+                from: formatBytes(item.shrunkFrom),
+                to: formatBytes(file.size),
+                sentAs: item.sentAs,
+              })
             : formatBytes(file.size)}
         </span>
         <span className="ghl-att-actions">
           {active && (
-            <button type="button" onClick={() => onCancel(item.id)} aria-label={`${messages.cancel} ${file.name}`}>
+            <button type="button" onClick={() => onCancel(item.id)} aria-label={formatMessage(messages.cancelFile, { name: file.name })}>
               {messages.cancel}
             </button>
           )}
           {(status === 'error' || status === 'cancelled') && item.file && (
-            <button type="button" onClick={() => onRetry(item.id)} aria-label={`${messages.retry} ${file.name}`}>
+            <button type="button" onClick={() => onRetry(item.id)} aria-label={formatMessage(messages.retryFile, { name: file.name })}>
               {messages.retry}
             </button>
           )}
           {!active && (
-            <button type="button" onClick={() => onRemove(item.id)} aria-label={`${messages.remove} ${file.name}`}>
+            <button type="button" onClick={() => onRemove(item.id)} aria-label={formatMessage(messages.removeFile, { name: file.name })}>
               {messages.remove}
             </button>
           )}
@@ -78,7 +83,7 @@ export const FileRow = memo(function FileRow({ item, messages, describeError, on
         {statusText}
       </p>
       {active && item.file && <LocalPreview file={item.file} />}
-      {status === 'done' && item.result && <AttachmentPreview file={item.result} messages={messages} previewFrom={previewFrom} />}
+      {status === 'done' && <AttachmentPreview file={item.result} messages={messages} previewFrom={previewFrom} />}
     </li>
   );
 });

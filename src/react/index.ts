@@ -1,9 +1,22 @@
 export { AttachmentPreview, type AttachmentPreviewProps, type PreviewSource } from './attachment-preview.js';
 export { AttachmentUploader, type AttachmentUploaderProps } from './attachment-uploader.js';
 export { FRENCH_MESSAGES } from './locales/fr.js';
-export { DEFAULT_MESSAGES, type UploaderMessages } from './messages.js';
-export type { RejectedFile, UploadItem, UploadStatus } from './upload-store.js';
+export { DEFAULT_MESSAGES, mergeMessages, type UploaderMessages, type UploaderMessagesInput } from './messages.js';
 export {
+  UPLOAD_MUTATION_KEY,
+  type ActiveUploadItem,
+  type CancelledUploadItem,
+  type DoneUploadItem,
+  type FailedUploadItem,
+  type HeadersInput,
+  type RejectedFile,
+  type UploadItem,
+  type UploadItemBase,
+  type UploadStatus,
+} from './upload-store.js';
+export {
+  DEFAULT_MAX_FILES,
+  summarizeItems,
   useAttachmentUploader,
   type AttachmentUploaderOptions,
   type AttachmentUploaderState,

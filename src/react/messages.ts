@@ -20,6 +20,14 @@ export interface UploaderMessages {
   retry: string;
   remove: string;
   dismiss: string;
+  /** The name a screen reader gives each row's buttons: `{name}` is the file's. */
+  cancelFile: string;
+  retryFile: string;
+  removeFile: string;
+  dismissFile: string;
+  copyUrlOf: string;
+  /** A shrunk photo sent under another name (a PNG sent as JPEG). */
+  shrunkSentAs: string;
   open: string;
   copyUrl: string;
   copied: string;
@@ -55,6 +63,12 @@ export const DEFAULT_MESSAGES: UploaderMessages = {
   retry: 'Retry',
   remove: 'Remove',
   dismiss: 'Dismiss',
+  cancelFile: 'Cancel {name}',
+  retryFile: 'Retry {name}',
+  removeFile: 'Remove {name}',
+  dismissFile: 'Dismiss {name}',
+  copyUrlOf: 'Copy the link of {name}',
+  shrunkSentAs: 'shrunk from {from} to {to} · sent as {sentAs}',
   open: 'Open',
   copyUrl: 'Copy link',
   copied: 'Copied',
@@ -70,6 +84,20 @@ export const DEFAULT_MESSAGES: UploaderMessages = {
   andMore: '{names} and {count} more',
   errors: DEFAULT_ERROR_MESSAGES,
 };
+
+/**
+ * Strings to override, any number of them, an error's words included
+ * (`{ errors: { 'file-too-large': '…' } }`): the rest stay as they were.
+ */
+export type UploaderMessagesInput = Partial<Omit<UploaderMessages, 'errors'>> & {
+  errors?: Partial<Record<ErrorCode, string>>;
+};
+
+/** `overrides` laid over `base`, the error words one by one. */
+export function mergeMessages(overrides: UploaderMessagesInput | undefined, base: UploaderMessages = DEFAULT_MESSAGES): UploaderMessages {
+  if (!overrides) return base;
+  return { ...base, ...overrides, errors: { ...base.errors, ...overrides.errors } };
+}
 
 /** The words for an error code, with the widget's own limits filled in. */
 export function errorText(

@@ -32,7 +32,7 @@ export function RefusalList({ rejections, messages, reasonOf, onDismiss }: Refus
           <li key={key} className="ghl-att-rejection" data-code={code}>
             <span className="ghl-att-name">{label}</span>
             <span className="ghl-att-reason">{reasonOf(group[0]!)}</span>
-            <button type="button" onClick={() => onDismiss(group.map((rejection) => rejection.id))} aria-label={`${messages.dismiss} ${label}`}>
+            <button type="button" onClick={() => onDismiss(group.map((rejection) => rejection.id))} aria-label={formatMessage(messages.dismissFile, { name: label })}>
               {messages.dismiss}
             </button>
           </li>

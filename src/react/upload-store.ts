@@ -1,7 +1,7 @@
 import { MutationObserver, type QueryClient } from '@tanstack/react-query';
 import { canShrink } from '../client/can-shrink.js';
 import { toUploadError } from '../client/to-upload-error.js';
-import { uploadFile } from '../client/upload-file.js';
+import { uploadFile, type UploadFileOptions } from '../client/upload-file.js';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { uploadError, type UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
@@ -12,8 +12,8 @@ import type { UploadedFile } from '../shared/wire.js';
  */
 export type UploadStatus = 'queued' | 'shrinking' | 'uploading' | 'processing' | 'done' | 'error' | 'cancelled';
 
-/** One accepted file and its upload, or a file uploaded earlier (then `file` is absent). */
-export interface UploadItem {
+/** What every row has, whatever its status. */
+export interface UploadItemBase {
   readonly id: string;
   readonly name: string;
   /** Bytes: what is sent, so a shrunk photo's new size. */
@@ -24,16 +24,47 @@ export interface UploadItem {
   readonly sentAs?: string;
   /** The file the user chose; absent for files passed in as `value`. */
   readonly file?: File;
-  readonly status: UploadStatus;
   /** Share of the bytes sent, 0 to 1; never goes back within one attempt. */
   readonly progress: number;
-  /** What HighLevel stored, once `done`. */
-  readonly result?: UploadedFile;
-  /** Why it failed, when `error`. */
-  readonly error?: UploadError;
-  /** When an upload refused for a while (rate limit, busy server) retries by itself, in ms since the epoch. */
+}
+
+/** Waiting, being made to fit, sending, or sent and waiting for HighLevel's answer. */
+export interface ActiveUploadItem extends UploadItemBase {
+  readonly status: 'queued' | 'shrinking' | 'uploading' | 'processing';
+}
+
+/** Stored by HighLevel. */
+export interface DoneUploadItem extends UploadItemBase {
+  readonly status: 'done';
+  /** What HighLevel stored. */
+  readonly result: UploadedFile;
+}
+
+/** Failed; retried by itself at `retryAt` when the refusal passes (a rate limit, a busy server). */
+export interface FailedUploadItem extends UploadItemBase {
+  readonly status: 'error';
+  readonly error: UploadError;
+  /** When it retries by itself, in ms since the epoch. */
   readonly retryAt?: number;
 }
+
+/** Stopped by the user; can be retried. */
+export interface CancelledUploadItem extends UploadItemBase {
+  readonly status: 'cancelled';
+}
+
+/**
+ * One accepted file and its upload, or a file uploaded earlier (then `file` is absent). A union
+ * on `status`: a `done` item always has its `result`, a failed one its `error`.
+ */
+export type UploadItem = ActiveUploadItem | DoneUploadItem | FailedUploadItem | CancelledUploadItem;
+
+/** The fields a status brings with it. */
+type StatusFields =
+  | { status: ActiveUploadItem['status'] }
+  | { status: 'done'; result: UploadedFile }
+  | { status: 'error'; error: UploadError; retryAt?: number }
+  | { status: 'cancelled' };
 
 /** A file refused before upload, kept on screen with its reason until dismissed. */
 export interface RejectedFile {
@@ -41,6 +72,8 @@ export interface RejectedFile {
   readonly name: string;
   readonly size: number;
   readonly code: ErrorCode;
+  /** The file the user chose. */
+  readonly file: File;
 }
 
 export interface UploadStoreState {
@@ -48,17 +81,21 @@ export interface UploadStoreState {
   readonly rejections: readonly RejectedFile[];
 }
 
+/** Extra request headers, or a function read before each upload (short-lived auth). */
+export type HeadersInput = UploadFileOptions['headers'];
+
 /** What each upload the store starts is made with. */
 export interface UploadStoreConfig {
   queryClient: QueryClient;
   conversationId: string;
   endpoint?: string;
-  headers?: Record<string, string>;
+  headers?: HeadersInput;
   /** Send cookies to a BFF on another origin. Default: `false`. */
   withCredentials?: boolean;
   concurrency: number;
-  onUploaded?: (files: UploadedFile[]) => void;
-  onError?: (error: UploadError, file: File) => void;
+  onUploadSuccess?: (file: UploadedFile, item: DoneUploadItem) => void;
+  onUploadError?: (error: UploadError, item: FailedUploadItem) => void;
+  onReject?: (rejections: readonly RejectedFile[]) => void;
   /** Photos over `maxBytes` (or `maxDimension`) are re-encoded to fit first. Default: off. */
   shrink?: ShrinkConfig;
 }
@@ -74,7 +111,11 @@ function shrinkNeeded(file: File, shrink: ShrinkConfig | undefined): ShrinkConfi
   return shrink && canShrink(file) && (file.size > shrink.maxBytes || shrink.maxDimension) ? shrink : undefined;
 }
 
-const MUTATION_KEY = ['ghl-attachments', 'upload'] as const;
+/**
+ * The TanStack Query mutation key of every upload, for `useIsMutating({ mutationKey:
+ * UPLOAD_MUTATION_KEY })` or the devtools.
+ */
+export const UPLOAD_MUTATION_KEY = ['ghl-attachments', 'upload'] as const;
 
 /**
  * Refusals that pass by themselves, with a `retryAfter` in seconds: HighLevel's rate limit and a
@@ -118,9 +159,10 @@ export class UploadStore {
       (file): UploadItem => ({ id: this.id('u'), name: file.name, size: file.size, file, status: 'queued', progress: 0 }),
     );
     const rejections = rejected.map(
-      ({ file, code }): RejectedFile => ({ id: this.id('r'), name: file.name, size: file.size, code }),
+      ({ file, code }): RejectedFile => ({ id: this.id('r'), name: file.name, size: file.size, code, file }),
     );
     this.set({ items: [...this.state.items, ...items], rejections: [...this.state.rejections, ...rejections] });
+    if (rejections.length > 0) this.config?.onReject?.(rejections);
     this.pump();
   }
 
@@ -128,9 +170,8 @@ export class UploadStore {
   cancel(id: string): void {
     const item = this.find(id);
     this.clearRetryTimer(id);
-    if (item?.status === 'queued' || item?.retryAt !== undefined) {
-      this.patch(id, { status: 'cancelled', error: undefined, retryAt: undefined });
-    } else this.controllers.get(id)?.abort();
+    if (item?.status === 'queued' || (item?.status === 'error' && item.retryAt !== undefined)) this.move(id, { status: 'cancelled' });
+    else this.controllers.get(id)?.abort();
   }
 
   /** Queues a failed or cancelled upload again. */
@@ -138,7 +179,7 @@ export class UploadStore {
     const item = this.find(id);
     if (!item?.file || (item.status !== 'error' && item.status !== 'cancelled')) return;
     this.clearRetryTimer(id);
-    this.patch(id, { status: 'queued', progress: 0, error: undefined, retryAt: undefined });
+    this.move(id, { status: 'queued' }, { progress: 0 });
     this.pump();
   }
 
@@ -166,6 +207,20 @@ export class UploadStore {
     this.set({ ...this.state, rejections: this.state.rejections.filter((rejection) => !gone.has(rejection.id)) });
   }
 
+  /** Done rows whose file is not in `urls` leave the list (a controlled `value` dropped them). */
+  keepDone(urls: ReadonlySet<string>): void {
+    const kept = this.state.items.filter((item) => item.status !== 'done' || urls.has(item.result.url));
+    if (kept.length !== this.state.items.length) this.set({ ...this.state, items: kept });
+  }
+
+  /** Everything goes: uploads are aborted, rows and refusals cleared (the message was sent). */
+  reset(): void {
+    this.abortAll();
+    this.prepared.clear();
+    this.pendingProgress.clear();
+    this.set({ items: [], rejections: [] });
+  }
+
   /** Aborts every running upload and waiting retry (the widget is going away). */
   abortAll(): void {
     for (const controller of this.controllers.values()) controller.abort();
@@ -188,9 +243,9 @@ export class UploadStore {
     const ready = this.prepared.get(item.id);
     const shrink = ready ? undefined : shrinkNeeded(original, config.shrink);
     // Leaves `queued` at once: a pump before the first await must not start it twice.
-    this.patch(item.id, { status: shrink ? 'shrinking' : 'uploading', progress: 0 });
+    this.move(item.id, { status: shrink ? 'shrinking' : 'uploading' }, { progress: 0 });
     const observer = new MutationObserver<UploadedFile, UploadError, File>(config.queryClient, {
-      mutationKey: MUTATION_KEY,
+      mutationKey: UPLOAD_MUTATION_KEY,
       retry: false,
       mutationFn: (file) =>
         uploadFile({
@@ -207,29 +262,34 @@ export class UploadStore {
       let file = ready ?? original;
       if (shrink) {
         file = await this.shrink(item, original, shrink, controller.signal);
-        this.patch(item.id, { status: 'uploading' });
+        this.move(item.id, { status: 'uploading' });
       }
       const result = await observer.mutate(file);
-      this.patch(item.id, { status: 'done', progress: 1, result });
-      config.onUploaded?.([result]);
+      const done = this.move(item.id, { status: 'done', result }, { progress: 1 });
+      if (done?.status === 'done') config.onUploadSuccess?.(result, done);
     } catch (thrown) {
       const error = toUploadError(thrown, item.name);
       // A photo that cannot be made to fit is refused, like any file that breaks the rules.
       if (error.code === 'image-not-shrinkable') {
+        const rejection: RejectedFile = { id: item.id, name: item.name, size: item.size, code: error.code, file: original };
         this.set({
           items: this.state.items.filter((entry) => entry.id !== item.id),
-          rejections: [...this.state.rejections, { id: item.id, name: item.name, size: item.size, code: error.code }],
+          rejections: [...this.state.rejections, rejection],
         });
+        config.onReject?.([rejection]);
         return;
       }
-      const cancelled = error.code === 'cancelled';
+      if (error.code === 'cancelled') {
+        this.move(item.id, { status: 'cancelled' });
+        return;
+      }
       // HighLevel's rate limit and a busy server pass: the upload tries again by itself when told.
       const retryAt = RETRIED_AFTER_WAIT.has(error.code) && error.retryAfter ? Date.now() + error.retryAfter * 1000 : undefined;
-      this.patch(item.id, { status: cancelled ? 'cancelled' : 'error', error: cancelled ? undefined : error, retryAt });
-      if (retryAt !== undefined) {
+      const failed = this.move(item.id, { status: 'error', error, ...(retryAt === undefined ? {} : { retryAt }) });
+      if (retryAt !== undefined && failed) {
         this.retryTimers.set(item.id, setTimeout(() => this.retry(item.id), retryAt - Date.now()));
       }
-      if (!cancelled) config.onError?.(error, original);
+      if (failed?.status === 'error') config.onUploadError?.(error, failed);
     } finally {
       this.controllers.delete(item.id);
       this.pump();
@@ -244,7 +304,11 @@ export class UploadStore {
     if (!result) throw uploadError('image-not-shrinkable', {}, { fileName: file.name });
     this.prepared.set(item.id, result.file);
     if (result.shrunk) {
-      this.patch(item.id, { size: result.file.size, shrunkFrom: file.size, sentAs: result.file.name === file.name ? undefined : result.file.name });
+      this.patch(item.id, {
+        size: result.file.size,
+        shrunkFrom: file.size,
+        ...(result.file.name === file.name ? {} : { sentAs: result.file.name }),
+      });
     }
     return result.file;
   }
@@ -255,7 +319,7 @@ export class UploadStore {
     // Every byte sent is not every byte stored: full bars wait as "processing" for the answer.
     if (share >= 1) {
       this.pendingProgress.delete(id);
-      this.patch(id, { status: 'processing', progress: 1 });
+      this.move(id, { status: 'processing' }, { progress: 1 });
       return;
     }
     // Browsers fire progress far more often than a screen refreshes: keep the latest share of
@@ -286,9 +350,33 @@ export class UploadStore {
     return this.state.items.find((item) => item.id === id);
   }
 
-  private patch(id: string, patch: Partial<UploadItem>): void {
+  /** Changes fields every status has. */
+  private patch(id: string, patch: Partial<Omit<UploadItemBase, 'id'>>): void {
     if (!this.find(id)) return;
     this.set({ ...this.state, items: this.state.items.map((item) => (item.id === id ? { ...item, ...patch } : item)) });
+  }
+
+  /**
+   * Moves a row to another status, with exactly the fields that status has: a result only when
+   * done, an error (and retry time) only when failed. Returns the row as it now is.
+   */
+  private move(id: string, next: StatusFields, base: Partial<Omit<UploadItemBase, 'id'>> = {}): UploadItem | undefined {
+    const item = this.find(id);
+    if (!item) return undefined;
+    const { id: itemId, name, size, shrunkFrom, sentAs, file, progress } = item;
+    const moved = {
+      id: itemId,
+      name,
+      size,
+      progress,
+      ...(shrunkFrom === undefined ? {} : { shrunkFrom }),
+      ...(sentAs === undefined ? {} : { sentAs }),
+      ...(file === undefined ? {} : { file }),
+      ...base,
+      ...next,
+    } as UploadItem;
+    this.set({ ...this.state, items: this.state.items.map((entry) => (entry.id === id ? moved : entry)) });
+    return moved;
   }
 
   private set(state: UploadStoreState): void {

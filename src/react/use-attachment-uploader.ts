@@ -3,13 +3,22 @@ import type React from 'react';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useDropzone, type DropzoneInputProps, type DropzoneRootProps } from 'react-dropzone';
 import { canShrink } from '../client/can-shrink.js';
+import { warmUploadClient } from '../client/upload-file.js';
 import { checkFile } from '../shared/check-file.js';
 import type { ErrorCode } from '../shared/error-codes.js';
-import { DEFAULT_FILE_TYPES, acceptAttribute, type FileTypeSpec } from '../shared/file-types.js';
+import { acceptAttribute, resolveFileTypes, type FileTypeInput } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../shared/limits.js';
 import type { UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
-import { UploadStore, type RejectedFile, type UploadItem } from './upload-store.js';
+import {
+  UploadStore,
+  type DoneUploadItem,
+  type FailedUploadItem,
+  type HeadersInput,
+  type RejectedFile,
+  type UploadItem,
+  type UploadStatus,
+} from './upload-store.js';
 import { useResolvedQueryClient } from './use-resolved-query-client.js';
 
 /** Options of {@link useAttachmentUploader}. */
@@ -18,19 +27,26 @@ export interface AttachmentUploaderOptions {
   conversationId: string;
   /** The BFF route. Default: `/api/attachments`. */
   endpoint?: string;
-  /** Extra request headers, e.g. the host app's own auth. Default: none. */
-  headers?: Record<string, string>;
+  /**
+   * Extra request headers, e.g. the host app's own auth, or a function (sync or async) read
+   * before each upload, for auth that expires. Default: none.
+   */
+  headers?: HeadersInput;
   /**
    * Send the browser's cookies with uploads to a BFF on another origin (axios' `withCredentials`),
    * for a BFF that authorizes by its own session cookie; that BFF must allow credentials for this
    * page's origin. Same-origin uploads send cookies either way. Default: `false`.
    */
   withCredentials?: boolean;
-  /** Allowed types. Default: the seed's 13 (JPG JPEG PNG MP4 MPEG ZIP RAR PDF DOC DOCX TXT MP3 WAV). */
-  allowedTypes?: readonly FileTypeSpec[];
+  /**
+   * Allowed types, by id (`['PDF', 'PNG']`; GIF, WEBP, HEIC, CSV, XLS(X), PPT(X) too) or as
+   * `FileTypeSpec`s of your own. Default: the seed's 13 (JPG JPEG PNG MP4 MPEG ZIP RAR PDF DOC
+   * DOCX TXT MP3 WAV).
+   */
+  allowedTypes?: readonly FileTypeInput[];
   /** Bytes per file; a file of exactly this size passes. Default: 5,242,880 (HighLevel's 5 MB). */
   maxFileSize?: number;
-  /** Files in the list at once, failed and cancelled ones not counted. Default: 10. */
+  /** Files in the list at once, failed and cancelled ones not counted. Default: 10 ({@link DEFAULT_MAX_FILES}). */
   maxFiles?: number;
   /** Uploads running at once; the rest wait. Default: 3. */
   concurrency?: number;
@@ -44,18 +60,21 @@ export interface AttachmentUploaderOptions {
   maxImageDimension?: number;
   /** Turns the dropzone off. Default: `false`. */
   disabled?: boolean;
-  /** Called with the files each finished upload stored. */
-  onUploaded?: (files: UploadedFile[]) => void;
-  /** Called when an upload fails (not when it is cancelled). */
-  onError?: (error: UploadError, file: File) => void;
+  /** Called once per file HighLevel stored, with the stored file and its row. */
+  onUploadSuccess?: (file: UploadedFile, item: DoneUploadItem) => void;
+  /** Called once per failed upload (not when cancelled), with the error and the row (`item.file` is the user's file). */
+  onUploadError?: (error: UploadError, item: FailedUploadItem) => void;
+  /** Called with the files refused at once (by type, size, name, count, or a photo that cannot be made to fit), each with its `file` and `code`. */
+  onReject?: (rejections: readonly RejectedFile[]) => void;
   /**
-   * Files uploaded earlier (a saved draft, a message being edited), shown as done. With
-   * `onChange`, the host form holds the list: controlled mode. Default: none (uncontrolled).
+   * Controlled mode: the uploaded files the host holds (a draft, a message being edited). Done
+   * rows are exactly these: setting `value` to `[]` (the message was sent) clears them, and a
+   * file uploaded now shows as done once `onChange` has put it in `value`. Default: uncontrolled.
    */
   value?: readonly UploadedFile[];
   /** Called with every uploaded file — `value` and new uploads, less removed ones — when that list changes. */
   onChange?: (files: UploadedFile[]) => void;
-  /** Called with every file in the list whenever one of them changes (added, progress, done…). */
+  /** Called with every row whenever one of them changes (added, progress, done, removed — down to `[]`). */
   onItemsChange?: (items: readonly UploadItem[]) => void;
   /** The TanStack Query client. Default: the host app's, else one of the widget's own. */
   queryClient?: QueryClient;
@@ -65,6 +84,12 @@ export interface AttachmentUploaderOptions {
 export interface AttachmentUploaderState {
   items: readonly UploadItem[];
   rejections: readonly RejectedFile[];
+  /** Some file is waiting, being made to fit, sending, or waiting to retry by itself: keep Send disabled. */
+  isUploading: boolean;
+  /** Rows by status. */
+  counts: Readonly<Record<UploadStatus, number>>;
+  /** Share of the bytes of the files still in progress that have been sent, 0 to 1; 1 when none is. */
+  progress: number;
   /** Files are being dragged over the dropzone. */
   isDragActive: boolean;
   /**
@@ -87,25 +112,24 @@ export interface AttachmentUploaderState {
   retryAllFailed: () => void;
   /** Takes done and cancelled files off the list (uploaded files stay in `onChange`'s list). */
   clearFinished: () => void;
+  /** Clears everything — uploads aborted, rows and refusals gone, `onChange([])` — e.g. once the message is sent. */
+  reset: () => void;
 }
 
 /** The id of a row showing a file of `value`. */
 const valueId = (file: UploadedFile) => `v:${file.url}`;
 
-export const DEFAULT_MAX_FILES_IN_LIST = 10;
+/** Rows the list takes by default (`maxFiles`). */
+export const DEFAULT_MAX_FILES = 10;
 
 /**
  * The headless uploader: state, actions and react-dropzone's prop getters. Each accepted file is
  * uploaded in its own request; refused files are listed with a reason code.
  */
 export function useAttachmentUploader(options: AttachmentUploaderOptions): AttachmentUploaderState {
-  const {
-    allowedTypes = DEFAULT_FILE_TYPES,
-    maxFileSize = DEFAULT_MAX_FILE_SIZE,
-    maxFiles = DEFAULT_MAX_FILES_IN_LIST,
-    disabled = false,
-    shrinkImages = true,
-  } = options;
+  const { maxFileSize = DEFAULT_MAX_FILE_SIZE, maxFiles = DEFAULT_MAX_FILES, disabled = false, shrinkImages = true } = options;
+  // By id or spec, resolved once per list (an unknown id throws, naming it).
+  const allowedTypes = useMemo(() => resolveFileTypes(options.allowedTypes), [options.allowedTypes]);
   const queryClient = useResolvedQueryClient(options.queryClient);
   const [store] = useState(() => new UploadStore());
   // The uploaded files as last reported (uncontrolled: kept here; controlled: the host's `value`,
@@ -130,11 +154,12 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
       headers: options.headers,
       withCredentials: options.withCredentials ?? false,
       concurrency: options.concurrency ?? 3,
-      onUploaded: (files) => {
-        options.onUploaded?.(files);
-        report([...reported.current, ...files]);
+      onUploadSuccess: (file, item) => {
+        options.onUploadSuccess?.(file, item);
+        report([...reported.current, file]);
       },
-      onError: options.onError,
+      onUploadError: options.onUploadError,
+      onReject: options.onReject,
       shrink: shrinkImages ? { maxBytes: maxFileSize, maxDimension: options.maxImageDimension } : undefined,
     });
   });
@@ -147,20 +172,30 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
   }, [store]);
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const { value } = options;
+  // Controlled: the done rows are `value`'s files. Ours that left `value` leave the list for good.
+  const valueUrls = useMemo(() => (value === undefined ? undefined : new Set(value.map((file) => file.url))), [value]);
+  useEffect(() => {
+    if (valueUrls) store.keepDone(valueUrls);
+  }, [store, valueUrls]);
   const items = useMemo(() => {
-    if (!value?.length) return state.items;
+    if (!value || !valueUrls) return state.items;
     const inStore = new Set(doneFiles(state.items).map((file) => file.url));
     const earlier = value
       .filter((file) => !inStore.has(file.url))
       .map((file): UploadItem => ({ id: valueId(file), name: file.name, size: file.size, status: 'done', progress: 1, result: file }));
-    return [...earlier, ...state.items];
-  }, [value, state.items]);
+    return [...earlier, ...state.items.filter((item) => item.status !== 'done' || valueUrls.has(item.result.url))];
+  }, [value, valueUrls, state.items]);
   const { onItemsChange } = options;
+  const lastItems = useRef<readonly UploadItem[]>([]);
   useEffect(() => {
-    if (state.items.length > 0) onItemsChange?.(items);
-    // Only a change of the list itself is news; a new callback identity is not.
+    // Every change is news, an empty list included; an empty list that stays empty is not.
+    if (items === lastItems.current || (items.length === 0 && lastItems.current.length === 0)) return;
+    lastItems.current = items;
+    onItemsChange?.(items);
+    // A new callback identity is not a change of the list.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [items]);
+  const summary = useMemo(() => summarizeItems(items), [items]);
 
   // How many more files the list takes: failed and cancelled ones do not count.
   const room = useCallback(
@@ -200,8 +235,14 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     <T extends DropzoneRootProps>(props?: T): T =>
       dropzoneRootProps({
         ...props,
+        // The upload client loads on first need; a drag or focus says a file may be coming.
+        onFocus: (event: React.FocusEvent<HTMLElement>) => {
+          props?.onFocus?.(event);
+          warmUploadClient();
+        },
         onDragEnter: (event: React.DragEvent<HTMLElement>) => {
           props?.onDragEnter?.(event);
+          warmUploadClient();
           const dragged = [...(event.dataTransfer?.items ?? [])].filter((item) => item.kind === 'file');
           setDragReject(dragged.length > room() || dragged.some((item) => item.type !== '' && !allowedMimeTypes.has(item.type)));
         },
@@ -219,14 +260,20 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     (id: string) => {
       const item = items.find((candidate) => candidate.id === id);
       store.remove(id);
-      if (item?.result) report(reported.current.filter((file) => file.url !== item.result!.url));
+      if (item?.status === 'done') report(reported.current.filter((file) => file.url !== item.result.url));
     },
     [items, store, report],
   );
 
+  const reset = useCallback(() => {
+    store.reset();
+    report([]);
+  }, [store, report]);
+
   return {
     items,
     rejections: state.rejections,
+    ...summary,
     isDragActive: dropzone.isDragActive,
     isDragReject: dropzone.isDragActive && dragReject,
     open: dropzone.open,
@@ -239,9 +286,30 @@ export function useAttachmentUploader(options: AttachmentUploaderOptions): Attac
     dismiss: useCallback((...ids: string[]) => store.dismiss(...ids), [store]),
     retryAllFailed: useCallback(() => store.retryFailed(), [store]),
     clearFinished: useCallback(() => store.clearFinished(), [store]),
+    reset,
   };
 }
 
 function doneFiles(items: readonly UploadItem[]): UploadedFile[] {
-  return items.flatMap((item) => (item.status === 'done' && item.result ? [item.result] : []));
+  return items.flatMap((item) => (item.status === 'done' ? [item.result] : []));
+}
+
+const IN_PROGRESS: ReadonlySet<UploadStatus> = new Set(['queued', 'shrinking', 'uploading', 'processing']);
+
+/** What a composer needs to know at a glance: counts, whether anything is still going, how far. */
+export function summarizeItems(items: readonly UploadItem[]): Pick<AttachmentUploaderState, 'isUploading' | 'counts' | 'progress'> {
+  const counts: Record<UploadStatus, number> = { queued: 0, shrinking: 0, uploading: 0, processing: 0, done: 0, error: 0, cancelled: 0 };
+  let bytes = 0;
+  let sent = 0;
+  let waiting = false;
+  for (const item of items) {
+    counts[item.status] += 1;
+    if (item.status === 'error' && item.retryAt !== undefined) waiting = true;
+    if (IN_PROGRESS.has(item.status)) {
+      bytes += item.size;
+      sent += item.size * item.progress;
+    }
+  }
+  const active = counts.queued + counts.shrinking + counts.uploading + counts.processing;
+  return { isUploading: active > 0 || waiting, counts, progress: active === 0 ? 1 : bytes === 0 ? 0 : sent / bytes };
 }
