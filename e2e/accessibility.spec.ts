@@ -1,11 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { AXE_TAGS } from './axe-tags.js';
 import { dropFiles, fixtureFile, throttleUploads } from './helpers.js';
 
 /** Runs axe on the widget and keeps a screenshot of the state as a test artifact. */
 async function audit(page: Page, state: string) {
   await page.screenshot({ path: test.info().outputPath(`${state}.png`), fullPage: true });
-  const results = await new AxeBuilder({ page }).include('.ghl-att').analyze();
+  const results = await new AxeBuilder({ page }).include('.ghl-att').withTags(AXE_TAGS).analyze();
   expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`), state).toEqual([]);
 }
 
@@ -57,11 +58,29 @@ test('idle, drag-over, refused, uploading, failed and done states have no axe vi
   await audit(page, 'done');
 });
 
+test('the picker control is a real button for assistive technology: its role, name, description and state', async ({ page }) => {
+  const choose = page.getByRole('button', { name: 'Choose files to attach' });
+  await expect(choose).toBeVisible();
+  await expect(choose).toHaveAccessibleDescription(/^Drop files here to attach them JPG, JPEG, PNG.* up to 5 MB each$/);
+  await expect(choose).not.toHaveAttribute('aria-disabled');
+  // The zone around it is no second, nameless tab stop.
+  await expect(page.locator('.ghl-att-dropzone')).not.toHaveAttribute('tabindex');
+  // While no conversation is set, the control says it is disabled, and opens nothing.
+  await page.getByLabel('Conversation id').fill('');
+  await expect(choose).toHaveAttribute('aria-disabled', 'true');
+  let opened = false;
+  page.once('filechooser', () => (opened = true));
+  await choose.click();
+  await page.waitForTimeout(300);
+  expect(opened).toBe(false);
+  await audit(page, 'no-conversation');
+});
+
 test('the whole path works from the keyboard alone', async ({ page }) => {
-  // Tab to the dropzone: Enter opens the file picker.
+  // Tab to the picker control: Enter opens the file picker.
   await page.getByLabel('Conversation id').focus();
   await page.keyboard.press('Tab');
-  await expect(page.locator('.ghl-att-dropzone')).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Choose files to attach' })).toBeFocused();
   const chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
   await (await chooser).setFiles([fixtureFile('sample.png')]);

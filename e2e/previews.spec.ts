@@ -6,7 +6,7 @@ const ALL = ['sample.jpg', 'sample.jpeg', 'sample.png', 'sample.mp4', 'sample.mp
 test('a real file of every allowed type goes through the BFF and mock and shows the right preview', async ({ page }) => {
   await page.goto('/?maxFiles=13&concurrency=4');
   const chooser = page.waitForEvent('filechooser');
-  await page.getByText('or click to choose files').click();
+  await page.getByRole('button', { name: 'Choose files to attach' }).click();
   await (await chooser).setFiles(ALL.map(fixtureFile));
   await expect(page.locator('.ghl-att-item[data-status="done"]')).toHaveCount(ALL.length, { timeout: 20_000 });
 

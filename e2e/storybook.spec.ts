@@ -2,8 +2,10 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { storybookPort } from '../playwright.config.js';
 import { ERROR_STATUS } from '../src/shared/error-codes.js';
+import { AXE_TAGS } from './axe-tags.js';
 
 const storybook = `http://127.0.0.1:${storybookPort}`;
+const DESKTOP = { width: 1280, height: 720 };
 
 // MSW calls `registration.update()` on its own worker without awaiting it (msw issue #2006), and
 // Chromium now and then rejects that update ("Not found") while the registration from the
@@ -35,8 +37,16 @@ test('every story renders, passes its play function, and has no accessibility vi
       continue;
     }
     if (errors.length > 0) failures.push(`${id}: page errors: ${errors.join('; ')}`);
-    const axe = await new AxeBuilder({ page }).include('#storybook-root').analyze();
+    const axe = await new AxeBuilder({ page }).include('#storybook-root').withTags(AXE_TAGS).analyze();
     for (const violation of axe.violations) failures.push(`${id}: axe ${violation.id} at ${violation.nodes.map((node) => node.target).join(', ')}`);
+    // A CRM sidebar is narrow: no state of any row may push the page sideways.
+    for (const width of [320, 360]) {
+      await page.setViewportSize({ width, height: 800 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (overflow > 0) failures.push(`${id}: ${overflow} px of horizontal scroll at ${width} px`);
+      await page.screenshot({ path: test.info().outputPath(`${id}-${width}.png`), fullPage: true });
+    }
+    await page.setViewportSize(DESKTOP);
   }
   expect(failures).toEqual([]);
 });
@@ -54,7 +64,7 @@ test('the usage page and the props table are complete, and have no accessibility
   for (const heading of ['1. In a React app (npm package)', '2. On a CRM page that is not React (script tag)', 'The BFF route on your server']) {
     await expect(docs.getByRole('heading', { name: heading })).toBeVisible();
   }
-  await expect(docs.getByText("import { AttachmentUploader, type UploadedFile } from 'ghl-attachments';")).toBeVisible();
+  await expect(docs.getByText("import { AttachmentUploader, summarizeItems, type UploadedFile } from 'ghl-attachments';")).toBeVisible();
   await expect(docs.getByText(/createUploadHandler\(\{/)).toBeVisible();
   const rows = page.getByTestId('error-codes').locator('tbody tr');
   await expect(rows).toHaveCount(Object.keys(ERROR_STATUS).length);

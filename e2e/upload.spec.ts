@@ -49,7 +49,7 @@ test('a dropped PNG uploads with a progress bar and comes back as a loaded image
 
 test('files picked with the file chooser upload too', async ({ page, baseURL }) => {
   const chooser = page.waitForEvent('filechooser');
-  await page.getByText('or click to choose files').click();
+  await page.getByRole('button', { name: 'Choose files to attach' }).click();
   await (await chooser).setFiles([fixtureFile('sample.pdf'), fixtureFile('sample.jpg')]);
   await expect(page.getByRole('img', { name: 'sample.jpg' })).toBeVisible();
   const pdfRow = page.locator('.ghl-att-item', { hasText: 'sample.pdf' });

@@ -1,7 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { AttachmentUploader, FRENCH_MESSAGES } from '../src/react/index.js';
-import { DEFAULT_FILE_TYPES } from '../src/shared/file-types.js';
 import { bffHandlers, samplePreviewUrl, sampleUrl, type BffScenario } from './bff-handlers.js';
 import { checked, dragOver, drop, fileOf, noisyPhoto, sample } from './play-helpers.js';
 
@@ -17,7 +16,7 @@ const meta = {
   args: { conversationId: 'demo-conversation' },
   // react-docgen cannot name a type from another module; say it here.
   argTypes: {
-    allowedTypes: { table: { type: { summary: 'readonly FileTypeSpec[]' } } },
+    allowedTypes: { table: { type: { summary: "readonly (FileTypeId | FileTypeSpec)[], e.g. ['PDF', 'PNG']" } } },
     value: { table: { type: { summary: 'readonly UploadedFile[]' } } },
   },
   parameters: { msw: { handlers: bffHandlers() } },
@@ -247,9 +246,34 @@ export const NarrowSidebar: Story = {
   },
 };
 
+/**
+ * The longest words a row meets, for narrow sidebars (the e2e run opens every story at 320 and
+ * 360 px too): a name without spaces that fails with a long reason, and one that is refused.
+ */
+export const LongNamesAndReasons: Story = {
+  parameters: server({ outcome: 'highlevel-auth' }),
+  play: async ({ canvasElement }) => {
+    const long = `Quarterly_Report_${'Final_Revised_'.repeat(6)}2026.pdf`;
+    drop(canvasElement, [await sample('sample.pdf', long), fileOf(`${'installer_'.repeat(8)}.exe`, 2)]);
+    await expect(await (await items(canvasElement)).findByText(/not authorized/, {}, { timeout: 5000 })).toBeVisible();
+    await expect(within(canvasElement).getByText(/This type of file is not allowed/)).toBeVisible();
+  },
+};
+
+/** French, waiting out a rate limit (the countdown stays on screen): "Nouvel essai dans … s". */
+export const FrenchRateLimited: Story = {
+  args: { messages: FRENCH_MESSAGES },
+  parameters: server({ outcome: 'rate-limited', retryAfter: 60 }),
+  play: async ({ canvasElement }) => {
+    drop(canvasElement, [await sample('sample.png', 'photo-de-la-réunion-du-conseil-d’administration.png')]);
+    await expect(await (await items(canvasElement)).findByText(/Nouvel essai dans \d+ s/, {}, { timeout: 5000 })).toBeVisible();
+    await expect(within(canvasElement).getByText(/jusqu’à 5\sMo chacun/)).toBeVisible();
+  },
+};
+
 /** Only documents, up to 1 MB. */
 export const DocumentsOnly: Story = {
-  args: { maxFileSize: 1024 * 1024, allowedTypes: DEFAULT_FILE_TYPES.filter((type) => ['PDF', 'DOCX'].includes(type.id)) },
+  args: { maxFileSize: 1024 * 1024, allowedTypes: ['PDF', 'DOCX'] },
   play: async ({ canvas }) => {
     await expect(canvas.getByText('PDF, DOCX · up to 1 MB each')).toBeVisible();
   },

@@ -6,6 +6,8 @@ import { env, serveForBench } from './server-process.js';
 const handle = toNodeHandler(
   createUploadHandler({
     authorize: 'anyone',
+    // The bench measures the BFF's own speed, not HighLevel's pace: the fleet-wide limiter is off.
+    rateLimit: false,
     getToken: staticToken('mock-token'),
     locationId: 'mock-location',
     apiBase: env('MOCK_URL'),

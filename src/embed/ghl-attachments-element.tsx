@@ -3,6 +3,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { HighLevelSsoController } from './highlevel-session.js';
 import type { PreviewSource } from '../react/attachment-preview.js';
 import { AttachmentUploader } from '../react/attachment-uploader.js';
+import { GERMAN_MESSAGES } from '../react/locales/de.js';
 import { FRENCH_MESSAGES } from '../react/locales/fr.js';
 import { DEFAULT_MESSAGES, errorText, type UploaderMessages } from '../react/messages.js';
 import styles from '../react/styles.css?inline';
@@ -14,7 +15,7 @@ import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
 import type { UploadedFile } from '../shared/wire.js';
 
 /** Locales the `locale` attribute can pick. */
-export const LOCALES: Record<string, UploaderMessages> = { en: DEFAULT_MESSAGES, fr: FRENCH_MESSAGES };
+export const LOCALES: Record<string, UploaderMessages> = { en: DEFAULT_MESSAGES, fr: FRENCH_MESSAGES, de: GERMAN_MESSAGES };
 
 /** What `ghl-items-change` reports of each row. */
 export interface ElementFileDetail {
@@ -87,7 +88,7 @@ const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} 
  * `PDF, PNG` or `.pdf .png`), `max-file-size` (bytes), `max-files`, `concurrency`,
  * `shrink-images` (`false` turns it off), `max-image-dimension` (pixels), `with-credentials`
  * (present: cookies go to a BFF on another origin), `preview-from` (`server`, `highlevel`),
- * `disabled`, `locale` (`en`, `fr`), `theme` (`light`, `dark`, `auto`), and `parent-origin`:
+ * `disabled`, `locale` (`en`, `fr`, `de`), `theme` (`light`, `dark`, `auto`), and `parent-origin`:
  * inside an iframe, the one origin events are posted to with `postMessage`. Events (bubbling,
  * out of the shadow root), each named after its prop: `ghl-upload-success`, `ghl-upload-error`,
  * `ghl-reject`, `ghl-change`, `ghl-items-change` (see {@link GhlAttachmentsEventDetails}).
@@ -145,7 +146,7 @@ export class GhlAttachmentsElement extends Base {
     const say = (code: ErrorCode, seconds?: number) =>
       errorText(messages, code, {
         types: describeFileTypes(resolveFileTypes(allowedTypes)),
-        maxSize: formatBytes(maxFileSize ?? DEFAULT_MAX_FILE_SIZE),
+        maxSize: formatBytes(maxFileSize ?? DEFAULT_MAX_FILE_SIZE, messages.locale),
         maxFiles: maxFiles ?? DEFAULT_MAX_FILES,
         seconds,
       });

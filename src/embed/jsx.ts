@@ -15,7 +15,7 @@ export interface GhlAttachmentsAttributes {
   'with-credentials'?: boolean | '';
   'preview-from'?: 'server' | 'highlevel';
   disabled?: boolean | '';
-  locale?: 'en' | 'fr' | (string & {});
+  locale?: 'en' | 'fr' | 'de' | (string & {});
   theme?: 'light' | 'dark' | 'auto';
   'parent-origin'?: string;
 }

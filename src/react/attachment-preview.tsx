@@ -14,7 +14,7 @@ export type PreviewSource = 'server' | 'highlevel';
 /** Props of {@link AttachmentPreview}. */
 export interface AttachmentPreviewProps {
   file: UploadedFile;
-  messages: Pick<UploaderMessages, 'open' | 'copyUrl' | 'copyUrlOf' | 'copied'>;
+  messages: Pick<UploaderMessages, 'locale' | 'open' | 'copyUrl' | 'copyUrlOf' | 'copied'>;
   /**
    * Where the image, video, audio or PDF is read from. `'server'`: the file's `previewUrl`, the
    * BFF's signed link, read with the server's token, so previews outlive the hour HighLevel keeps
@@ -61,7 +61,7 @@ export function AttachmentPreview({ file, messages, previewFrom = 'server' }: At
         <span className="ghl-att-card-type" aria-hidden="true">
           {extension(file.name)}
         </span>
-        <span className="ghl-att-card-size">{formatBytes(file.size)}</span>
+        <span className="ghl-att-card-size">{formatBytes(file.size, messages.locale)}</span>
         <a href={url} target="_blank" rel="noreferrer noopener">
           {messages.open}
         </a>

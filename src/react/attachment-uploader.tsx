@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useId, useMemo } from 'react';
 import { describeFileTypes, resolveFileTypes } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
 import type { PreviewSource } from './attachment-preview.js';
@@ -49,8 +49,8 @@ export function AttachmentUploader({
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
   const limits = useMemo(
-    () => ({ types: describeFileTypes(resolveFileTypes(allowedTypes)), maxSize: formatBytes(maxFileSize), maxFiles }),
-    [allowedTypes, maxFileSize, maxFiles],
+    () => ({ types: describeFileTypes(resolveFileTypes(allowedTypes)), maxSize: formatBytes(maxFileSize, messages.locale), maxFiles }),
+    [allowedTypes, maxFileSize, maxFiles, messages.locale],
   );
   const describeError = useCallback(
     (item: UploadItem, seconds: number) =>
@@ -66,6 +66,7 @@ export function AttachmentUploader({
   );
   const announcement = useAnnouncements(uploader.items, uploader.rejections, messages, reasonOf);
   const ready = Boolean(options.conversationId) && !options.disabled;
+  const id = useId();
   const failed = uploader.items.some((item) => item.status === 'error' && item.file);
   const finished = uploader.items.some((item) => item.status === 'done' || item.status === 'cancelled');
 
@@ -74,17 +75,30 @@ export function AttachmentUploader({
       <div
         {...uploader.getRootProps({
           className: 'ghl-att-dropzone',
-          'aria-disabled': !ready || undefined,
+          // The control is the button inside: the zone itself is not a second tab stop.
+          tabIndex: undefined,
+          'data-disabled': !ready || undefined,
           'data-drag-active': uploader.isDragActive || undefined,
           'data-drag-reject': uploader.isDragReject || undefined,
         })}
       >
         <input {...uploader.getInputProps()} />
-        <p className="ghl-att-drop-title">
+        <p className="ghl-att-drop-title" id={`${id}-title`}>
           {uploader.isDragReject ? messages.dragReject : uploader.isDragActive ? messages.dragActive : messages.dropTitle}
         </p>
-        <p className="ghl-att-drop-action">{ready ? messages.dropAction : messages.noConversation}</p>
-        <p className="ghl-att-limits">{formatMessage(messages.limits, limits)}</p>
+        {/* A click (or Enter, Space) reaches the zone, which opens the picker: one handler for both. */}
+        <button
+          type="button"
+          className="ghl-att-choose"
+          aria-disabled={!ready || undefined}
+          aria-describedby={`${id}-title ${id}-limits`}
+        >
+          {messages.chooseFiles}
+        </button>
+        {!ready && <p className="ghl-att-drop-action">{messages.noConversation}</p>}
+        <p className="ghl-att-limits" id={`${id}-limits`}>
+          {formatMessage(messages.limits, limits)}
+        </p>
       </div>
 
       <RefusalList

@@ -13,6 +13,8 @@ import type { UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
 import { AttachmentUploader } from './attachment-uploader.js';
+import { GERMAN_MESSAGES } from './locales/de.js';
+import { FRENCH_MESSAGES } from './locales/fr.js';
 import { UPLOAD_MUTATION_KEY, type DoneUploadItem, type FailedUploadItem, type RejectedFile, type UploadItem } from './upload-store.js';
 import { useAttachmentUploader, type AttachmentUploaderState } from './use-attachment-uploader.js';
 
@@ -170,6 +172,18 @@ describe('words', () => {
     const said = await screen.findAllByText(/not found at this address/, {}, { timeout: 5000 });
     expect(said[0]).toBeVisible();
     expect(screen.queryByText(/malformed/)).toBeNull();
+  });
+
+  it('sizes, numbers and plurals follow the locale (French, German)', async () => {
+    const { container, unmount } = render(<AttachmentUploader conversationId="conv1" messages={FRENCH_MESSAGES} maxFileSize={1_153_434} />);
+    expect(screen.getByText(/· jusqu’à 1,1\sMo chacun$/)).toBeVisible();
+    // Six refused at once are grouped by reason: "a.exe, b.exe et 4 autres".
+    await userEvent.upload(input(container), ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => new File(['x'], `${name}.exe`)), { applyAccept: false });
+    expect(screen.getByText('a.exe, b.exe et 4 autres')).toBeVisible();
+    unmount();
+    render(<AttachmentUploader conversationId="conv1" messages={GERMAN_MESSAGES} />);
+    expect(screen.getByRole('button', { name: 'Dateien zum Anhängen auswählen' })).toBeVisible();
+    expect(screen.getByText(/je bis zu 5\sMB$/)).toBeVisible();
   });
 
   it('describes the allowed types by id, extra types included', () => {

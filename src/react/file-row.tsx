@@ -46,11 +46,11 @@ export const FileRow = memo(function FileRow({ item, messages, describeError, on
         <span className="ghl-att-size">
           {item.shrunkFrom
             ? formatMessage(item.sentAs ? messages.shrunkSentAs : messages.shrunk, {
-                from: formatBytes(item.shrunkFrom),
-                to: formatBytes(file.size),
+                from: formatBytes(item.shrunkFrom, messages.locale),
+                to: formatBytes(file.size, messages.locale),
                 sentAs: item.sentAs,
               })
-            : formatBytes(file.size)}
+            : formatBytes(file.size, messages.locale)}
         </span>
         <span className="ghl-att-actions">
           {active && (

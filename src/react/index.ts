@@ -1,7 +1,8 @@
 export { AttachmentPreview, type AttachmentPreviewProps, type PreviewSource } from './attachment-preview.js';
 export { AttachmentUploader, type AttachmentUploaderProps } from './attachment-uploader.js';
+export { GERMAN_MESSAGES } from './locales/de.js';
 export { FRENCH_MESSAGES } from './locales/fr.js';
-export { DEFAULT_MESSAGES, mergeMessages, type UploaderMessages, type UploaderMessagesInput } from './messages.js';
+export { DEFAULT_MESSAGES, formatPlural, mergeMessages, type PluralMessage, type UploaderMessages, type UploaderMessagesInput } from './messages.js';
 export {
   UPLOAD_MUTATION_KEY,
   type ActiveUploadItem,

@@ -1,10 +1,19 @@
 import type { ErrorCode } from '../shared/error-codes.js';
 import { DEFAULT_ERROR_MESSAGES, formatMessage } from '../shared/messages.js';
 
+/**
+ * Words that depend on a count: a form per plural category of the locale (as `Intl.PluralRules`
+ * names them: `one`, `few`, `many`…), `other` required; or one string for every count.
+ */
+export type PluralMessage = string | ({ other: string } & Partial<Record<Intl.LDMLPluralRule, string>>);
+
 /** Every string the widget shows, so a host app can translate it. `{name}` marks a value. */
 export interface UploaderMessages {
+  /** The BCP 47 tag sizes, numbers and plurals are formatted for (`en`, `fr`, `de-CH`…). */
+  locale: string;
   dropTitle: string;
-  dropAction: string;
+  /** The name of the control that opens the file picker. */
+  chooseFiles: string;
   dragActive: string;
   dragReject: string;
   limits: string;
@@ -39,15 +48,16 @@ export interface UploaderMessages {
   announceUploaded: string;
   announceFailed: string;
   announceRefused: string;
-  announceRefusedMany: string;
-  andMore: string;
+  announceRefusedMany: PluralMessage;
+  andMore: PluralMessage;
   errors: Record<ErrorCode, string>;
 }
 
 /** English. */
 export const DEFAULT_MESSAGES: UploaderMessages = {
+  locale: 'en',
   dropTitle: 'Drop files here to attach them',
-  dropAction: 'or click to choose files',
+  chooseFiles: 'Choose files to attach',
   dragActive: 'Drop to attach',
   dragReject: 'Some of these files can’t be attached',
   limits: '{types} · up to {maxSize} each',
@@ -67,7 +77,7 @@ export const DEFAULT_MESSAGES: UploaderMessages = {
   retryFile: 'Retry {name}',
   removeFile: 'Remove {name}',
   dismissFile: 'Dismiss {name}',
-  copyUrlOf: 'Copy the link of {name}',
+  copyUrlOf: 'Copy link for {name}',
   shrunkSentAs: 'shrunk from {from} to {to} · sent as {sentAs}',
   open: 'Open',
   copyUrl: 'Copy link',
@@ -80,7 +90,7 @@ export const DEFAULT_MESSAGES: UploaderMessages = {
   announceUploaded: '{name} uploaded.',
   announceFailed: '{name} failed: {reason}',
   announceRefused: '{name} not attached: {reason}',
-  announceRefusedMany: '{count} files not attached: {reason}',
+  announceRefusedMany: { one: '{count} file not attached: {reason}', other: '{count} files not attached: {reason}' },
   andMore: '{names} and {count} more',
   errors: DEFAULT_ERROR_MESSAGES,
 };
@@ -106,6 +116,12 @@ export function errorText(
   values: { types: string; maxSize: string; maxFiles: number; seconds?: number },
 ): string {
   return formatMessage(messages.errors[code], values);
+}
+
+/** The form of `message` for `count` in `locale`, its placeholders filled (`{count}` included, in the locale's digits). */
+export function formatPlural(message: PluralMessage, count: number, locale: string, values: Record<string, string | number | undefined> = {}): string {
+  const template = typeof message === 'string' ? message : (message[new Intl.PluralRules(locale).select(count)] ?? message.other);
+  return formatMessage(template, { ...values, count: new Intl.NumberFormat(locale).format(count) });
 }
 
 export { formatMessage };

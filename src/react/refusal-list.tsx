@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../shared/error-codes.js';
-import { formatMessage, type UploaderMessages } from './messages.js';
+import { formatMessage, formatPlural, type UploaderMessages } from './messages.js';
 import type { RejectedFile } from './upload-store.js';
 
 /** Up to this many refused files get a row each; past it they are grouped by reason. */
@@ -51,5 +51,5 @@ function groupByCode(rejections: readonly RejectedFile[]): Map<ErrorCode, Reject
 function namesOf(group: readonly RejectedFile[], messages: UploaderMessages): string {
   if (group.length <= 3) return group.map((rejection) => rejection.name).join(', ');
   const names = group.slice(0, 2).map((rejection) => rejection.name).join(', ');
-  return formatMessage(messages.andMore, { names, count: group.length - 2 });
+  return formatPlural(messages.andMore, group.length - 2, messages.locale, { names });
 }

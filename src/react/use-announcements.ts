@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { formatMessage, type UploaderMessages } from './messages.js';
+import { formatMessage, formatPlural, type UploaderMessages } from './messages.js';
 import type { RejectedFile, UploadItem, UploadStatus } from './upload-store.js';
 
 /**
@@ -34,7 +34,7 @@ export function useAnnouncements(
       lines.push(
         group.length === 1
           ? formatMessage(messages.announceRefused, { name: group[0]!.name, reason })
-          : formatMessage(messages.announceRefusedMany, { count: group.length, reason }),
+          : formatPlural(messages.announceRefusedMany, group.length, messages.locale, { reason }),
       );
     }
     statuses.current = new Map(items.map((item) => [item.id, item.status]));

@@ -118,3 +118,17 @@ describe('the error table', () => {
     expect(DEFAULT_MAX_FILES_PER_REQUEST).toBe(5);
   });
 });
+
+describe('formatBytes in the user’s locale', () => {
+  it('uses the locale’s decimal mark and unit names', () => {
+    // (Between number and unit: the locale's own space, a no-break one in French.)
+    expect(formatBytes(5_242_880, 'fr')).toMatch(/^5\sMo$/);
+    expect(formatBytes(1126, 'fr')).toMatch(/^1,1\sko$/);
+    expect(formatBytes(8.4 * 1024 * 1024, 'de')).toMatch(/^8,4\sMB$/);
+    expect(formatBytes(1126, 'en')).toBe('1.1 kB');
+    expect(formatBytes(1000, 'en')).toBe('1,000 B');
+    expect(formatBytes(1000, 'fr')).toMatch(/^1\s000\so$/);
+    // Without a locale: the server's words, as before.
+    expect(formatBytes(1536)).toBe('1.5 KB');
+  });
+});

@@ -2,8 +2,9 @@ import type { UploaderMessages } from '../messages.js';
 
 /** French: every string of the widget, to show that all of them can be translated. */
 export const FRENCH_MESSAGES: UploaderMessages = {
+  locale: 'fr',
   dropTitle: 'Déposez des fichiers ici pour les joindre',
-  dropAction: 'ou cliquez pour choisir des fichiers',
+  chooseFiles: 'Choisir des fichiers à joindre',
   dragActive: 'Déposez pour joindre',
   dragReject: 'Certains de ces fichiers ne peuvent pas être joints',
   limits: '{types} · jusqu’à {maxSize} chacun',
@@ -36,8 +37,8 @@ export const FRENCH_MESSAGES: UploaderMessages = {
   announceUploaded: '{name} envoyé.',
   announceFailed: '{name} a échoué : {reason}',
   announceRefused: '{name} non joint : {reason}',
-  announceRefusedMany: '{count} fichiers non joints : {reason}',
-  andMore: '{names} et {count} autres',
+  announceRefusedMany: { one: '{count} fichier non joint : {reason}', other: '{count} fichiers non joints : {reason}' },
+  andMore: { one: '{names} et {count} autre', other: '{names} et {count} autres' },
   errors: {
     'file-type-not-allowed': 'Ce type de fichier n’est pas accepté. Acceptés : {types}.',
     'file-content-mismatch': 'Le contenu du fichier ne correspond pas à son extension.',
