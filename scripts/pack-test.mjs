@@ -1,9 +1,9 @@
 // The package as a user gets it: `npm pack`, installed into a fresh app with React and
 // TypeScript, every entry point imported, the README's examples type-checked and run: the React
 // example rendered on the server (React 19, then 18), the BFF example answering a real upload
-// through the mock.
+// through the mock; then a Next.js App Router app built and started with the route and a page.
 // Needs `npm run build` first. Writes .reports/pack.json for `npm test`'s count.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -135,8 +135,99 @@ console.log(version);
     const version = renderedOn();
     if (!version.startsWith('18.')) throw new Error(`rendered on React ${version}`);
   });
+
+  await nextAppChecks(tarball);
 } finally {
   rmSync(app, { recursive: true, force: true });
+}
+
+/**
+ * A Next.js App Router app, as a Next user writes one: the route file takes the handler's
+ * `{ GET, POST, OPTIONS }`, a Server Component page renders the widget. `next build` type-checks
+ * both (Next's own route checks included) and renders the page on the server; `next start` then
+ * serves a real upload through the route to the mock.
+ */
+async function nextAppChecks(tarball) {
+  const next = mkdtempSync(join(tmpdir(), 'ghl-next-'));
+  try {
+    writeFileSync(join(next, 'package.json'), JSON.stringify({ name: 'pack-test-next', private: true }));
+    sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'next@^16', 'react@^19.3.1', 'react-dom@^19.3.1',
+      '@tanstack/react-query@^5.108.0', 'typescript@~6.0.2', '@types/react@^19.3.0', '@types/node@^20.19.0'], next);
+    mkdirSync(join(next, 'app', 'api', 'attachments'), { recursive: true });
+    writeFileSync(join(next, 'app', 'layout.tsx'), `export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return <html lang="en"><body>{children}</body></html>;
+}
+`);
+    writeFileSync(join(next, 'app', 'page.tsx'), `import { AttachmentUploader } from 'ghl-attachments';
+
+// A Server Component: the widget is a client component ('use client' in the built entry).
+export default function Page() {
+  return <main><h1>Compose</h1><AttachmentUploader conversationId="c1" endpoint="/api/attachments" /></main>;
+}
+`);
+    writeFileSync(join(next, 'app', 'api', 'attachments', 'route.ts'), `import { createUploadHandler, staticToken } from 'ghl-attachments/server';
+
+export const { GET, POST, OPTIONS } = createUploadHandler({
+  getToken: staticToken(process.env.GHL_TOKEN ?? 'unset'),
+  locationId: process.env.GHL_LOCATION_ID ?? 'unset',
+  apiBase: process.env.GHL_API_BASE,
+  authorize: 'anyone',
+});
+`);
+    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+    await check('Next.js: the App Router route ({ GET, POST, OPTIONS }) and a Server Component page build and type-check (next build)', () => {
+      try {
+        execFileSync('npx', ['next', 'build'], { cwd: next, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+      } catch (error) {
+        throw new Error(`${error.stdout}${error.stderr}`.slice(-3000));
+      }
+    });
+    await check('Next.js: the page is rendered on the server with the widget in it', () => {
+      const html = readFileSync(join(next, '.next', 'server', 'app', 'index.html'), 'utf8');
+      if (!html.includes('Drop files here to attach them') || !html.includes('Choose files to attach')) throw new Error(html.slice(0, 300));
+    });
+    await check('Next.js: the route answers a real upload through the mock (next start)', async () => {
+      const mockEntry = await import(pathToFileURL(join(next, 'node_modules/ghl-attachments/dist/mock.js')).href);
+      const mock = await mockEntry.startMockHighLevel();
+      const port = await freePort();
+      const server = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+        cwd: next,
+        env: { ...env, GHL_TOKEN: mock.token, GHL_LOCATION_ID: mock.locationId, GHL_API_BASE: mock.url },
+        stdio: 'ignore',
+        detached: true,
+      });
+      try {
+        const endpoint = `http://127.0.0.1:${port}/api/attachments`;
+        for (let tries = 0; ; tries += 1) {
+          const up = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+          if (up) break;
+          if (tries > 150) throw new Error('next start did not answer within 30 s');
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        const png = readFileSync('e2e/fixtures/sample.png');
+        const form = new FormData();
+        form.append('conversationId', 'c1');
+        form.append('file', new Blob([png], { type: 'image/png' }), 'a.png');
+        const answer = await fetch(endpoint, { method: 'POST', body: form, headers: { 'X-Requested-With': 'ghl-attachments' } });
+        const body = await answer.json();
+        if (answer.status !== 200) throw new Error(`status ${answer.status}: ${JSON.stringify(body)}`);
+        const served = Buffer.from(await (await fetch(body.files[0].url)).arrayBuffer());
+        if (!served.equals(png)) throw new Error('the URL serves other bytes');
+        const preview = await fetch(body.files[0].previewUrl);
+        if (preview.status !== 200) throw new Error(`the preview link answered ${preview.status}`);
+      } finally {
+        // next start runs under npx: end the whole group.
+        try {
+          process.kill(-server.pid, 'SIGTERM');
+        } catch {
+          server.kill('SIGTERM');
+        }
+        await mock.close();
+      }
+    });
+  } finally {
+    rmSync(next, { recursive: true, force: true });
+  }
 }
 
 const passed = results.filter((result) => result.ok).length;

@@ -80,7 +80,7 @@ export async function measureSizes() {
     // A separate chunk, fetched by the first photo over the limit; never by most sessions.
     { name: 'photo shrinking, loaded when a photo needs it', bytes: own.shrinking, budget: 3_000 },
     // One classic script cannot load chunks: shrinking is inside it.
-    { name: 'custom-element script, React inside', bytes: element, budget: 120_000 },
+    { name: 'custom-element script, React inside', bytes: element, budget: 124_000 },
   ];
 }
 
