@@ -147,6 +147,11 @@ describe('refused before anything reaches HighLevel', () => {
     ['a preview by bare URL, without a signed link', () => rawRequest(`${stack.endpoint}?url=${encodeURIComponent(`${stack.mock.url}/files/d/0123456789abcdef0123456789abcdef`)}`, { method: 'GET' }), 403, 'preview-link-invalid'],
     ['a bidi override in the name (invoice\u202Efdp.zip reads as invoicepiz.pdf)', () => post(form(conv, filePart('invoice\u202Efdp.zip', fixture('sample.zip').bytes))), 400, 'invalid-file-name'],
     ['a zero-width space in the name', () => post(form(conv, filePart('in\u200Bvoice.png', png()))), 400, 'invalid-file-name'],
+    // Found by the fuzz test: each of these used to stop the process or answer 500.
+    ['a refused file followed by a large one (curl -F a.exe -F b.txt): the unread part must not crash the server', () => post(form(conv, filePart('a.exe', 'MZ'), filePart('b.txt', 'a'.repeat(200_000)))), 415, 'file-type-not-allowed'],
+    ['a refused file followed by one that never ends', () => { const body = form(conv, filePart('a.exe', 'MZ'), filePart('b.txt', 'a'.repeat(50_000))); return post(body.subarray(0, body.length - 100), { 'Content-Length': body.length }, { end: 'stall' }); }, 415, 'file-type-not-allowed'],
+    ['an empty boundary parameter', () => post(Buffer.from(''), { 'Content-Type': 'multipart/form-data; boundary=' }), 400, 'bad-request'],
+    ['a boundary parameter busboy cannot find', () => post(Buffer.from('x'), { 'Content-Type': 'multipart/form-data; a="boundary=x"' }), 400, 'bad-request'],
     // Under 1,024 bytes a second over a whole window, though never silent for a full second:
     // an idle timer reset by each byte would hold this connection for ever.
     ['a slow drip under the minimum rate', () => { const body = form(conv, filePart('drip.png', pngOfSize(100_000))); return post(body.subarray(0, 3000), { 'Content-Length': body.length }, { body: [body.subarray(0, 3000), ...Array.from({ length: 40 }, (_, i) => [100, body.subarray(3000 + i, 3001 + i)]).flat()], end: 'stall' }); }, 408, 'request-timeout'],
@@ -241,6 +246,14 @@ describe('what does pass', () => {
       const stored = await fetch((JSON.parse(answer!.text) as { files: { url: string }[] }).files[0]!.url);
       expect(new Uint8Array(await stored.arrayBuffer())).toEqual(bytes);
     }
+  });
+
+  it('a name with a double quote: stored, and its URL comes back (HighLevel keys its answer by the name it got)', async () => {
+    const answer = await post(form(conv, filePart('a\\"b.png', png(), 'file', 'image/png')));
+    expect(answer?.status, answer?.text).toBe(200);
+    const [file] = JSON.parse(answer!.text).files as { name: string; url: string }[];
+    expect(file!.name).toBe('a"b.png');
+    expect(new Uint8Array(await (await fetch(file!.url)).arrayBuffer())).toEqual(png());
   });
 
   it('a file of exactly 5 MB, and a chunked upload', async () => {

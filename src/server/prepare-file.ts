@@ -70,11 +70,19 @@ export async function prepareFile(
   if (!(await contentMatches(type, head.subarray(0, HEAD_BYTES)))) {
     throw uploadError('file-content-mismatch', {}, { fileName: part.fileName });
   }
-  return { name: part.fileName, upstreamName: names.take(part.fileName), type, head, rest, heldAhead };
+  return { name: part.fileName, upstreamName: names.take(upstreamSafe(part.fileName)), type, head, rest, heldAhead };
 }
 
 export function tooLarge(fileName: string, options: ResolvedOptions) {
   return uploadError('file-too-large', { maxSize: formatBytes(options.maxFileSize) }, { fileName });
+}
+
+/**
+ * The name a file is sent to HighLevel under: a `"` would travel escaped (`%22`) and come back
+ * as another key in HighLevel's answer, so it is sent as `'`. The user's name is kept for them.
+ */
+export function upstreamSafe(name: string): string {
+  return name.replaceAll('"', "'");
 }
 
 /** Hands out `a.png`, `a (2).png`, `a (3).png`… for repeated names. */

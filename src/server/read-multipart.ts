@@ -70,14 +70,21 @@ export async function* readMultipart(
   contentLength = Number.POSITIVE_INFINITY,
   onFail: (error: Error) => void = () => undefined,
 ): AsyncGenerator<Part, void, undefined> {
-  const parser = busboy({
-    headers: { 'content-type': contentType },
-    // Browsers send names as raw UTF-8, not latin1 as busboy assumes by default.
-    defParamCharset: 'utf8',
-    // busboy strips `../` from names by default; we want to see them, and refuse the request.
-    preservePath: true,
-    limits: { files: limits.maxFiles, fields: limits.maxFields, fieldSize: limits.maxFieldSize },
-  });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { 'content-type': contentType },
+      // Browsers send names as raw UTF-8, not latin1 as busboy assumes by default.
+      defParamCharset: 'utf8',
+      // busboy strips `../` from names by default; we want to see them, and refuse the request.
+      preservePath: true,
+      limits: { files: limits.maxFiles, fields: limits.maxFields, fieldSize: limits.maxFieldSize },
+    });
+  } catch (error) {
+    // `boundary=` with nothing after it, a boundary busboy cannot find: the request's fault.
+    body.resume();
+    throw new MalformedMultipartError(error instanceof Error ? error.message : String(error));
+  }
   const queue: Part[] = [];
   let failure: Error | undefined;
   let closed = false;
@@ -117,6 +124,10 @@ export async function* readMultipart(
   let fed = 0;
   let started: { part: FilePart; pushed: number; ended: boolean } | undefined;
   parser.on('file', (name, stream, info) => {
+    // A part nobody reads (refused before its bytes, or still queued when the request ends) is
+    // destroyed with an error; with no listener at all, that error would stop the process. A
+    // reader still hears of it through its own iteration.
+    stream.on('error', () => undefined);
     const part: FilePart = {
       kind: 'file',
       name,

@@ -7,7 +7,7 @@
  * Also the client that sends them: a plain TCP socket, because Node's own HTTP client refuses to
  * send most of these requests, and a small parser for the answers.
  */
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { isSafeFileName } from '../shared/check-file.js';
 import { DEFAULT_FILE_TYPES, findFileType } from '../shared/file-types.js';
 import { fixture, pngOfSize } from './fixtures.js';
@@ -274,8 +274,18 @@ function filenameParam(name: string, encoding: NameEncoding): string {
     case 'token':
       return `filename=${utf8AsBinary(name)}`;
     case 'ext-value':
-      return `filename*=UTF-8''${encodeURIComponent(name).replace(/'/g, '%27')}`;
+      return `filename*=UTF-8''${extValue(name)}`;
   }
+}
+
+/** RFC 5987 percent-encoding: every byte outside attr-char encoded (`(`, `)`, `'`, `*` too). */
+function extValue(name: string): string {
+  let out = '';
+  for (const byte of Buffer.from(name, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    out += /^[A-Za-z0-9!#$&+.^_`|~-]$/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }
 
 /** The name busboy reads back from {@link filenameParam}. */
@@ -288,7 +298,10 @@ const filePart = (name: string, bytes: Buffer, encoding: NameEncoding = 'quoted'
   body: bytes,
 });
 
-/** Names that pass every check (with an allowed extension picked by the caller). */
+/**
+ * Odd names a user's file may have (the caller adds an allowed extension). Whether the BFF takes
+ * one is for `isSafeFileName` to say (bidi controls, for one, are refused): see `namesPass`.
+ */
 const GOOD_STEMS = [
   'photo',
   'scan 2024-01-01',
@@ -371,7 +384,7 @@ interface ValidForm {
   files: ExpectedFile[];
 }
 
-/** A form the BFF must take: `conversationId` first, then one to five good files. */
+/** A form the BFF must take if its names pass: `conversationId` first, then one to five good files. */
 function validForm(rng: Rng, conversationId: string): ValidForm {
   const count = rng.weighted([
     [10, 1],
@@ -450,7 +463,7 @@ const INTERESTING = [
 
 /** 1 to 4 random byte-level mutations of `bytes`, with words for each. */
 function mutateBytes(rng: Rng, bytes: Buffer, boundary: string, notes: string[], rounds = rng.between(1, 4)): Buffer {
-  let out = Buffer.from(bytes);
+  let out: Buffer = Buffer.from(bytes);
   for (let round = 0; round < rounds; round += 1) {
     if (out.length === 0) {
       out = rng.bytes(rng.between(1, 32));
@@ -582,7 +595,7 @@ function mutateForm(rng: Rng, form: Form, notes: string[]): void {
       const part = form.parts[index];
       if (part) {
         const name = rng.pick(['fileAttachment', 'File', 'files', 'file[]', '', 'conversationId']);
-        part.headers = [part.headers[0]!.replace(/name="[^"]*"/, `name="${name}"`), ...part.headers.slice(1)];
+        part.headers = [(part.headers[0] ?? '').replace(/name="[^"]*"/, `name="${name}"`), ...part.headers.slice(1)];
       }
       break;
     }
@@ -598,7 +611,7 @@ function mutateForm(rng: Rng, form: Form, notes: string[]): void {
         filenameParam(name, encoding),
         `filename="${utf8AsBinary(name)}"`,
         `filename="${name}`,
-        `filename="a.png"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        `filename="a.png"; filename*=UTF-8''${extValue(name)}`,
         `filename*=ISO-8859-1''${escape(name)}`,
         `filename*=UTF-8''%E0%A4%A`,
         `filename=""`,
@@ -631,17 +644,19 @@ function mutateForm(rng: Rng, form: Form, notes: string[]): void {
     case 'part-headers': {
       const part = rng.pick(form.parts);
       if (!part) break;
+      // Parts keep at least a first line here, even after an earlier mutation dropped them all.
+      const first = part.headers[0] ?? 'Content-Disposition: form-data; name="file"; filename="x.png"';
       const change = rng.pick(['drop-disposition', 'drop-all', 'fold', 'nul', 'no-colon', 'attachment', 'lower-case', 'content-transfer-encoding', 'duplicate-disposition'] as const);
       notes.push(change);
       if (change === 'drop-disposition') part.headers = part.headers.slice(1);
       else if (change === 'drop-all') part.headers = [];
-      else if (change === 'fold') part.headers = [part.headers[0]!.replace('; ', ';\r\n '), ...part.headers.slice(1)];
-      else if (change === 'nul') part.headers = [`${part.headers[0]!}\u0000`, ...part.headers.slice(1)];
+      else if (change === 'fold') part.headers = [first.replace('; ', ';\r\n '), ...part.headers.slice(1)];
+      else if (change === 'nul') part.headers = [`${first}\u0000`, ...part.headers.slice(1)];
       else if (change === 'no-colon') part.headers = [...part.headers, 'Garbage header line'];
-      else if (change === 'attachment') part.headers = [part.headers[0]!.replace('form-data', 'attachment'), ...part.headers.slice(1)];
+      else if (change === 'attachment') part.headers = [first.replace('form-data', 'attachment'), ...part.headers.slice(1)];
       else if (change === 'lower-case') part.headers = part.headers.map((line) => line.toLowerCase());
       else if (change === 'content-transfer-encoding') part.headers = [...part.headers, `Content-Transfer-Encoding: ${rng.pick(['base64', 'quoted-printable', '8bit', 'x'])}`];
-      else part.headers = [part.headers[0]!.replace(/name="[^"]*"/, 'name="other"'), ...part.headers];
+      else part.headers = [first.replace(/name="[^"]*"/, 'name="other"'), ...part.headers];
       break;
     }
     case 'boundary': {
@@ -852,7 +867,7 @@ function mutateHeaders(rng: Rng, ctx: FuzzContext, draft: Draft): void {
       insert(': value');
       break;
     case 'high-bytes':
-      if (rng.chance(0.5)) insert(`X-High: ${rng.bytes(rng.between(1, 16)).toString('latin1').replace(/[\r\n\u0000]/g, 'x')}`);
+      if (rng.chance(0.5)) insert(`X-High: ${rng.bytes(rng.between(1, 16)).toString('latin1').replace(/[\r\n]/g, 'x').replaceAll('\u0000', 'x')}`);
       else setHeader(draft, 'X-Requested-With', `ghl-attachments\u00ff`);
       break;
     case 'requested-with':
@@ -1035,15 +1050,16 @@ function headEndsWithin(bytes: Buffer, length: number): boolean {
 }
 
 /**
- * One generated request. `id` names it in reports (and in the form's conversation id); the same
- * seed and ids give the same requests.
+ * One generated request, from its own random stream (see {@link caseSeed}). `id` names it in
+ * reports and in its form's conversation id. The same stream gives the same request, but for the
+ * port in `Host` (and what its length shifts) and the fixtures it is made of.
  */
 export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
   const kind = rng.weighted(KINDS);
   const conversationId = `fz-${id}`;
   const base = validForm(rng, conversationId);
   const draft = baseDraft(ctx, base.form, rng);
-  const made: Omit<FuzzCase, 'id' | 'kind' | 'conversationId' | 'note'> & { note?: string } = {
+  const made: Omit<FuzzCase, 'id' | 'kind' | 'conversationId' | 'note'> = {
     writes: [],
     then: 'wait',
     expect: 'answer',
@@ -1167,7 +1183,7 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
       if (rng.chance(0.5)) {
         const part = base.form.parts[1]!;
         part.body = Buffer.from(pngOfSize(rng.between(2_000, 40_000), rng.int(1000)));
-        part.headers = [part.headers[0]!.replace(/filename[^;]*$/, 'filename="slow.png"'), ...part.headers.slice(1)];
+        part.headers = ['Content-Disposition: form-data; name="file"; filename="slow.png"', 'Content-Type: image/png'];
         draft.body = renderForm(base.form);
       }
       const { head, body } = render(draft, rng);
@@ -1175,9 +1191,9 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
       const stop = rng.pick(['complete', 'mid-head', 'mid-body'] as const);
       const length = stop === 'complete' ? full.length : stop === 'mid-head' ? rng.between(1, head.length - 1) : rng.between(head.length, full.length - 1);
       const pieces = rng.between(3, 10);
-      let budget = 1200;
+      let budget = 700;
       made.writes = splitWrites(rng, full.subarray(0, length), pieces, () => {
-        const pause = Math.min(budget, rng.between(30, 250));
+        const pause = Math.min(budget, rng.between(20, 200));
         budget -= pause;
         return pause;
       });
@@ -1247,9 +1263,14 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
   return { id, kind, conversationId, note: draft.notes.join('; '), ...made };
 }
 
-/** `count` cases, ids from `firstId` on. */
-export function generateCases(rng: Rng, firstId: number, count: number, ctx: FuzzContext): FuzzCase[] {
-  return Array.from({ length: count }, (_, i) => generateCase(rng, firstId + i, ctx));
+/** The seed of case `id` of a run: each case has its own stream, so any one replays alone. */
+export function caseSeed(seed: number, id: number): number {
+  return Math.floor(mulberry32((seed ^ Math.imul(id + 1, 0x9e3779b1)) >>> 0)() * 2 ** 32) >>> 0;
+}
+
+/** `count` cases of the run `seed`, ids from `firstId` on. */
+export function generateCases(seed: number, firstId: number, count: number, ctx: FuzzContext): FuzzCase[] {
+  return Array.from({ length: count }, (_, i) => generateCase(new Rng(caseSeed(seed, firstId + i)), firstId + i, ctx));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1270,7 +1291,11 @@ export interface CaseResult {
   /** Final (non-1xx) answers, in order. */
   answers: HttpAnswer[];
   raw: Buffer;
-  /** Every write reached the socket before it closed. */
+  /**
+   * Every byte was handed to the kernel before the connection closed. (When the server closes
+   * while bytes are still going out, the write fails, and Node drops what the server had
+   * answered: the client cannot read it.)
+   */
   sentAll: boolean;
   error?: string;
   ms: number;
@@ -1316,6 +1341,11 @@ export function parseAnswers(data: Buffer, ended: boolean): HttpAnswer[] {
       at = bodyStart;
       continue;
     }
+    if (status === 204 || status === 304) {
+      answers.push({ status, headers, body: Buffer.alloc(0), complete: true });
+      at = bodyStart;
+      continue;
+    }
     if (/chunked/i.test(headers.get('transfer-encoding') ?? '')) {
       const chunks: Buffer[] = [];
       let complete = false;
@@ -1347,8 +1377,7 @@ export function parseAnswers(data: Buffer, ended: boolean): HttpAnswer[] {
       at = bodyStart + length;
     } else {
       // No framing: the answer runs to the end of the connection (Node's own 400 has no body).
-      const empty = headers.get('connection')?.toLowerCase() === 'close' || status === 204 || status === 304;
-      answers.push({ status, headers, body: data.subarray(bodyStart), complete: ended || empty });
+      answers.push({ status, headers, body: data.subarray(bodyStart), complete: ended || headers.get('connection')?.toLowerCase() === 'close' });
       break;
     }
   }
@@ -1360,12 +1389,14 @@ export function sendCase(port: number, fuzzCase: FuzzCase, options: SendOptions)
   return new Promise((resolve) => {
     const started = Date.now();
     const received: Buffer[] = [];
-    let socket: Socket | undefined;
+    const socket = connect({ port, host: '127.0.0.1', noDelay: true });
     let serverEnded = false;
     let closed = false;
     let left = false;
     let sentAll = false;
     let writesDone = false;
+    let writing = false;
+    let writeFailed = false;
     let error: string | undefined;
     let deadline: ReturnType<typeof setTimeout> | undefined;
     let quiet: ReturnType<typeof setTimeout> | undefined;
@@ -1376,11 +1407,11 @@ export function sendCase(port: number, fuzzCase: FuzzCase, options: SendOptions)
       settled = true;
       clearTimeout(deadline);
       clearTimeout(quiet);
-      socket?.destroy();
+      socket.destroy();
       const raw = Buffer.concat(received);
       const answers = parseAnswers(raw, serverEnded || closed);
       const outcome = answers.length > 0 ? 'answer' : left ? 'left' : timedOut ? 'timeout' : 'closed';
-      resolve({ case: fuzzCase, outcome, answers, raw, sentAll, ...(error ? { error } : {}), ms: Date.now() - started });
+      resolve({ case: fuzzCase, outcome, answers, raw, sentAll: sentAll && !writeFailed, ...(error ? { error } : {}), ms: Date.now() - started });
     };
 
     /** After the writes, whether what came so far is all that will come. */
@@ -1397,7 +1428,6 @@ export function sendCase(port: number, fuzzCase: FuzzCase, options: SendOptions)
       quiet = setTimeout(() => finish(false), options.quietMs);
     };
 
-    socket = connect({ port, host: '127.0.0.1', noDelay: true });
     socket.on('data', (chunk: Buffer) => {
       received.push(chunk);
       check();
@@ -1410,17 +1440,23 @@ export function sendCase(port: number, fuzzCase: FuzzCase, options: SendOptions)
     });
     socket.on('close', () => {
       closed = true;
-      if (writesDone || fuzzCase.then === 'wait') finish(false);
+      // While writing, the write loop sees the close and finishes the case itself.
+      if (!writing) finish(false);
     });
     socket.once('connect', () => {
+      writing = true;
       void (async () => {
         for (const write of fuzzCase.writes) {
-          if (closed || socket!.destroyed) break;
+          if (closed || socket.destroyed) break;
           if (typeof write === 'number') await new Promise((wait) => setTimeout(wait, write));
-          else socket!.write(write);
+          else
+            socket.write(write, (err) => {
+              if (err) writeFailed = true;
+            });
         }
-        sentAll = !closed && !socket!.destroyed;
+        sentAll = !closed && !socket.destroyed;
         writesDone = true;
+        writing = false;
         if (closed) {
           finish(false);
           return;
@@ -1430,7 +1466,7 @@ export function sendCase(port: number, fuzzCase: FuzzCase, options: SendOptions)
           finish(false);
           return;
         }
-        if (fuzzCase.then === 'half-close') socket!.end();
+        if (fuzzCase.then === 'half-close') socket.end();
         deadline = setTimeout(() => finish(true), fuzzCase.expect === 'any' ? options.graceMs : options.deadlineMs);
         check();
       })();
@@ -1438,29 +1474,44 @@ export function sendCase(port: number, fuzzCase: FuzzCase, options: SendOptions)
   });
 }
 
-/** Runs `cases` over at most `concurrency` sockets at once, the slow ones first. */
-export async function sendAll(port: number, cases: readonly FuzzCase[], concurrency: number, options: SendOptions): Promise<CaseResult[]> {
-  const order = [...cases].sort((a, b) => Number(b.slow) - Number(a.slow));
+/**
+ * Runs `cases` over at most `concurrency` sockets at once, and the slow ones (which mostly wait:
+ * for the client window, or between their own writes) over up to `slowConcurrency` more, so that
+ * they do not starve the rest.
+ */
+export async function sendAll(
+  port: number,
+  cases: readonly FuzzCase[],
+  lanes: { concurrency: number; slowConcurrency: number },
+  options: SendOptions,
+): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < order.length) {
-        const fuzzCase = order[next]!;
-        next += 1;
-        results.push(await sendCase(port, fuzzCase, options));
-      }
-    }),
-  );
+  const run = async (queue: FuzzCase[], width: number) => {
+    await Promise.all(
+      Array.from({ length: Math.min(width, queue.length) }, async () => {
+        for (let fuzzCase = queue.shift(); fuzzCase; fuzzCase = queue.shift()) results.push(await sendCase(port, fuzzCase, options));
+      }),
+    );
+  };
+  await Promise.all([
+    run(cases.filter((fuzzCase) => fuzzCase.slow), lanes.slowConcurrency),
+    run(cases.filter((fuzzCase) => !fuzzCase.slow), lanes.concurrency),
+  ]);
   return results.sort((a, b) => a.case.id - b.case.id);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reports
 
-/** Bytes as a JSON string, long runs of one character shortened, cut at `max` characters. */
+/**
+ * Bytes as a JSON string of their latin1 reading (each character one byte), long runs of one
+ * character shortened (`-{×70}`), cut at `max` characters.
+ */
 export function printable(bytes: Buffer, max = 1500): string {
-  const text = JSON.stringify(bytes.toString('latin1')).replace(/(.)\1{31,}/g, (run, char: string) => `${char}{×${run.length}}`);
+  const text = JSON.stringify(bytes.toString('latin1'))
+    // C1 controls and DEL too, so that the string survives a terminal and a copy.
+    .replace(/[\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/(.)\1{31,}/g, (run, char: string) => `${char}{×${run.length}}`);
   return text.length > max ? `${text.slice(0, max)}…(${text.length - max} more characters)` : text;
 }
 
