@@ -34,7 +34,8 @@ test('the custom element follows its attributes: allowed-types, max-file-size, l
     element.setAttribute('theme', 'dark');
   });
   const element = page.locator('ghl-attachments').first();
-  await expect(element.getByText('PNG, PDF · jusqu’à 1000 B chacun')).toBeVisible();
+  // French sizes: a narrow space groups thousands, and the byte is an octet.
+  await expect(element.getByText(/^PNG, PDF · jusqu’à 1\s000\so chacun$/)).toBeVisible();
   await expect(element.locator('.ghl-att')).toHaveAttribute('data-theme', 'dark');
   // Dark for real: the computed colours, not just the attribute.
   expect(await element.locator('.ghl-att').evaluate((root) => getComputedStyle(root).backgroundColor)).toBe('rgb(17, 24, 39)');

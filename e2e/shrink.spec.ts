@@ -135,7 +135,7 @@ test('the custom element shrinks too, and `shrink-images="false"` turns it off',
   const size = await makePhoto(page, { name: 'small-limit.jpg', width: 1200, height: 900, type: 'image/jpeg', noise: 40 });
   expect(size).toBeGreaterThan(200_000);
   const { row, stored } = await uploadToElement(page, element, 'small-limit.jpg');
-  await expect(row.locator('.ghl-att-size')).toHaveText(/^shrunk from \d+ KB to \d+ KB$/);
+  await expect(row.locator('.ghl-att-size')).toHaveText(/^shrunk from \d+ kB to \d+ kB$/);
   expect(stored.size).toBeLessThanOrEqual(200_000);
   expect(stored.size).toBeGreaterThan(150_000);
 

@@ -83,9 +83,10 @@ export function AttachmentUploader({
         })}
       >
         <input {...uploader.getInputProps()} />
-        <p className="ghl-att-drop-title" id={`${id}-title`}>
+        {/* Bold, but no heading of the host page's outline: a div, not a styled paragraph. */}
+        <div className="ghl-att-drop-title" id={`${id}-title`}>
           {uploader.isDragReject ? messages.dragReject : uploader.isDragActive ? messages.dragActive : messages.dropTitle}
-        </p>
+        </div>
         {/* A click (or Enter, Space) reaches the zone, which opens the picker: one handler for both. */}
         <button
           type="button"
