@@ -58,7 +58,9 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const host = req.headers.host ?? 'localhost';
   // Only a path may follow the host: `Host: a b`, `Host: x/y` or an absolute-form target are not
   // requests for this route, whatever `new URL` would make of them.
-  const target = req.url ?? '/';
+  // Express and Connect strip the mount path from `req.url` (`app.use('/api/attachments', …)`);
+  // the route's own URL (for its preview links) is the original one.
+  const target = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
   if (!target.startsWith('/') || !/^[A-Za-z0-9.\-_[\]:]+$/.test(host)) throw uploadError('bad-request');
   let url: URL;
   try {
