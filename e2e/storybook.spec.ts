@@ -85,7 +85,7 @@ test('the usage page and the props table are complete, and have no accessibility
   expect(await describe('conversationId')).toContain('The HighLevel conversation files are attached to.');
   expect(await describe('maxFileSize')).toContain('a file of exactly this size passes. Default: 5,242,880');
   expect(await describe('theme')).toContain("union 'light'"); // the type, then the default from the code
-  expect(await describe('allowedTypes')).toContain('readonly FileTypeSpec[]');
+  expect(await describe('allowedTypes')).toContain("readonly (FileTypeId | FileTypeSpec)[], e.g. ['PDF', 'PNG']");
   expect(await describe('value')).toContain('readonly UploadedFile[]');
   expect(await describe('onChange')).toContain('(files: UploadedFile[]) => void');
   expect((await new AxeBuilder({ page }).include('#storybook-docs').analyze()).violations).toEqual([]);

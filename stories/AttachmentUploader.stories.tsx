@@ -290,7 +290,7 @@ export const PhotoShrunkToFit: Story = {
     await expect(photo.size).toBeGreaterThan(300_000);
     drop(canvasElement, [photo]);
     const list = await items(canvasElement);
-    await expect(await list.findByText(/^shrunk from \d+ KB to (2\d\d|1\d\d) KB$/, {}, { timeout: 15_000 })).toBeVisible();
+    await expect(await list.findByText(/^shrunk from \d+ kB to (2\d\d|1\d\d) kB$/, {}, { timeout: 15_000 })).toBeVisible();
     await expect(await list.findByText('Uploaded', {}, { timeout: 10_000 })).toBeVisible();
   },
 };
