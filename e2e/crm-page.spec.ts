@@ -43,6 +43,10 @@ test('the custom element follows its attributes: allowed-types, max-file-size, l
   // The page themes the element from outside: custom properties cross the shadow boundary.
   await page.evaluate(() => document.querySelector<HTMLElement>('ghl-attachments')!.style.setProperty('--ghl-att-font', 'Georgia, serif'));
   expect(await element.locator('.ghl-att').evaluate((root) => getComputedStyle(root).fontFamily)).toContain('Georgia');
+  // And its size: secondary text keeps its proportion (6/7 of the main size).
+  await page.evaluate(() => document.querySelector<HTMLElement>('ghl-attachments')!.style.setProperty('--ghl-att-font-size', '21px'));
+  expect(await element.locator('.ghl-att').evaluate((root) => getComputedStyle(root).fontSize)).toBe('21px');
+  expect(await element.locator('.ghl-att-limits').evaluate((limits) => getComputedStyle(limits).fontSize)).toBe('18px');
   await element.locator('input[type=file]').setInputFiles([fixtureFile('sample.mp3'), fixtureFile('sample.jpg')]);
   const refused = element.getByRole('list', { name: 'Non joints' });
   await expect(refused.getByText(/Ce type de fichier n’est pas accepté/)).toHaveCount(2);
@@ -72,4 +76,14 @@ test('the iframe posts to its configured parent origin only', async ({ page, bas
   await page.waitForTimeout(300);
   await expect(page.locator('#frame-urls li')).toHaveCount(0);
   expect(baseURL).not.toContain('crm.example');
+});
+
+test('frame.html may be framed only by its own origin and HighLevel\'s app origins', async ({ page }) => {
+  const response = await page.request.get('/frame.html');
+  const policy = response.headers()['content-security-policy'] ?? '';
+  expect(policy).toMatch(/^frame-ancestors 'self' /);
+  expect(policy).toContain('https://app.gohighlevel.com');
+  expect(policy).not.toContain('*;');
+  // The other pages are not meant to be framed by HighLevel: no such policy is sent with them.
+  expect((await page.request.get('/crm-page.html')).headers()['content-security-policy']).toBeUndefined();
 });
