@@ -1,0 +1,34 @@
+// Mutation testing (`npm run test:mutation -- <folder>`): Stryker changes the code one small bug
+// at a time and runs the tests that cover it; a mutant no test notices is a test that is missing.
+// One folder per run (scripts/mutation.mjs names it in MUTATION_FOLDER), incremental, so a second
+// run only tries what changed. Not part of `npm test`: it takes minutes per folder on two cores.
+
+/** What each folder mutates, and the score below which the run fails. */
+export const FOLDERS = {
+  shared: { mutate: ['src/shared/**/*.ts'], break: 85 },
+  server: { mutate: ['src/server/**/*.ts'], break: 90 },
+  client: { mutate: ['src/client/**/*.ts'], break: 85 },
+  // The framework-free parts of the widget: the upload store, the URL and message helpers.
+  react: { mutate: ['src/react/upload-store.ts', 'src/react/safe-url.ts', 'src/react/messages.ts'], break: 85 },
+};
+
+const folder = process.env.MUTATION_FOLDER ?? 'shared';
+const chosen = FOLDERS[folder];
+// Files named after the folder narrow the run to them (a quick look at one file's mutants).
+const only = (process.env.MUTATION_FILES ?? '').split(',').filter(Boolean);
+
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  coverageAnalysis: 'perTest',
+  mutate: only.length > 0 ? only : [...chosen.mutate, '!src/**/*.test.ts', '!src/**/*.test.tsx', '!src/**/index.ts'],
+  incremental: true,
+  incrementalFile: `reports/mutation/${folder}-incremental.json`,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: `reports/mutation/${folder}.json` },
+  thresholds: { high: 95, low: chosen.break, break: chosen.break },
+  concurrency: 2,
+  timeoutMS: 20_000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};

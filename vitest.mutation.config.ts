@@ -1,0 +1,19 @@
+/**
+ * The tests mutation testing runs (stryker.config.mjs): Vitest's, less the ones that measure the
+ * machine rather than the code — memory, 10,000 requests, a fleet on Redis, a 2,000-upload soak
+ * (instrumented code is slower and larger; those stay in `npm test`) — and of one project: the
+ * widget's parts (MUTATION_FOLDER=react) in happy-dom, everything else in Node.
+ */
+import type { UserConfig } from 'vite';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vite.config.js';
+
+const SLOW = ['src/server/fuzz.test.ts', 'src/server/fleet.test.ts', 'src/server/soak.test.ts', 'src/server/resource-bounds.test.ts'];
+
+const project = process.env.MUTATION_FOLDER === 'react' ? 'dom' : 'node';
+
+export default defineConfig((env) => {
+  const config = (base as (env: unknown) => UserConfig)(env);
+  const projects = (config.test?.projects ?? []).filter((entry) => (entry as { test?: { name?: string } }).test?.name === project);
+  return mergeConfig({ ...config, test: { ...config.test, projects } }, { test: { exclude: ['**/node_modules/**', ...SLOW] } });
+});
