@@ -57,3 +57,15 @@ test('files picked with the file chooser upload too', async ({ page, baseURL }) 
   // The PDF is shown inline, read through the BFF.
   await expect(pdfRow.locator('object[type="application/pdf"]')).toHaveAttribute('data', new RegExp(`^${baseURL}/api/attachments\\?preview=`));
 });
+
+test('text files in every encoding people save them in upload, and are stored byte for byte', async ({ page }) => {
+  // Notepad's "ANSI" (Windows-1252), Latin-1, UTF-16 either way round, UTF-8 with a BOM.
+  const names = ['text-windows-1252.txt', 'text-latin-1.txt', 'text-utf-16le.txt', 'text-utf-16be.txt', 'text-utf-8-bom.txt'];
+  await dropFiles(page, '.ghl-att-dropzone', names.map((name) => fixtureFile(name)));
+  await expect(page.locator('.ghl-att-item[data-status="done"]')).toHaveCount(names.length, { timeout: 20_000 });
+  for (const name of names) {
+    const row = page.locator('.ghl-att-item', { hasText: name });
+    const url = (await row.getByRole('link', { name: 'Open' }).getAttribute('href'))!;
+    expect(Buffer.from(await (await page.request.get(url)).body()).equals(fixtureFile(name).buffer), name).toBe(true);
+  }
+});
