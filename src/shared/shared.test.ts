@@ -67,7 +67,7 @@ describe('checkFile', () => {
   });
 
   it('refuses names with path parts, control characters, blanks or too many characters', () => {
-    for (const name of ['../a.png', 'dir/a.png', 'c:\\x\\a.png', 'a\r\n.png', 'a\u0000.png', '   ', '..', 'x'.repeat(MAX_FILE_NAME_LENGTH - 3) + '.png']) {
+    for (const name of ['.', '../a.png', 'dir/a.png', 'c:\\x\\a.png', 'a\r\n.png', 'a\u0000.png', '   ', '..', 'x'.repeat(MAX_FILE_NAME_LENGTH - 3) + '.png']) {
       expect(isSafeFileName(name), JSON.stringify(name)).toBe(false);
     }
     // Names that read differently from what they are: bidi controls, invisible characters.
@@ -110,6 +110,16 @@ describe('the error table', () => {
     expect(formatMessage('{a}-{b}', { a: 1 })).toBe('1-');
   });
 
+  it('steps up a unit at exactly 1024, rounds to whole units from 10 on, and stops at GB', () => {
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1 KB');
+    expect(formatBytes(15_872)).toBe('16 KB'); // 15.5 KB: no decimal from 10 on
+    expect(formatBytes(9.25 * 1024)).toBe('9.3 KB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5 GB');
+    expect(formatBytes(3 * 1024 ** 4)).toBe('3072 GB');
+    expect(formatBytes(15_872, 'en')).toBe('16 kB');
+  });
+
   it('formats sizes in binary units', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(1536)).toBe('1.5 KB');
@@ -128,6 +138,7 @@ describe('formatBytes in the user’s locale', () => {
     expect(formatBytes(1126, 'en')).toBe('1.1 kB');
     expect(formatBytes(1000, 'en')).toBe('1,000 B');
     expect(formatBytes(1000, 'fr')).toMatch(/^1\s000\so$/);
+    expect(formatBytes(5 * 1024 ** 3, 'en')).toBe('5 GB');
     // Without a locale: the server's words, as before.
     expect(formatBytes(1536)).toBe('1.5 KB');
   });
