@@ -58,3 +58,36 @@ describe('the install route (GET …/oauth/callback?code=)', () => {
     expect((await fetch(`${stack.endpoint}/oauth/callback?code=x`, { method: 'POST' })).status).toBe(405);
   });
 });
+
+describe('the install route under a flood of made-up codes', () => {
+  it('holds at most a few exchanges at HighLevel at once; the rest get 503 at once', async () => {
+    let atOnce = 0;
+    let most = 0;
+    let seen = 0;
+    const slowApp = {
+      install: async () => {
+        seen += 1;
+        atOnce += 1;
+        most = Math.max(most, atOnce);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        atOnce -= 1;
+        throw new Error('HighLevel refused the code');
+      },
+    };
+    const stack = await startStack({ bff: { install: { app: slowApp } } });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => fetch(`${stack.endpoint}/oauth/callback?code=bogus${i}`, { redirect: 'manual' })),
+      );
+      const statuses = answers.map((answer) => answer.status);
+      expect(most).toBeLessThanOrEqual(8);
+      expect(seen).toBe(statuses.filter((status) => status !== 503).length);
+      expect(statuses.filter((status) => status === 503).length).toBeGreaterThanOrEqual(32);
+      // Once the flood is over, an install goes through to HighLevel again.
+      await fetch(`${stack.endpoint}/oauth/callback?code=later`, { redirect: 'manual' });
+      expect(seen).toBeGreaterThanOrEqual(statuses.filter((status) => status !== 503).length + 1);
+    } finally {
+      await stack.close();
+    }
+  });
+});

@@ -2,6 +2,10 @@ import { isUploadError, uploadError } from '../../shared/upload-error.js';
 import { ownOrigin } from '../cors.js';
 import type { ResolvedOptions } from '../options.js';
 
+/** Code exchanges at HighLevel at once, per process. */
+export const MAX_INSTALLS_IN_FLIGHT = 8;
+let installsInFlight = 0;
+
 /** The path, under the route, that HighLevel sends the admin back to with `?code=`. */
 export const INSTALL_CALLBACK_PATH = '/oauth/callback';
 
@@ -19,6 +23,12 @@ export async function installRoute(request: Request, options: ResolvedOptions): 
   const code = url.searchParams.get('code') ?? '';
   if (!/^[\w.~-]{1,512}$/.test(code)) return page(400, 'The install link has no valid code. Install the app again from the HighLevel Marketplace.');
   const redirectUri = install.redirectUri ?? `${ownOrigin(request, options)}${url.pathname}`;
+  // Each exchange holds a connection to HighLevel carrying the app's secret: a few at once are
+  // all an admin ever makes, and a flood of made-up codes gets 503 instead of a flood upstream.
+  if (installsInFlight >= MAX_INSTALLS_IN_FLIGHT) {
+    return page(503, 'Too many installs at once. Try again in a moment. (server-busy)');
+  }
+  installsInFlight += 1;
   let locationId: string;
   try {
     ({ locationId } = await install.app.install(code, redirectUri));
@@ -26,6 +36,8 @@ export async function installRoute(request: Request, options: ResolvedOptions): 
     const known = isUploadError(error) ? error : uploadError('install-failed');
     if (!isUploadError(error)) options.logger.error?.('install failed', { error: String(error) });
     return page(known.status || 500, `${known.message} (${known.code})`);
+  } finally {
+    installsInFlight -= 1;
   }
   options.logger.info?.('app installed', { locationId });
   if (install.afterInstallUrl) {

@@ -37,6 +37,9 @@ export async function resolveCaller(request: Request, options: ResolvedOptions):
   return { locationId: user.locationId, user };
 }
 
+/** What a HighLevel location id looks like (letters, digits, `-` and `_`). */
+const LOCATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** The bearer token, else the cookie. */
 function sessionTokenOf(request: Request): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
@@ -60,9 +63,19 @@ export async function openSession(request: Request, options: ResolvedOptions): P
   const started = Date.now();
   checkCaller(request, options);
   if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) throw uploadError('bad-request');
-  const payload = (await readJson(request, MAX_SSO_PAYLOAD_LENGTH + 1024, options.clientIdleTimeoutMs)) as { encryptedData?: unknown } | undefined;
+  // A sign-in holds up to ~17 KB while its body arrives: counted with the uploads in flight, so
+  // that many open sign-ins cannot hold memory without bound (503 server-busy past it).
+  const slot = options.uploadsInFlight.lease();
+  slot.take(1);
+  let payload: { encryptedData?: unknown } | undefined;
+  try {
+    payload = (await readJson(request, MAX_SSO_PAYLOAD_LENGTH + 1024, options.clientIdleTimeoutMs)) as { encryptedData?: unknown } | undefined;
+  } finally {
+    slot.release();
+  }
   const context = decryptUserContext(payload?.encryptedData, sso.sharedSecret);
-  if (!context?.activeLocation) {
+  // A location id goes into HighLevel's form and into store keys: only the shape HighLevel uses.
+  if (!context?.activeLocation || !LOCATION_ID.test(context.activeLocation)) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SIGN_IN_FLOOR_MS - Date.now())));
     throw uploadError('unauthorized');
   }
@@ -109,7 +122,8 @@ async function readJson(request: Request, limit: number, deadlineMs: number): Pr
     };
     body.on('data', onData);
     body.once('end', () => finish());
-    body.once('error', (error) => finish(error));
+    // The client went away mid-body (a reset, a half-close): its request ends, nothing to log.
+    body.once('error', () => finish(uploadError('cancelled')));
   });
   try {
     return JSON.parse(text);

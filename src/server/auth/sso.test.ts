@@ -151,6 +151,8 @@ describe('sign-in and sessions (highLevelSso)', () => {
       'bad padding': badPadding.toString('base64'),
       'not JSON': openssl(['-salt'], '{"userId": "u", trailing'),
       'no activeLocation': encryptUserContext({ ...USER, activeLocation: undefined, type: 'agency' }, SECRET),
+      // A location id goes into HighLevel's form and into store keys: nothing but its shape.
+      'an activeLocation that is not a location id': encryptUserContext({ ...USER, activeLocation: 'loc-a\r\n--x' }, SECRET),
       garbage: 'AAAA',
     };
     const seen = new Set<string>();
@@ -196,5 +198,40 @@ describe('sign-in and sessions (highLevelSso)', () => {
     expect(other.status).toBe(403);
     expect(await codeOf(other)).toBe('preview-link-invalid');
     expect((await fetch(previewUrl)).status).toBe(401);
+  });
+});
+
+describe('sign-ins that cost the server', () => {
+  it('a client gone mid-body is no server error (nothing logged); open sign-ins count with the uploads in flight', async () => {
+    const errors: unknown[] = [];
+    const stack = await startStack({
+      bff: {
+        locationId: undefined,
+        highLevelSso: { sharedSecret: SECRET },
+        maxUploadsInFlight: 1,
+        clientIdleTimeoutMs: 1500,
+        logger: { error: (...line) => errors.push(line) },
+      },
+    });
+    try {
+      const { rawRequest } = await import('../../testing/raw-request.js');
+      const headers = { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json', 'Content-Length': 1000 };
+      // Gone after 20 bytes of a declared 1,000.
+      await rawRequest(`${stack.endpoint}/session`, { headers, body: ['{"encryptedData":"AA', 100], end: 'drop' });
+      // One that stalls holds the only place: the next sign-in is told to come back.
+      const stalled = rawRequest(`${stack.endpoint}/session`, { headers, body: ['{"encryptedData":"AA'], end: 'stall' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const busy = await fetch(`${stack.endpoint}/session`, {
+        method: 'POST',
+        headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ encryptedData: encryptUserContext(USER, SECRET) }),
+      });
+      expect(busy.status).toBe(503);
+      expect(((await busy.json()) as { error: { code: string } }).error.code).toBe('server-busy');
+      expect((await stalled)?.status).toBe(408);
+      expect(errors).toEqual([]);
+    } finally {
+      await stack.close();
+    }
   });
 });
