@@ -5,11 +5,14 @@
 
 /** What each folder mutates, and the score below which the run fails. */
 export const FOLDERS = {
-  shared: { mutate: ['src/shared/**/*.ts'], break: 85 },
-  server: { mutate: ['src/server/**/*.ts'], break: 90 },
-  client: { mutate: ['src/client/**/*.ts'], break: 85 },
+  shared: { mutate: ['src/shared/**/*.ts'], break: 85, projects: ['node'] },
+  server: { mutate: ['src/server/**/*.ts'], break: 90, projects: ['node'] },
+  // fit-image.ts is left out: its functions run in a Worker built from their own source text,
+  // where Stryker's instrumentation (calls to its own globals) cannot run.
+  // The upload client is exercised by the widget's component tests (happy-dom) as much as by its own.
+  client: { mutate: ['src/client/**/*.ts', '!src/client/fit-image.ts'], break: 85, projects: ['node', 'dom'] },
   // The framework-free parts of the widget: the upload store, the URL and message helpers.
-  react: { mutate: ['src/react/upload-store.ts', 'src/react/safe-url.ts', 'src/react/messages.ts'], break: 85 },
+  react: { mutate: ['src/react/upload-store.ts', 'src/react/safe-url.ts', 'src/react/messages.ts'], break: 85, projects: ['dom'] },
 };
 
 const folder = process.env.MUTATION_FOLDER ?? 'shared';

@@ -1,8 +1,8 @@
 /**
  * The tests mutation testing runs (stryker.config.mjs): Vitest's, less the ones that measure the
  * machine rather than the code — memory, 10,000 requests, a fleet on Redis, a 2,000-upload soak
- * (instrumented code is slower and larger; those stay in `npm test`) — and of one project: the
- * widget's parts (MUTATION_FOLDER=react) in happy-dom, everything else in Node.
+ * (instrumented code is slower and larger; those stay in `npm test`) — and only the projects
+ * that exercise the folder (MUTATION_PROJECTS, set by scripts/mutation.mjs).
  */
 import type { UserConfig } from 'vite';
 import { defineConfig, mergeConfig } from 'vitest/config';
@@ -10,10 +10,10 @@ import base from './vite.config.js';
 
 const SLOW = ['src/server/fuzz.test.ts', 'src/server/fleet.test.ts', 'src/server/soak.test.ts', 'src/server/resource-bounds.test.ts'];
 
-const project = process.env.MUTATION_FOLDER === 'react' ? 'dom' : 'node';
+const wanted = (process.env.MUTATION_PROJECTS ?? 'node').split(',');
 
 export default defineConfig((env) => {
   const config = (base as (env: unknown) => UserConfig)(env);
-  const projects = (config.test?.projects ?? []).filter((entry) => (entry as { test?: { name?: string } }).test?.name === project);
+  const projects = (config.test?.projects ?? []).filter((entry) => wanted.includes((entry as { test?: { name?: string } }).test?.name ?? ''));
   return mergeConfig({ ...config, test: { ...config.test, projects } }, { test: { exclude: ['**/node_modules/**', ...SLOW] } });
 });

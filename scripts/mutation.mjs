@@ -15,7 +15,7 @@ const started = Date.now();
 const files = process.argv.slice(3);
 const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs'], {
   stdio: 'inherit',
-  env: { ...process.env, MUTATION_FOLDER: folder, MUTATION_FILES: files.join(',') },
+  env: { ...process.env, MUTATION_FOLDER: folder, MUTATION_FILES: files.join(','), MUTATION_PROJECTS: FOLDERS[folder].projects.join(',') },
 });
 console.log(`mutation testing of src/${folder}: ${((Date.now() - started) / 60_000).toFixed(1)} min`);
 process.exit(run.status ?? 1);
