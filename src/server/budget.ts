@@ -13,11 +13,6 @@ export class Budget {
 
   constructor(readonly limit: number) {}
 
-  /** How much is taken now. */
-  get inUse(): number {
-    return this.used;
-  }
-
   /** A lease that takes from this budget and gives everything back at once when done. */
   lease(): Lease {
     return new Lease(this);

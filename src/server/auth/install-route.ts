@@ -1,10 +1,11 @@
 import { isUploadError, uploadError } from '../../shared/upload-error.js';
+import { Budget } from '../budget.js';
 import { ownOrigin } from '../cors.js';
 import type { ResolvedOptions } from '../options.js';
 
 /** Code exchanges at HighLevel at once, per process. */
 export const MAX_INSTALLS_IN_FLIGHT = 8;
-let installsInFlight = 0;
+const installsInFlight = new Budget(MAX_INSTALLS_IN_FLIGHT);
 
 /** The path, under the route, that HighLevel sends the admin back to with `?code=`. */
 export const INSTALL_CALLBACK_PATH = '/oauth/callback';
@@ -25,19 +26,17 @@ export async function installRoute(request: Request, options: ResolvedOptions): 
   const redirectUri = install.redirectUri ?? `${ownOrigin(request, options)}${url.pathname}`;
   // Each exchange holds a connection to HighLevel carrying the app's secret: a few at once are
   // all an admin ever makes, and a flood of made-up codes gets 503 instead of a flood upstream.
-  if (installsInFlight >= MAX_INSTALLS_IN_FLIGHT) {
-    return page(503, 'Too many installs at once. Try again in a moment. (server-busy)');
-  }
-  installsInFlight += 1;
+  const slot = installsInFlight.lease();
   let locationId: string;
   try {
+    slot.take(1);
     ({ locationId } = await install.app.install(code, redirectUri));
   } catch (error) {
     const known = isUploadError(error) ? error : uploadError('install-failed');
     if (!isUploadError(error)) options.logger.error?.('install failed', { error: String(error) });
     return page(known.status || 500, `${known.message} (${known.code})`);
   } finally {
-    installsInFlight -= 1;
+    slot.release();
   }
   options.logger.info?.('app installed', { locationId });
   if (install.afterInstallUrl) {
