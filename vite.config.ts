@@ -1,6 +1,8 @@
-/// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type UserConfig } from 'vite';
+import { configDefaults } from 'vitest/config';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
 
 /** Everything imported by a bare name (packages, node: built-ins) stays out of the library. */
 const isPackage = (id: string) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[a-z]:[\\/]/i.test(id);
@@ -68,6 +70,23 @@ const demo: UserConfig = {
           name: 'node',
           environment: 'node',
           include: ['src/{shared,server,mock-highlevel,client,demo}/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.browser.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // What only a real browser has (image decoding, OffscreenCanvas, Web Workers, content
+          // security policies): Chromium, found or installed as for the e2e tests.
+          name: 'browser',
+          include: ['src/**/*.browser.test.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS } }),
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
       {

@@ -34,8 +34,18 @@ try {
   console.error(`[redis] ${error.message}`);
   results.push({ name: 'redis-server', ok: false, seconds: '0' });
 }
+// A Chromium, found or installed, for the browser-mode unit tests and the e2e tests.
+let chromium;
+try {
+  chromium = ensureChromium();
+  console.log(`[chromium] using ${chromium}`);
+} catch (error) {
+  console.error(`[chromium] ${error.message}`);
+  results.push({ name: 'chromium', ok: false, seconds: '0' });
+}
 step('unit and component tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${REPORTS}/vitest.json`], {
   ...(redisServer ? { REDIS_SERVER_PATH: redisServer } : {}),
+  ...(chromium ? { CHROMIUM_PATH: chromium } : {}),
 });
 
 // The package as users get it: the build (with its size budget), publint and "are the types
@@ -45,14 +55,6 @@ if (step('build and size budget', 'node', ['scripts/build.mjs'])) {
   step('pack test', 'node', ['scripts/pack-test.mjs']);
 }
 
-let chromium;
-try {
-  chromium = ensureChromium();
-  console.log(`[chromium] using ${chromium}`);
-} catch (error) {
-  console.error(`[chromium] ${error.message}`);
-  results.push({ name: 'chromium', ok: false, seconds: '0' });
-}
 if (chromium) step('e2e tests (Chromium)', 'npx', ['playwright', 'test'], { CHROMIUM_PATH: chromium });
 
 // Counts from the runners' own JSON reports.

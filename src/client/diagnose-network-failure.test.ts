@@ -38,7 +38,7 @@ describe('diagnoseNetworkFailure: a lost connection or a refused origin', () => 
     expect(calls[0]).toMatchObject({ mode: 'no-cors', method: 'GET', credentials: 'omit', cache: 'no-store' });
     expect(calls[0]!.headers).toBeUndefined();
     // The CORS check asks what the upload asked: the same preflight.
-    expect(calls[1]).toMatchObject({ mode: 'cors', method: 'GET', credentials: 'omit', headers });
+    expect(calls[1]).toMatchObject({ mode: 'cors', method: 'GET', credentials: 'omit', cache: 'no-store', headers });
   });
 
   it('says network when the server cannot be reached at all', async () => {
@@ -103,6 +103,38 @@ describe('diagnoseNetworkFailure: a lost connection or a refused origin', () => 
     const verdict = diagnoseNetworkFailure(ENDPOINT, { fetch: fetcher, onLine: true, signal: controller.signal });
     controller.abort();
     expect(await verdict).toBe('network');
+  });
+
+  it('stops at once when the upload was cancelled before the diagnosis began', async () => {
+    const { fetcher, calls } = browserFetch('hang');
+    const verdict = await diagnoseNetworkFailure(ENDPOINT, { fetch: fetcher, onLine: true, signal: AbortSignal.abort(), timeoutMs: 60_000 });
+    expect(verdict).toBe('network');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('a cancel during a long probe ends it then, not at its timeout', async () => {
+    const { fetcher, calls } = browserFetch('hang');
+    const controller = new AbortController();
+    const verdict = diagnoseNetworkFailure(ENDPOINT, { fetch: fetcher, onLine: true, signal: controller.signal, timeoutMs: 60_000 });
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    controller.abort();
+    expect(await verdict).toBe('network');
+    expect(calls[0]!.signal?.aborted).toBe(true);
+  });
+
+  it('leaves no timer behind once it has its answer', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { fetcher } = browserFetch('opaque', 'cors');
+    expect(await diagnoseNetworkFailure(ENDPOINT, { fetch: fetcher, onLine: true })).toBe('network');
+    expect(vi.getTimerCount()).toBe(0);
+    vi.useRealTimers();
+  });
+
+  it('takes a page without navigator (a worker, a server render) for online, and probes', async () => {
+    vi.stubGlobal('navigator', undefined);
+    const { fetcher, calls } = browserFetch('opaque', 'refused');
+    expect(await diagnoseNetworkFailure(ENDPOINT, { fetch: fetcher })).toBe('origin-not-allowed');
+    expect(calls).toHaveLength(2);
   });
 
   it('reads navigator.onLine by default', async () => {
