@@ -160,7 +160,10 @@ describe('uploadFile, when the request gets no answer', () => {
     vi.stubGlobal('fetch', fetcher);
     failingAxios();
     const upload = uploadFile({ file, conversationId: 'c1', endpoint: ENDPOINT, headers: { Authorization: 'Bearer host' } });
-    await expect(upload).rejects.toMatchObject({ code: 'origin-not-allowed', fileName: 'hello.txt' });
+    const error = (await upload.catch((thrown: unknown) => thrown)) as Error;
+    expect(error).toMatchObject({ code: 'origin-not-allowed', fileName: 'hello.txt' });
+    // What the browser reported stays reachable for the host's logs.
+    expect(error.cause).toBeInstanceOf(AxiosError);
     // The CORS check sends what the upload sent: the widget's header and the host's.
     expect(calls[1]!.headers).toEqual({ Authorization: 'Bearer host', 'X-Requested-With': 'ghl-attachments' });
   });
@@ -203,7 +206,9 @@ describe('uploadFile, when the request gets no answer', () => {
     cancelled.mockRestore();
     // A network error that comes with the cancel is the cancel.
     failingAxios();
-    await expect(uploadFile({ file, conversationId: 'c1', signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    const error = (await uploadFile({ file, conversationId: 'c1', signal: controller.signal }).catch((thrown: unknown) => thrown)) as Error;
+    expect(error).toMatchObject({ code: 'cancelled', fileName: 'hello.txt' });
+    expect(error.cause).toBeInstanceOf(AxiosError);
     expect(calls).toHaveLength(0);
   });
 });

@@ -71,6 +71,9 @@ describe('shrinkImage', () => {
       ['scan.png', 'scan.jpg'],
       ['SCAN.PNG', 'SCAN.jpg'],
       ['scan.v2.png', 'scan.v2.jpg'],
+      // Only a last .jpg counts as the JPEG's extension; a name with none gets one.
+      ['photo.jpg.png', 'photo.jpg.jpg'],
+      ['pasted', 'pasted.jpg'],
     ];
     for (const [name, sentAs] of renamed) {
       const file = await photo(name, { width: 400, height: 300, type: 'image/png' });
@@ -120,6 +123,8 @@ describe('shrinkImage', () => {
     const controller = new AbortController();
     const work = shrinkImage(file, { maxBytes: Math.floor(file.size / 3), signal: controller.signal });
     controller.abort();
+    // At once, not when the worker would have finished.
+    expect(revoked).toHaveLength(1);
     await work.catch(() => undefined);
     expect(revoked).toHaveLength(1);
     // And when it finishes: one URL per worker, every time.
@@ -130,9 +135,12 @@ describe('shrinkImage', () => {
 
   it('does the work on the page where there is no Worker or no OffscreenCanvas', async () => {
     const file = await photo('IMG_0004.jpg');
-    vi.stubGlobal('Worker', undefined);
-    const result = (await shrinkImage(file, { maxBytes: Math.floor(file.size / 3) }))!;
-    expect(result).toMatchObject({ shrunk: true, ranIn: 'main-thread' });
-    expect(result.file.size).toBeLessThanOrEqual(Math.floor(file.size / 3));
+    for (const missing of ['Worker', 'OffscreenCanvas']) {
+      vi.stubGlobal(missing, undefined);
+      const result = (await shrinkImage(file, { maxBytes: Math.floor(file.size / 3) }))!;
+      expect(result, `without ${missing}`).toMatchObject({ shrunk: true, ranIn: 'main-thread' });
+      expect(result.file.size).toBeLessThanOrEqual(Math.floor(file.size / 3));
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -1,0 +1,289 @@
+/**
+ * The edges of the route as an HTTP server shows them: the Node adapter's answers whatever the
+ * handler does, the error answers' headers, the route's own paths and its methods as a route
+ * file exports them, what the log says of an upload and of a failure, and the request checks an
+ * attacker would probe first (content type, `Host`, absolute-form targets, HTTP/1.0, HTTP/2).
+ */
+import { connect as connectHttp2, createServer as createHttp2Server } from 'node:http2';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect as connectTcp } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fixture } from '../testing/fixtures.js';
+import { multipartBody, rawRequest } from '../testing/raw-request.js';
+import { startStack, type Stack } from '../testing/start-stack.js';
+import { createUploadHandler, frameAncestorsPolicy, staticToken, toNodeHandler } from './index.js';
+
+const BOUNDARY = 'edgeBoundary7';
+const logs: { level: string; message: string; data: Record<string, unknown> }[] = [];
+let authorizeThrows = false;
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({
+    mock: { conversations: ['conv1'], rateLimits: { max: 100_000 } },
+    bff: {
+      authorize: () => {
+        if (authorizeThrows) throw new Error('the user database is down (db-7)');
+        return true;
+      },
+      maxUploadsInFlight: 1,
+      // A held upload (below) gives its slot back within a second.
+      clientIdleTimeoutMs: 1000,
+      logger: {
+        info: (message, data) => logs.push({ level: 'info', message, data: data ?? {} }),
+        warn: (message, data) => logs.push({ level: 'warn', message, data: data ?? {} }),
+        error: (message, data) => logs.push({ level: 'error', message, data: data ?? {} }),
+      },
+    },
+  });
+});
+afterAll(() => stack.close());
+beforeEach(() => {
+  logs.length = 0;
+  authorizeThrows = false;
+});
+
+const filePart = (name: string, body: Uint8Array | string, type = 'application/octet-stream') => ({
+  headers: `Content-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}`,
+  body: Buffer.from(body as Uint8Array),
+});
+const conv = { headers: 'Content-Disposition: form-data; name="conversationId"', body: 'conv1' };
+const upload = (url: string, body: Buffer, headers: Record<string, string | number> = {}) =>
+  rawRequest(url, {
+    headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length, 'X-Requested-With': 'ghl-attachments', ...headers },
+    body: [body],
+  });
+const pngBody = (name = 'a.png') => multipartBody(BOUNDARY, [conv, filePart(name, fixture('sample.png').bytes, 'image/png')]);
+
+/** Sends `text` as it is on a TCP connection and resolves with everything answered. */
+function rawHttp(origin: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve) => {
+    const socket = connectTcp(Number(port), hostname, () => socket.end(text));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += String(chunk)));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', () => resolve(answer));
+  });
+}
+
+describe('error answers', () => {
+  it('are JSON no cache keeps; only a 405 says what is allowed, only a wait says how long', async () => {
+    const refused = await upload(stack.endpoint, multipartBody(BOUNDARY, [conv, filePart('a.exe', 'MZ')]));
+    expect(refused?.status).toBe(415);
+    expect(refused?.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(refused?.headers['cache-control']).toBe('no-store');
+    expect(refused?.headers['retry-after']).toBeUndefined();
+    expect(refused?.headers.allow).toBeUndefined();
+    // Every answer varies by Origin, so that no cache gives one origin's answer to another.
+    expect(refused?.headers.vary).toBe('Origin');
+    const wrongMethod = await rawRequest(stack.endpoint, { method: 'DELETE' });
+    expect(wrongMethod?.status).toBe(405);
+    expect(wrongMethod?.headers.allow).toBe('GET, POST, OPTIONS');
+  });
+
+  it('a failure of the host’s own code is 500 internal: logged with its cause, nothing of it told to the client', async () => {
+    authorizeThrows = true;
+    const answer = await upload(stack.endpoint, pngBody());
+    expect(answer?.status).toBe(500);
+    expect(JSON.parse(answer!.text).error).toEqual({ code: 'internal', message: 'Something went wrong on the server.' });
+    expect(answer?.text).not.toContain('db-7');
+    expect(logs).toContainEqual({ level: 'error', message: 'upload failed', data: { error: expect.stringContaining('db-7') } });
+  });
+});
+
+describe('what the log says of an upload', () => {
+  it('one line per upload: how many files, their bytes, and how long it took', async () => {
+    const png = fixture('sample.png').bytes;
+    const pdf = fixture('sample.pdf').bytes;
+    const started = Date.now();
+    const answer = await upload(
+      stack.endpoint,
+      multipartBody(BOUNDARY, [conv, filePart('a.png', png, 'image/png'), filePart('b.pdf', pdf, 'application/pdf')]),
+    );
+    expect(answer?.status).toBe(200);
+    const line = logs.find((entry) => entry.message === 'uploaded')!;
+    expect(line).toMatchObject({ level: 'info', data: { files: 2, bytes: png.length + pdf.length } });
+    expect(line.data.ms).toBeGreaterThanOrEqual(0);
+    expect(line.data.ms).toBeLessThanOrEqual(Date.now() - started);
+  });
+
+  it('the in-flight slot is given back after each upload: one at a time, many in a row', async () => {
+    // maxUploadsInFlight is 1 here: a slot not given back would refuse the second.
+    for (let i = 0; i < 4; i += 1) expect((await upload(stack.endpoint, pngBody(`n${i}.png`)))?.status).toBe(200);
+  });
+
+  it('a busy server says when to come back, in the body and in Retry-After', async () => {
+    const held = rawRequest(stack.endpoint, {
+      headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': 10_000, 'X-Requested-With': 'ghl-attachments' },
+      body: [multipartBody(BOUNDARY, [conv]).subarray(0, 60)],
+      end: 'stall',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const busy = await upload(stack.endpoint, pngBody());
+    expect(busy?.status).toBe(503);
+    const { error } = JSON.parse(busy!.text);
+    expect(error.code).toBe('server-busy');
+    expect(error.retryAfter).toBeGreaterThan(0);
+    expect(busy?.headers['retry-after']).toBe(String(error.retryAfter));
+    expect(error.message).toContain(`${error.retryAfter} s`);
+    expect((await held)?.status).toBe(408);
+  });
+});
+
+describe('the route’s paths and methods', () => {
+  it('a trailing slash, or several, is the same route', async () => {
+    for (const suffix of ['/', '//']) {
+      const answer = await upload(`${stack.endpoint}${suffix}`, pngBody());
+      expect(answer?.status, suffix).toBe(200);
+    }
+  });
+
+  it('GET, POST and OPTIONS as a route file exports them are the whole handler', async () => {
+    const { GET, POST, OPTIONS } = createUploadHandler({ authorize: 'anyone', getToken: staticToken(stack.mock.token), locationId: stack.mock.locationId, apiBase: stack.mock.url, rateLimit: false });
+    const form = new FormData();
+    form.append('conversationId', 'conv1');
+    form.append('file', new Blob([fixture('sample.png').bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }), 'route.png');
+    const posted = await POST(new Request('http://app.example/api/attachments', { method: 'POST', body: form, headers: { 'X-Requested-With': 'ghl-attachments' } }));
+    expect(posted.status).toBe(200);
+    const got = await GET(new Request('http://app.example/api/attachments?preview=nope'));
+    expect(got.status).toBe(403);
+    const options = await OPTIONS(new Request('http://app.example/api/attachments', { method: 'OPTIONS' }));
+    expect(options.headers.get('allow')).toBe('GET, POST, OPTIONS');
+  });
+});
+
+describe('requests an attacker would probe first', () => {
+  it('only multipart/form-data with a boundary, named first, is read', async () => {
+    const body = pngBody();
+    for (const contentType of [`text/plain; x=multipart/form-data; boundary=${BOUNDARY}`, `multipart/form-dataX; boundary=${BOUNDARY}`]) {
+      const answer = await upload(stack.endpoint, body, { 'Content-Type': contentType });
+      expect(answer?.status, contentType).toBe(415);
+      expect(JSON.parse(answer!.text).error.code).toBe('not-multipart');
+    }
+    expect((await upload(stack.endpoint, body, { 'Content-Type': `multipart/form-data ; boundary=${BOUNDARY}` }))?.status).toBe(200);
+  });
+
+  it('a Host with a path after it, or an absolute-form target, is not a request for this route', async () => {
+    // The route answering every path of its server, as when it is the whole app.
+    const handle = toNodeHandler(createUploadHandler({ authorize: 'anyone', getToken: staticToken(stack.mock.token), locationId: stack.mock.locationId, apiBase: stack.mock.url, rateLimit: false }));
+    const server = createServer((req, res) => handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const control = await rawHttp(origin, `GET /api/attachments?preview=x HTTP/1.1\r\nHost: app.example\r\nConnection: close\r\n\r\n`);
+      expect(control).toMatch(/^HTTP\/1\.1 403 /);
+      const hostWithPath = await rawHttp(origin, `GET /api/attachments?preview=x HTTP/1.1\r\nHost: evil.example/x\r\nConnection: close\r\n\r\n`);
+      expect(hostWithPath).toMatch(/^HTTP\/1\.1 400 /);
+      expect(hostWithPath).toContain('"bad-request"');
+      const absolute = await rawHttp(origin, `GET ${origin}/api/attachments?preview=x HTTP/1.1\r\nHost: app.example\r\nConnection: close\r\n\r\n`);
+      expect(absolute).toMatch(/^HTTP\/1\.1 400 /);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('HTTP/1.0 without a Host is still answered by the route', async () => {
+    const answer = await rawHttp(stack.origin, 'GET /api/attachments?preview=x HTTP/1.0\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 403 /);
+    expect(answer).toContain('"preview-link-invalid"');
+  });
+
+  it('over HTTP/2 (node:http2’s compatibility API), its pseudo-headers are not taken for headers', async () => {
+    const handle = toNodeHandler(createUploadHandler({ authorize: 'anyone', getToken: staticToken(stack.mock.token), locationId: stack.mock.locationId, apiBase: stack.mock.url, rateLimit: false }));
+    const server = createHttp2Server((req, res) => handle(req as unknown as IncomingMessage, res as unknown as ServerResponse));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = connectHttp2(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = client.request({ ':method': 'GET', ':path': '/api/attachments?preview=x' });
+        let status = 0;
+        let body = '';
+        request.on('response', (headers) => (status = Number(headers[':status'])));
+        request.on('data', (chunk) => (body += String(chunk)));
+        request.on('end', () => resolve({ status, body }));
+        request.on('error', reject);
+        request.end();
+      });
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body).error.code).toBe('preview-link-invalid');
+    } finally {
+      client.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('toNodeHandler with any fetch handler', () => {
+  /** A Node server around `handler`, for one test. */
+  async function serve(handler: (request: Request) => Promise<Response>) {
+    const handle = toNodeHandler(handler);
+    const server = createServer((req, res) => handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it('a handler that throws still gets the client an answer: 500 internal', async () => {
+    const server = await serve(() => Promise.reject(new Error('bug in a handler')));
+    const answer = await rawRequest(server.url, { method: 'GET' });
+    expect(answer?.status).toBe(500);
+    expect(JSON.parse(answer!.text).error.code).toBe('internal');
+    expect(answer?.text).not.toContain('bug in a handler');
+    await server.close();
+  });
+
+  it('several Set-Cookie headers arrive as several, not folded into one', async () => {
+    const server = await serve(async () => {
+      const headers = new Headers();
+      headers.append('Set-Cookie', 'a=1; Path=/');
+      headers.append('Set-Cookie', 'b=2; Path=/');
+      return new Response('ok', { headers });
+    });
+    const answer = await rawRequest(server.url, { method: 'GET' });
+    expect(answer?.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; Path=/']);
+    await server.close();
+  });
+});
+
+describe('preflights from an allowed origin', () => {
+  const CRM = 'https://crm.example';
+  let cors: Stack;
+  beforeAll(async () => {
+    cors = await startStack({ bff: { allowedOrigins: [CRM] } });
+  });
+  afterAll(() => cors.close());
+  const ask = (method: string, requested?: string) =>
+    rawRequest(cors.endpoint, {
+      method: 'OPTIONS',
+      headers: { Origin: CRM, 'Access-Control-Request-Method': method, ...(requested === undefined ? {} : { 'Access-Control-Request-Headers': requested }) },
+    });
+
+  it('approves GET (a preview) and POST (an upload), and no cache keeps the approval', async () => {
+    for (const method of ['GET', 'POST']) {
+      const answer = await ask(method, 'x-requested-with');
+      expect(answer?.status, method).toBe(204);
+      expect(answer?.headers['access-control-allow-origin']).toBe(CRM);
+      expect(answer?.headers['cache-control']).toBe('no-store');
+    }
+    expect((await ask('PUT', 'x-requested-with'))?.status).toBe(403);
+  });
+
+  it('reads the asked headers as browsers and proxies write them: any case, spaces, empty items', async () => {
+    for (const requested of ['X-Requested-With', ' x-requested-with , ', 'x-requested-with,,', '']) {
+      expect((await ask('POST', requested))?.status, JSON.stringify(requested)).toBe(204);
+    }
+    expect((await ask('POST', 'x-requested-with, x-evil'))?.status).toBe(403);
+  });
+});
+
+describe('frameAncestorsPolicy', () => {
+  it('takes origins, http for local development too, and nothing that could add a directive', () => {
+    expect(frameAncestorsPolicy(['https://app.example', 'http://localhost:3000'])).toBe("frame-ancestors 'self' https://app.example http://localhost:3000");
+    expect(frameAncestorsPolicy([])).toBe("frame-ancestors 'self'");
+    expect(() => frameAncestorsPolicy(['https://a.example; script-src https://evil.example'])).toThrow(
+      'frameAncestorsPolicy: "https://a.example; script-src https://evil.example" is not an origin',
+    );
+  });
+});
