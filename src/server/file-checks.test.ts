@@ -4,7 +4,7 @@
  * where a file's size is not proven, the names HighLevel stores files under; and the body
  * reader's minimum rate, steady or dripping, with a short window.
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
 import { multipartBody, rawRequest } from '../testing/raw-request.js';
@@ -103,6 +103,18 @@ describe('sizes and the read-ahead budget', () => {
   });
 });
 
+describe('a body cut off in the middle of a file', () => {
+  it('is refused as malformed, and nothing of it is stored', async () => {
+    const whole = multipartBody(BOUNDARY, [conv, filePart('cut.txt', 'z'.repeat(20_000))]);
+    const cut = whole.subarray(0, 10_000);
+    const stored = stack.mock.stats.uploadsStored;
+    const answer = await rawRequest(stack.endpoint, { headers: { ...headers, 'Content-Length': cut.length }, body: [cut] });
+    expect(answer?.status).toBe(400);
+    expect(JSON.parse(answer!.text).error.code).toBe('bad-request');
+    expect(stack.mock.stats.uploadsStored).toBe(stored);
+  });
+});
+
 describe('the names HighLevel stores files under', () => {
   it('a double quote travels as a single one; the user’s name comes back as they wrote it', async () => {
     const before = new Set(stack.mock.files.keys());
@@ -166,6 +178,22 @@ describe('the body reader’s minimum rate', () => {
     await expect(readAll(body, bytes.length)).rejects.toBeInstanceOf(IdleTimeoutError);
     expect(Date.now() - started).toBeLessThan(1000);
     stop();
+  });
+
+  it('a quoted boundary (as RFC 2046 allows) still proves a file’s exact size', async () => {
+    const bytes = multipartBody('q-bound', [conv, filePart('a.txt', 'y'.repeat(1000))]);
+    // In 100-byte chunks: the size is proven from Content-Length before the file's end is seen.
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 100) chunks.push(bytes.subarray(at, at + 100));
+    const body = Readable.from(chunks, { objectMode: false });
+    const sizes: number[] = [];
+    for await (const part of readMultipart(body, 'multipart/form-data; boundary="q-bound"', LIMITS, bytes.length)) {
+      if (part.kind === 'file') {
+        sizes.push(part.maxPossibleSize);
+        part.stream.resume();
+      }
+    }
+    expect(sizes).toEqual([1000]);
   });
 
   it('more fields than allowed is a limit error that names the fields', async () => {
