@@ -140,6 +140,21 @@ describe('the route’s paths and methods', () => {
     }
   });
 
+  it('a preview link only for a file the server may read back (fileOrigins)', async () => {
+    const elsewhere = await startStack({ bff: { fileOrigins: ['https://files.example'] } });
+    try {
+      const answer = await upload(elsewhere.endpoint, pngBody());
+      expect(answer?.status).toBe(200);
+      const [file] = JSON.parse(answer!.text).files;
+      expect(file.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+      expect(file.previewUrl).toBeUndefined();
+      const [own] = JSON.parse((await upload(stack.endpoint, pngBody()))!.text).files;
+      expect(own.previewUrl).toMatch(/\?preview=/);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('GET, POST and OPTIONS as a route file exports them are the whole handler', async () => {
     const { GET, POST, OPTIONS } = createUploadHandler({ authorize: 'anyone', getToken: staticToken(stack.mock.token), locationId: stack.mock.locationId, apiBase: stack.mock.url, rateLimit: false });
     const form = new FormData();
@@ -267,7 +282,11 @@ describe('preflights from an allowed origin', () => {
       expect(answer?.headers['access-control-allow-origin']).toBe(CRM);
       expect(answer?.headers['cache-control']).toBe('no-store');
     }
-    expect((await ask('PUT', 'x-requested-with'))?.status).toBe(403);
+    const refused = await ask('PUT', 'x-requested-with');
+    expect(refused?.status).toBe(403);
+    // No CORS header at all, so the browser sends nothing; and no cache mixes origins.
+    expect(refused?.headers['access-control-allow-origin']).toBeUndefined();
+    expect(refused?.headers.vary).toBe('Origin');
   });
 
   it('reads the asked headers as browsers and proxies write them: any case, spaces, empty items', async () => {
