@@ -1,0 +1,131 @@
+/**
+ * HighLevel's failures as our codes: what the browser is told (code, status, message with the
+ * numbers it needs) and how long it is told to wait after a 429, bounded whatever HighLevel says.
+ * Through the real BFF and the real mock where HighLevel can send it; `retryAfterSeconds` with
+ * an injected clock for dates.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FILE_TYPES, describeFileTypes } from '../shared/file-types.js';
+import { formatBytes } from '../shared/limits.js';
+import type { MockFault } from '../mock-highlevel/index.js';
+import { pngOfSize } from '../testing/fixtures.js';
+import { formOf } from '../testing/multipart.js';
+import { startStack, type Stack } from '../testing/start-stack.js';
+import { MAX_RETRY_AFTER_SECONDS, mapHighLevelError, retryAfterSeconds } from './map-highlevel-error.js';
+
+const TOKEN = 'pit-highlevel-errors-token-0123456789';
+const MAX_FILE_SIZE = 3 * 1024 * 1024;
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ mock: { tokens: [{ token: TOKEN, locationId: 'loc1' }] }, bff: { maxFileSize: MAX_FILE_SIZE } });
+});
+afterAll(() => stack.close());
+
+interface ErrorBody {
+  error: { code: string; message: string; retryAfter?: number };
+}
+
+async function uploadAfter(fault: MockFault): Promise<{ status: number; body: ErrorBody; retryAfter: string | null }> {
+  stack.mock.failNext(fault);
+  const response = await fetch(stack.endpoint, {
+    method: 'POST',
+    headers: { 'X-Requested-With': 'ghl-attachments' },
+    body: formOf([['conversationId', 'c1'], { name: 'a.png', bytes: pngOfSize(1024) }]),
+  });
+  const text = await response.text();
+  expect(text).not.toContain(TOKEN);
+  return { status: response.status, body: JSON.parse(text) as ErrorBody, retryAfter: response.headers.get('retry-after') };
+}
+
+describe('HighLevel’s refusals, as the browser sees them', () => {
+  it('413: file-too-large, with this server’s limit in the message', async () => {
+    const { status, body } = await uploadAfter({ kind: 'answer', status: 413, body: { status: 413, message: 'Failed to upload the files' } });
+    expect(status).toBe(413);
+    expect(body.error.code).toBe('file-too-large');
+    expect(body.error.message).toContain(`(${formatBytes(MAX_FILE_SIZE)} max)`);
+  });
+
+  it('415: file-type-not-allowed, listing the allowed types', async () => {
+    const { status, body } = await uploadAfter({ kind: 'answer', status: 415, body: { status: 415 } });
+    expect(status).toBe(415);
+    expect(body.error.code).toBe('file-type-not-allowed');
+    expect(body.error.message).toContain(describeFileTypes(DEFAULT_FILE_TYPES));
+  });
+
+  it('429: rate-limited, the wait in the message, the body and Retry-After alike', async () => {
+    const { status, body, retryAfter } = await uploadAfter({ kind: 'answer', status: 429, body: {}, headers: { 'Retry-After': '7' } });
+    expect(status).toBe(429);
+    expect(body.error).toMatchObject({ code: 'rate-limited', retryAfter: 7 });
+    expect(body.error.message).toContain('7 s');
+    expect(retryAfter).toBe('7');
+  });
+
+  it('429 without Retry-After: HighLevel’s own interval header, in seconds', async () => {
+    const { body, retryAfter } = await uploadAfter({ kind: 'answer', status: 429, body: {}, headers: { 'X-RateLimit-Interval-Milliseconds': '3000' } });
+    expect(body.error.retryAfter).toBe(3);
+    expect(retryAfter).toBe('3');
+  });
+
+  it('a 300 (a redirect of sorts) is HighLevel being unavailable, not a refusal of the file', async () => {
+    const { status, body } = await uploadAfter({ kind: 'answer', status: 300, body: {} });
+    expect(status).toBe(502);
+    expect(body.error.code).toBe('highlevel-unavailable');
+  });
+
+  it('a 400 that mentions a missing conversation is still a rejection (only HighLevel’s 500 means that)', async () => {
+    const { status, body } = await uploadAfter({ kind: 'answer', status: 400, body: { statusCode: 400, message: 'Conversation with id c1 not found' } });
+    expect(status).toBe(502);
+    expect(body.error.code).toBe('highlevel-rejected');
+  });
+
+  it('a 500 naming the conversation in a list of messages: conversation-not-found (404)', async () => {
+    const { status, body } = await uploadAfter({
+      kind: 'answer',
+      status: 500,
+      body: { statusCode: 500, message: ['Conversation with id c1', 'not found'] },
+    });
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('conversation-not-found');
+  });
+
+  it('HighLevel’s words are never passed on', async () => {
+    const { body } = await uploadAfter({ kind: 'answer', status: 422, body: { message: 'internal shard db-7 rejected field x' } });
+    expect(body.error.code).toBe('highlevel-rejected');
+    expect(JSON.stringify(body)).not.toContain('db-7');
+  });
+});
+
+describe('mapHighLevelError: bodies of any shape', () => {
+  const context = { maxFileSize: MAX_FILE_SIZE, allowedTypes: DEFAULT_FILE_TYPES };
+  it.each([null, undefined, 'Internal server error', 42, [], { statusCode: 500 }])('a 500 with body %j: highlevel-unavailable', (body) => {
+    expect(mapHighLevelError(500, body, new Headers(), context).code).toBe('highlevel-unavailable');
+  });
+});
+
+describe('retryAfterSeconds: how long the browser waits, held between 1 s and a minute', () => {
+  const now = Date.parse('2026-11-26T12:00:00Z');
+  const wait = (headers: Record<string, string>) => retryAfterSeconds(new Headers(headers), now);
+
+  it.each([
+    ['seconds', { 'retry-after': '12' }, 12],
+    ['one second', { 'retry-after': '1' }, 1],
+    ['zero (never less than a second)', { 'retry-after': '0' }, 1],
+    ['a day (never more than a minute)', { 'retry-after': '86400' }, MAX_RETRY_AFTER_SECONDS],
+    ['an HTTP date 30 s away', { 'retry-after': 'Thu, 26 Nov 2026 12:00:30 GMT' }, 30],
+    ['an HTTP date in the past', { 'retry-after': 'Thu, 26 Nov 2026 11:00:00 GMT' }, 1],
+    ['HighLevel’s interval alone', { 'x-ratelimit-interval-milliseconds': '4000' }, 4],
+    ['HighLevel’s interval, rounded up', { 'x-ratelimit-interval-milliseconds': '2500' }, 3],
+    ['nothing at all (HighLevel’s window, 10 s)', {}, 10],
+    ['a blank Retry-After, with the interval', { 'retry-after': '   ', 'x-ratelimit-interval-milliseconds': '5000' }, 5],
+    ['a Retry-After that is neither, with the interval', { 'retry-after': 'soon', 'x-ratelimit-interval-milliseconds': '6000' }, 6],
+    ['a number in exponent form is not seconds', { 'retry-after': '1e2', 'x-ratelimit-interval-milliseconds': '6000' }, 6],
+    ['an interval that is not a number', { 'x-ratelimit-interval-milliseconds': 'fast' }, 10],
+  ] as [string, Record<string, string>, number][])('%s', (_, headers, seconds) => {
+    expect(wait(headers)).toBe(seconds);
+  });
+
+  it('a date 2.5 s away is waited for 3 s (rounded up, never early)', () => {
+    expect(retryAfterSeconds(new Headers({ 'retry-after': 'Thu, 26 Nov 2026 12:00:03 GMT' }), now + 500)).toBe(3);
+  });
+});
