@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_FILE_SIZE } from '../shared/limits.js';
+import { createUploadHandler } from './create-upload-handler.js';
+import { DEFAULT_API_BASE, resolveOptions, staticToken, type Logger, type UploadHandlerOptions } from './options.js';
+import { memoryStore } from './store/memory-store.js';
+
+// What an operator meets when starting the BFF: options refused at once with a message that
+// names them, and the defaults that hold when an option is left out.
+
+const base: UploadHandlerOptions = { getToken: staticToken('pit-123'), locationId: 'loc-1', authorize: 'anyone', previewSecret: 'p'.repeat(32) };
+const resolve = (options: Partial<UploadHandlerOptions>) => resolveOptions({ ...base, ...options });
+const refusal = (options: Partial<UploadHandlerOptions>) => {
+  try {
+    createUploadHandler({ ...base, ...options } as UploadHandlerOptions);
+  } catch (error) {
+    return error as Error;
+  }
+  return undefined;
+};
+
+describe('options refused at start', () => {
+  it('refuses a handler without getToken, saying which option and what to pass', () => {
+    const error = refusal({ getToken: undefined as never });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error!.message).toMatch(/`getToken` is required/);
+    expect(error!.message).toMatch(/staticToken/);
+    expect(refusal({ getToken: 'pit-123' as never })?.message).toMatch(/`getToken`/);
+  });
+
+  it('refuses a missing or empty locationId unless SSO sessions carry the location', () => {
+    for (const locationId of [undefined, '']) {
+      const error = refusal({ locationId });
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error!.message).toMatch(/`locationId` is required/);
+    }
+    expect(refusal({ locationId: undefined, highLevelSso: { sharedSecret: 's'.repeat(16) } })).toBeUndefined();
+    expect(refusal({ locationId: 'loc-1' })).toBeUndefined();
+  });
+
+  it('refuses an SSO shared secret that is not a string or shorter than 16 characters; 16 is enough', () => {
+    for (const sharedSecret of ['s'.repeat(15), '', 42 as never]) {
+      const error = refusal({ highLevelSso: { sharedSecret } });
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error!.message).toMatch(/`highLevelSso\.sharedSecret`/);
+    }
+    expect(refusal({ highLevelSso: { sharedSecret: 's'.repeat(16) } })).toBeUndefined();
+  });
+
+  it('refuses a preview secret shorter than 32 characters; 32 and more are taken as given', () => {
+    const error = refusal({ previewSecret: 'p'.repeat(31) });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error!.message).toMatch(/`previewSecret` must be at least 32 characters/);
+    expect(resolve({ previewSecret: 'q'.repeat(32) }).previewSecret).toBe('q'.repeat(32));
+    expect(resolve({ previewSecret: 'r'.repeat(64) }).previewSecret).toBe('r'.repeat(64));
+  });
+
+  it('refuses a missing authorize with a message that names both ways out and what `anyone` opens', () => {
+    const error = refusal({ authorize: undefined as never });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error!.message).toMatch(/`authorize` is required/);
+    expect(error!.message).toMatch(/authorize: 'anyone'/);
+    expect(error!.message).toMatch(/every caller that reaches the route/);
+  });
+
+  it('refuses an empty static token', () => {
+    expect(() => staticToken('')).toThrow(/staticToken: the token is empty/);
+    expect(staticToken('pit-9')({ locationId: 'x' })).toBe('pit-9');
+  });
+});
+
+describe('defaults and how given options are taken', () => {
+  it('uses HighLevel\'s API base by default and drops any trailing slashes of a given one', () => {
+    expect(resolve({}).apiBase).toBe(DEFAULT_API_BASE);
+    expect(resolve({ apiBase: 'https://api.example.com//' }).apiBase).toBe('https://api.example.com');
+    expect(resolve({ apiBase: 'https://api.example.com/v2/' }).apiBase).toBe('https://api.example.com/v2');
+  });
+
+  it('reads files only under /conversations-assets/ and /files/ of the API base or of each given file origin', () => {
+    expect(resolve({ apiBase: 'https://api.example.com/' }).filePrefixes).toEqual([
+      'https://api.example.com/conversations-assets/',
+      'https://api.example.com/files/',
+    ]);
+    expect(resolve({ fileOrigins: ['https://files.example.com/tenant//', 'https://cdn.example.com'] }).filePrefixes).toEqual([
+      'https://files.example.com/tenant/conversations-assets/',
+      'https://files.example.com/tenant/files/',
+      'https://cdn.example.com/conversations-assets/',
+      'https://cdn.example.com/files/',
+    ]);
+  });
+
+  it('paces requests at 100 per 11 s with a 30 s wait by default, takes given limits, and turns off with false', () => {
+    expect(resolve({}).rateLimit).toEqual({ max: 100, intervalMs: 11_000, maxWaitMs: 30_000 });
+    expect(resolve({ rateLimit: {} }).rateLimit).toEqual({ max: 100, intervalMs: 11_000, maxWaitMs: 30_000 });
+    expect(resolve({ rateLimit: { max: 7, intervalMs: 2000, maxWaitMs: 500 } }).rateLimit).toEqual({ max: 7, intervalMs: 2000, maxWaitMs: 500 });
+    expect(resolve({ rateLimit: { max: 7 } }).rateLimit).toEqual({ max: 7, intervalMs: 11_000, maxWaitMs: 30_000 });
+    expect(resolve({ rateLimit: false }).rateLimit).toBeUndefined();
+  });
+
+  it('binds uploads to the given location, or asks a given function per request, and to the session\'s with SSO', async () => {
+    const request = new Request('http://bff.test/api/attachments', { method: 'POST', headers: { 'x-tenant': 'loc-fn' } });
+    expect(await resolve({ locationId: 'loc-fixed' }).resolveLocationId!(request)).toBe('loc-fixed');
+    expect(await resolve({ locationId: (r) => r.headers.get('x-tenant')! }).resolveLocationId!(request)).toBe('loc-fn');
+    // With SSO a configured location is not used: the session's is.
+    expect(resolve({ locationId: 'loc-fixed', highLevelSso: { sharedSecret: 's'.repeat(16) } }).resolveLocationId).toBeUndefined();
+    expect(resolve({ locationId: undefined, highLevelSso: { sharedSecret: 's'.repeat(16) } }).resolveLocationId).toBeUndefined();
+  });
+
+  it('keeps SSO sessions 900 s by default, or as long as given, and lets allowed origins send the session header', () => {
+    const sso = resolve({ highLevelSso: { sharedSecret: 's'.repeat(16) } });
+    expect(sso.sso).toMatchObject({ sharedSecret: 's'.repeat(16), ttlSeconds: 900 });
+    expect(sso.sso!.key).toHaveLength(32);
+    expect(resolve({ highLevelSso: { sharedSecret: 's'.repeat(16), sessionTtlSeconds: 60 } }).sso!.ttlSeconds).toBe(60);
+    expect(resolve({}).sso).toBeUndefined();
+    expect(sso.allowedHeaders).toEqual(['x-requested-with', 'content-type', 'range', 'authorization']);
+  });
+
+  it('allows the widget\'s own headers and the given ones, lower-cased, and nothing else', () => {
+    expect(resolve({}).allowedHeaders).toEqual(['x-requested-with', 'content-type', 'range']);
+    expect(resolve({ allowedHeaders: ['Authorization', 'X-Tenant'] }).allowedHeaders).toEqual([
+      'x-requested-with',
+      'content-type',
+      'range',
+      'authorization',
+      'x-tenant',
+    ]);
+  });
+
+  it('uses the given shared store, else one in this process\'s memory', async () => {
+    const store = memoryStore();
+    expect(resolve({ sharedStore: store }).shared).toBe(store);
+    const own = resolve({}).shared;
+    await own.set('k', 'v');
+    expect(await own.get('k')).toBe('v');
+  });
+
+  it('sends no credentials cross-origin unless asked, and takes the public origin\'s origin only', () => {
+    expect(resolve({}).allowCredentials).toBe(false);
+    expect(resolve({ allowCredentials: true }).allowCredentials).toBe(true);
+    expect(resolve({}).publicOrigin).toBeUndefined();
+    expect(resolve({ publicOrigin: 'https://app.example.com/some/path' }).publicOrigin).toBe('https://app.example.com');
+    expect([...resolve({ allowedOrigins: ['https://a.example.com/x', 'http://b.example.com:8080'] }).allowedOrigins]).toEqual([
+      'https://a.example.com',
+      'http://b.example.com:8080',
+    ]);
+  });
+
+  it('holds the documented limits by default and takes given ones', () => {
+    const defaults = resolve({});
+    expect(defaults).toMatchObject({
+      clientIdleTimeoutMs: 30_000,
+      minClientBytesPerSecond: 1024,
+      previewTtlSeconds: 604_800,
+      maxFileSize: DEFAULT_MAX_FILE_SIZE,
+      maxFilesPerRequest: 5,
+      upstreamTimeoutMs: 60_000,
+    });
+    expect(defaults.readAhead.limit).toBe(64 * 1024 * 1024);
+    expect(defaults.uploadsInFlight.limit).toBe(256);
+    const given = resolve({
+      clientIdleTimeoutMs: 1000,
+      minClientBytesPerSecond: 10,
+      previewTtlSeconds: 60,
+      maxFileSize: 100,
+      maxFilesPerRequest: 2,
+      upstreamTimeoutMs: 500,
+      maxReadAheadBytes: 4096,
+      maxUploadsInFlight: 3,
+    });
+    expect(given).toMatchObject({
+      clientIdleTimeoutMs: 1000,
+      minClientBytesPerSecond: 10,
+      previewTtlSeconds: 60,
+      maxFileSize: 100,
+      maxFilesPerRequest: 2,
+      upstreamTimeoutMs: 500,
+    });
+    expect(given.readAhead.limit).toBe(4096);
+    expect(given.uploadsInFlight.limit).toBe(3);
+  });
+
+  it('signs preview links with a random secret per process when none is given, and warns that it does', () => {
+    const warnings: string[] = [];
+    const logger: Logger = { warn: (message) => warnings.push(message) };
+    const first = resolveOptions({ ...base, previewSecret: undefined, logger }).previewSecret;
+    const second = resolveOptions({ ...base, previewSecret: undefined, logger }).previewSecret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(first).not.toBe(second);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/previewSecret/);
+    expect(resolveOptions({ ...base, logger }).previewSecret).toBe('p'.repeat(32));
+    expect(warnings).toHaveLength(2);
+  });
+});
