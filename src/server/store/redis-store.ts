@@ -144,18 +144,13 @@ async function connect(options: RedisStoreOptions, timeoutMs: number, logger: Lo
   } catch (error) {
     throw new Error('redisStore: the `ioredis` package is needed for a Redis URL. Install it: npm install ioredis', { cause: error });
   }
-  const client = new Redis(options.url, {
-    lazyConnect: true,
-    // Nothing waits for Redis to come back: a command while it is away fails at once…
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    // …and one it does not answer fails after the deadline.
-    commandTimeout: timeoutMs,
-    connectTimeout: timeoutMs,
-    // Reconnects in the background, every second at the slowest, for as long as it takes.
-    retryStrategy: (times) => Math.min(times * 100, 1000),
-  });
+  let client: IORedis;
+  try {
+    client = newClient(Redis, options.url, timeoutMs);
+  } catch {
+    // Node's URL error keeps the whole input, password included: say which URL, without it.
+    throw new TypeError(`redisStore: ${redactUrl(options.url)} is not a Redis URL (redis://[:password@]host:port[/db]).`);
+  }
   // Without a listener, ioredis prints every failed reconnection; one line per outage is enough.
   let down = false;
   client.on('error', (error: Error) => {
@@ -176,6 +171,21 @@ async function connect(options: RedisStoreOptions, timeoutMs: number, logger: Lo
     throw new Error(`redisStore: cannot connect to ${redactUrl(options.url)}: ${(error as Error).message}`, { cause: error });
   }
   return client;
+}
+
+function newClient(Redis: typeof IORedis, url: string, timeoutMs: number): IORedis {
+  return new Redis(url, {
+    lazyConnect: true,
+    // Nothing waits for Redis to come back: a command while it is away fails at once…
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    // …and one it does not answer fails after the deadline.
+    commandTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
+    // Reconnects in the background, every second at the slowest, for as long as it takes.
+    retryStrategy: (times) => Math.min(times * 100, 1000),
+  });
 }
 
 /** The URL without its password, for messages. */

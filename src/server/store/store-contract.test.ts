@@ -160,6 +160,16 @@ describe('the redis store, as an operator sees it', () => {
     await expect(redisStore({})).rejects.toThrow(/pass `url`/);
   });
 
+  it('a URL it cannot read is refused by name, without its password anywhere in the error', async () => {
+    const error = (await redisStore({ url: 'redis://:hunter2secret@127.0.0.1:99999/0' }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/^redisStore: .* is not a Redis URL/);
+    // Node's own URL error keeps its input; none of it may travel with ours.
+    const everything = JSON.stringify({ ...error, message: error.message, cause: error.cause, stack: error.stack });
+    expect(everything).not.toMatch(/hunter2secret/);
+    expect(error.cause).toBeUndefined();
+  });
+
   it('says which Redis it could not reach, without its password', async () => {
     const error = (await redisStore({ url: 'redis://:hunter2secret@127.0.0.1:1/0', commandTimeoutMs: 500 }).catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/cannot connect to redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0/);
