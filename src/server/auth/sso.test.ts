@@ -185,6 +185,17 @@ describe('sign-in and sessions (highLevelSso)', () => {
     expect((await fetch(`${stack.endpoint}/session`)).status).toBe(405);
   });
 
+  it('the sign-in path is the same with a trailing slash, or several', async () => {
+    for (const suffix of ['/', '//']) {
+      const answer = await fetch(`${stack.endpoint}/session${suffix}`, {
+        method: 'POST',
+        headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ encryptedData: encryptUserContext(mockUserContext('loc-b'), SECRET) }),
+      });
+      expect(answer.status, suffix).toBe(200);
+    }
+  });
+
   it('reads a preview only for a session of the link’s location', async () => {
     const signInAt = async (location: string) =>
       ((await (await signIn(encryptUserContext(mockUserContext(location), SECRET))).json()) as { token: string }).token;
