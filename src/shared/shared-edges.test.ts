@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codeForStatus, isErrorCode } from './error-codes.js';
-import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, acceptAttribute, findFileType, resolveFileTypes } from './file-types.js';
+import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, acceptAttribute, extensionOf, findFileType, resolveFileTypes } from './file-types.js';
 import { originMatches } from './highlevel-origins.js';
 import { UploadError, isUploadError } from './upload-error.js';
 
@@ -72,6 +72,12 @@ describe('the file types a host can turn on', () => {
     for (const mime of ['image/pjpeg', 'application/x-zip-compressed', 'application/x-rar-compressed', 'application/x-rar', 'audio/mp3', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave']) {
       expect(accept, mime).toContain(mime);
     }
+  });
+
+  it('an extension is the last dot on, lower-cased; a name without one, or a dotfile, has none', () => {
+    expect(extensionOf('Scan.2024.PDF')).toBe('.pdf');
+    expect(extensionOf('README')).toBe('');
+    expect(extensionOf('.env')).toBe('');
   });
 
   it('a typo in an allow-list fails at start-up, naming what is known', () => {
