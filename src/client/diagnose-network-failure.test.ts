@@ -124,10 +124,13 @@ describe('diagnoseNetworkFailure: a lost connection or a refused origin', () => 
 
   it('leaves no timer behind once it has its answer', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { fetcher } = browserFetch('opaque', 'cors');
-    expect(await diagnoseNetworkFailure(ENDPOINT, { fetch: fetcher, onLine: true })).toBe('network');
-    expect(vi.getTimerCount()).toBe(0);
-    vi.useRealTimers();
+    try {
+      const { fetcher } = browserFetch('opaque', 'cors');
+      expect(await diagnoseNetworkFailure(ENDPOINT, { fetch: fetcher, onLine: true })).toBe('network');
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('takes a page without navigator (a worker, a server render) for online, and probes', async () => {

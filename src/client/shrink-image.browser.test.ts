@@ -37,7 +37,10 @@ async function dimensions(blob: Blob) {
   return size;
 }
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 describe('shrinkImage', () => {
   it('makes a JPEG over the limit fit, in a worker, keeping its name and date', async () => {
@@ -130,7 +133,6 @@ describe('shrinkImage', () => {
     // And when it finishes: one URL per worker, every time.
     await shrinkImage(file, { maxBytes: Math.floor(file.size / 3) });
     expect(revoked).toHaveLength(2);
-    vi.restoreAllMocks();
   });
 
   it('does the work on the page where there is no Worker or no OffscreenCanvas', async () => {

@@ -34,6 +34,7 @@ beforeAll(async () => {
       },
       '/empty': answer(200, {}),
       '/no-files': answer(200, { files: [] }),
+      '/null': answer(200, null),
       '/proxy-503': answer(503, '<html>Service Unavailable</html>', { 'Retry-After': '12' }),
       '/proxy-502': answer(502, '<html>Bad Gateway</html>'),
       '/retry-zero': answer(429, '<html>slow down</html>', { 'Retry-After': '0' }),
@@ -91,8 +92,7 @@ describe('uploadFile against the BFF', () => {
     expect(echoed['content-type']).toMatch(/^multipart\/form-data; boundary=/);
   });
 
-  it('posts to /api/attachments when no endpoint is given', () => {
-    // The route the README and the server's examples mount the BFF on.
+  it('its default endpoint is /api/attachments, where the README and the examples mount the BFF', () => {
     expect(DEFAULT_ENDPOINT).toBe('/api/attachments');
   });
 });
@@ -107,7 +107,7 @@ describe('uploadFile, when the answer is not what the BFF sends', () => {
     );
 
   it('a success without a stored file is an internal error, not a file without a URL', async () => {
-    for (const path of ['/empty', '/no-files']) {
+    for (const path of ['/empty', '/no-files', '/null']) {
       expect(await fail(path, 'a.txt')).toMatchObject({ code: 'internal', fileName: 'a.txt', message: DEFAULT_ERROR_MESSAGES.internal });
     }
   });

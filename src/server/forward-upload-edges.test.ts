@@ -179,6 +179,7 @@ describe('what the operator’s log says, never with the token', () => {
     answers.push(answerJson(400, { message: echoed }));
     const response = await post(recorded, [['conversationId', 'c1'], { name: 'a.png', bytes: png() }]);
     expect(response.status).toBe(502);
+    const text = await response.clone().text();
     expect((await errorOf(response)).code).toBe('highlevel-rejected');
     const warning = logs.find((line) => line.level === 'warn');
     expect(warning?.message).toMatch(/HighLevel/);
@@ -190,7 +191,9 @@ describe('what the operator’s log says, never with the token', () => {
     expect(everything()).not.toContain(TOKEN);
     expect(everything()).not.toContain('another-credential-xyz');
     // And none of it reaches the browser.
-    expect(JSON.stringify(response.headers)).not.toContain(TOKEN);
+    expect(JSON.stringify([...response.headers])).not.toContain(TOKEN);
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain('another-credential-xyz');
   });
 
   it('HighLevel answers 200 without a URL for a file: highlevel-rejected, and the log names the file', async () => {

@@ -215,7 +215,9 @@ export async function* readMultipart(
 }
 
 function boundaryOf(contentType: string): string {
-  const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  // The parameter named `boundary`, as busboy reads it: not one whose name ends with it
+  // (`xboundary=…`), which would make every size bound wrong by the difference in length.
+  const match = /\bboundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   return match?.[1] ?? match?.[2] ?? '';
 }
 

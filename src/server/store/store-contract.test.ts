@@ -335,10 +335,13 @@ describe('the redis store through outages', () => {
 
       for (const outage of [1, 2]) {
         cutter.cut();
-        await sleep(1600);
+        const cutAt = Date.now();
         // Reconnection attempts 100 ms, 200 ms, … apart (at most a second): a handful, not a storm.
+        for (let tries = 0; tries < 100 && cutter.refused < 3; tries += 1) await sleep(100);
         expect(cutter.refused).toBeGreaterThanOrEqual(3);
-        expect(cutter.refused).toBeLessThanOrEqual(8);
+        // Never faster than the backoff allows, however long the wait took on a busy machine.
+        const seconds = (Date.now() - cutAt) / 1000;
+        expect(cutter.refused).toBeLessThanOrEqual(5 + Math.ceil(seconds));
         const down = await failure(store.get('k'));
         expect(isUploadError(down) && down.code).toBe('store-unavailable');
         cutter.restore();
@@ -364,7 +367,8 @@ describe('the redis store through outages', () => {
       await sleep(700);
       const started = Date.now();
       for (let i = 0; i < 5; i += 1) expect(isUploadError(await failure(store.get('k')))).toBe(true);
-      expect(Date.now() - started).toBeLessThan(400);
+      // Each fails at once, not at the 5 s deadline a queued command would wait for.
+      expect(Date.now() - started).toBeLessThan(2500);
     } finally {
       await store.close();
       await cutter.close();
@@ -393,7 +397,7 @@ describe('the redis store through outages', () => {
     }
   });
 
-  it('keeps quiet in an outage when no logger is given', async () => {
+  it('carries on through an outage when no logger is given', async () => {
     const cutter = await startCutter(redis.port);
     const store = await redisStore({ url: cutter.url, commandTimeoutMs: 500 });
     try {
