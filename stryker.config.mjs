@@ -17,7 +17,8 @@ export const FOLDERS = {
   // own, and shrink-image.ts by tests in Chromium (Vitest's browser mode).
   client: { mutate: ['src/client/**/*.ts', '!src/client/fit-image.ts'], break: 85, projects: ['node', 'dom', 'browser'] },
   // The framework-free parts of the widget: the upload store, the URL and message helpers.
-  react: { mutate: ['src/react/upload-store.ts', 'src/react/safe-url.ts', 'src/react/messages.ts'], break: 85, projects: ['dom'] },
+  // The store's photo shrinking runs in Chromium (Vitest's browser mode).
+  react: { mutate: ['src/react/upload-store.ts', 'src/react/safe-url.ts', 'src/react/messages.ts'], break: 85, projects: ['dom', 'browser'] },
 };
 
 const folder = process.env.MUTATION_FOLDER ?? 'shared';
@@ -40,6 +41,6 @@ export default {
   timeoutMS: 20_000,
   // A sandbox per folder, and none copied into another's: two folders can run side by side.
   tempDirName: `.stryker-tmp/${folder}`,
-  ignorePatterns: ['.stryker-tmp'],
+  ignorePatterns: ['.stryker-tmp*'],
   cleanTempDir: 'always',
 };

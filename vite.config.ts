@@ -3,6 +3,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type UserConfig } from 'vite';
 import { configDefaults } from 'vitest/config';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
+import { browserCommands } from './src/testing/browser-commands.js';
 
 /** Everything imported by a bare name (packages, node: built-ins) stays out of the library. */
 const isPackage = (id: string) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[a-z]:[\\/]/i.test(id);
@@ -86,6 +87,7 @@ const demo: UserConfig = {
             screenshotFailures: false,
             provider: playwright({ launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS } }),
             instances: [{ browser: 'chromium' }],
+            commands: browserCommands,
           },
         },
       },

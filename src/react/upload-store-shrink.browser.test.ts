@@ -1,0 +1,109 @@
+/**
+ * The upload store's photo shrinking, in Chromium (decoding and encoding need a real browser),
+ * against a real BFF and mock: a photo over the limit is made to fit, then sent; a retry sends
+ * the shrunk photo again without redoing the work; a photo that cannot be made to fit is refused
+ * like any file that breaks the rules.
+ */
+import { QueryClient } from '@tanstack/react-query';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { commands } from 'vitest/browser';
+import { UploadStore, type UploadStoreConfig } from './upload-store.js';
+
+let endpoint: string;
+beforeAll(async () => {
+  ({ endpoint } = await commands.startUploadStack(location.origin));
+});
+afterAll(() => commands.stopUploadStacks());
+
+/** A real photo: gradients under noise, encoded by the browser. */
+async function photo(name: string, type: 'image/jpeg' | 'image/png', width = 600, height = 400): Promise<File> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(width, height);
+  let seed = 3;
+  for (let index = 0; index < image.data.length; index += 4) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    image.data[index] = (index / 4) % 255;
+    image.data[index + 1] = (seed >> 8) % 256;
+    image.data[index + 2] = 128;
+    image.data[index + 3] = 255;
+  }
+  context.putImageData(image, 0, 0);
+  const blob = await canvas.convertToBlob({ type, quality: 0.95 });
+  return new File([blob], name, { type });
+}
+
+function store(extra: Partial<UploadStoreConfig>) {
+  const uploads = new UploadStore();
+  uploads.configure({ queryClient: new QueryClient(), conversationId: 'conv1', endpoint, concurrency: 1, ...extra });
+  return uploads;
+}
+const only = (uploads: UploadStore) => uploads.getSnapshot().items[0]!;
+
+describe('the upload store shrinks photos before sending them', () => {
+  it('a photo over the limit: shrinking, then uploading, then stored at its new size', async () => {
+    const file = await photo('IMG_1.jpg', 'image/jpeg');
+    const maxBytes = Math.floor(file.size / 3);
+    const uploads = store({ shrink: { maxBytes } });
+    const seen: string[] = [];
+    uploads.subscribe(() => {
+      const status = only(uploads)?.status;
+      if (status && seen.at(-1) !== status) seen.push(status);
+    });
+    uploads.add([file]);
+    expect(only(uploads).status).toBe('shrinking');
+    await vi.waitFor(() => expect(only(uploads).status).toBe('done'), { timeout: 15_000 });
+    const done = only(uploads);
+    // In this order, whatever else is seen between (queued first, processing once all is sent).
+    const order = ['shrinking', 'uploading', 'done'].map((status) => seen.indexOf(status));
+    expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+    expect(done).toMatchObject({ name: 'IMG_1.jpg', shrunkFrom: file.size });
+    expect(done.size).toBeLessThanOrEqual(maxBytes);
+    expect(done).not.toHaveProperty('sentAs');
+    if (done.status !== 'done') throw new Error('not done');
+    expect(done.result.size).toBe(done.size);
+  });
+
+  it('an opaque PNG is sent as a JPEG under its new name, the user’s name kept', async () => {
+    const file = await photo('scan.png', 'image/png');
+    const uploads = store({ shrink: { maxBytes: Math.floor(file.size / 4) } });
+    uploads.add([file]);
+    await vi.waitFor(() => expect(only(uploads).status).toBe('done'), { timeout: 15_000 });
+    expect(only(uploads)).toMatchObject({ name: 'scan.png', sentAs: 'scan.jpg' });
+  });
+
+  it('a photo already within the limits is sent as it is', async () => {
+    const file = await photo('small.jpg', 'image/jpeg', 40, 30);
+    const uploads = store({ shrink: { maxBytes: file.size } });
+    uploads.add([file]);
+    expect(only(uploads).status).toBe('uploading');
+    await vi.waitFor(() => expect(only(uploads).status).toBe('done'), { timeout: 15_000 });
+    expect(only(uploads)).toMatchObject({ size: file.size });
+    expect(only(uploads)).not.toHaveProperty('shrunkFrom');
+  });
+
+  it('a photo that cannot be made small enough is refused, like any file that breaks the rules', async () => {
+    const file = await photo('huge.jpg', 'image/jpeg');
+    const onReject = vi.fn();
+    const uploads = store({ shrink: { maxBytes: 60 }, onReject });
+    uploads.add([file]);
+    await vi.waitFor(() => expect(uploads.getSnapshot().rejections).toHaveLength(1), { timeout: 15_000 });
+    expect(uploads.getSnapshot().items).toEqual([]);
+    expect(uploads.getSnapshot().rejections[0]).toMatchObject({ name: 'huge.jpg', code: 'image-not-shrinkable', file });
+    expect(onReject).toHaveBeenCalledWith([expect.objectContaining({ code: 'image-not-shrinkable' })]);
+  });
+
+  it('a retry sends the photo already shrunk, without shrinking it again', async () => {
+    const file = await photo('IMG_2.jpg', 'image/jpeg');
+    const uploads = store({ shrink: { maxBytes: Math.floor(file.size / 3) } });
+    await commands.failNextUpload(500);
+    uploads.add([file]);
+    await vi.waitFor(() => expect(only(uploads)).toMatchObject({ status: 'error', error: { code: 'highlevel-unavailable' } }), { timeout: 15_000 });
+    const shrunkSize = only(uploads).size;
+    uploads.retry(only(uploads).id);
+    // Straight to uploading: the shrunk photo is kept.
+    expect(only(uploads).status).toBe('uploading');
+    await vi.waitFor(() => expect(only(uploads).status).toBe('done'), { timeout: 15_000 });
+    expect(only(uploads).size).toBe(shrunkSize);
+  });
+});
