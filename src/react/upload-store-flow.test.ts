@@ -61,6 +61,9 @@ describe('the upload store, end to end', () => {
     const uploads = store();
     uploads.add([png('keep.png'), png('gone.png'), exe('bad.exe')]);
     await settled(uploads);
+    // A failure that does not pass by itself stays a failure when "cancelled": nothing to stop.
+    uploads.cancel(byName(uploads, 'bad.exe').id);
+    expect(byName(uploads, 'bad.exe').status).toBe('error');
     uploads.remove(byName(uploads, 'gone.png').id);
     expect(items(uploads).map((item) => item.name).sort()).toEqual(['bad.exe', 'keep.png']);
     uploads.clearFinished();

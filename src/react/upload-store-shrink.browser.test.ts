@@ -54,8 +54,8 @@ describe('the upload store shrinks photos before sending them', () => {
     expect(only(uploads).status).toBe('shrinking');
     await vi.waitFor(() => expect(only(uploads).status).toBe('done'), { timeout: 15_000 });
     const done = only(uploads);
-    // In this order, whatever else is seen between (queued first, processing once all is sent).
-    const order = ['shrinking', 'uploading', 'done'].map((status) => seen.indexOf(status));
+    // In this order (queued first): processing once every byte is sent, until HighLevel answers.
+    const order = ['shrinking', 'uploading', 'processing', 'done'].map((status) => seen.indexOf(status));
     expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
     expect(done).toMatchObject({ name: 'IMG_1.jpg', shrunkFrom: file.size });
     expect(done.size).toBeLessThanOrEqual(maxBytes);
