@@ -100,6 +100,8 @@ describe('sizes and the read-ahead budget', () => {
     expect(unproven.json.error.code).toBe('server-busy');
     // And the bytes it held were given back: the proven upload still passes.
     expect((await send(tight, [{ name: 'again.png', body: png }])).status).toBe(200);
+    // Small chunked files fit the budget, one after another: what each held is given back, no more, no less.
+    for (let i = 0; i < 5; i += 1) expect((await send(tight, [{ name: `small${i}.txt`, body: 'x'.repeat(600) }], true)).status, `upload ${i}`).toBe(200);
   });
 });
 
@@ -123,6 +125,12 @@ describe('the names HighLevel stores files under', () => {
     expect(answer.json.files[0].name).toBe('say "hi".txt');
     const stored = [...stack.mock.files.entries()].filter(([key]) => !before.has(key)).map(([, file]) => file.fileName);
     expect(stored).toEqual(["say 'hi'.txt"]);
+  });
+
+  it('a name in UTF-8, as browsers send it raw in the part header, comes back as written', async () => {
+    const answer = await send(stack, [{ name: 'Réunion café – notes.txt', body: 'hello\n' }]);
+    expect(answer.status).toBe(200);
+    expect(answer.json.files[0].name).toBe('Réunion café – notes.txt');
   });
 
   it('the same name twice or more in one upload gets a number, before its extension', () => {
