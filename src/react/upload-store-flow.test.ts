@@ -66,8 +66,15 @@ describe('the upload store, end to end', () => {
     expect(byName(uploads, 'bad.exe').status).toBe('error');
     uploads.remove(byName(uploads, 'gone.png').id);
     expect(items(uploads).map((item) => item.name).sort()).toEqual(['bad.exe', 'keep.png']);
+    uploads.add([png('late.png')]);
+    uploads.cancel(byName(uploads, 'late.png').id);
+    await settled(uploads);
+    expect(byName(uploads, 'late.png').status).toBe('cancelled');
     uploads.clearFinished();
     expect(items(uploads).map((item) => item.name)).toEqual(['bad.exe']);
+    // Ids that are no longer listed are no-ops, not errors.
+    expect(() => uploads.cancel('gone')).not.toThrow();
+    expect(() => uploads.retry('gone')).not.toThrow();
   });
 
   it('retryFailed(code) sends again only the uploads that failed with that code', async () => {
@@ -102,6 +109,19 @@ describe('the upload store, end to end', () => {
     uploads.keepDone(new Set([x.status === 'done' ? x.result.url : '']));
     expect(listener).toHaveBeenCalledTimes(1);
     expect(items(uploads).map((item) => item.name).sort()).toEqual(['x.png', 'z.exe']);
+  });
+
+  it('when the widget goes away (abortAll), an upload waiting out a rate limit is not sent again', async () => {
+    const stats = async () => ((await (await fetch(`${origin}/__stats`)).json()) as { uploadRequests: number }).uploadRequests;
+    await fetch(`${origin}/__fail`, { method: 'POST', body: JSON.stringify({ kind: 'answer', status: 429, body: {}, headers: { 'Retry-After': '1' } }) });
+    const uploads = store();
+    uploads.add([png('limited.png')]);
+    await vi.waitFor(() => expect(byName(uploads, 'limited.png')).toMatchObject({ status: 'error', retryAt: expect.any(Number) }), { timeout: 10_000 });
+    const before = await stats();
+    uploads.abortAll();
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    expect(await stats()).toBe(before);
+    expect(byName(uploads, 'limited.png').status).toBe('error');
   });
 
   it('reset leaves nothing: no row, no refusal, no upload still running', async () => {
