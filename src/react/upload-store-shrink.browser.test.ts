@@ -93,6 +93,24 @@ describe('the upload store shrinks photos before sending them', () => {
     expect(onReject).toHaveBeenCalledWith([expect.objectContaining({ code: 'image-not-shrinkable' })]);
   });
 
+  it('only the photo that cannot fit is refused; the others in the list go on, even without an onReject', async () => {
+    const huge = await photo('huge2.jpg', 'image/jpeg');
+    const notes = new File(['meeting notes\n'], 'notes.txt', { type: 'text/plain' });
+    const uploads = store({ shrink: { maxBytes: 60 } });
+    uploads.add([huge, notes]);
+    await vi.waitFor(() => expect(uploads.getSnapshot().rejections).toHaveLength(1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(uploads.getSnapshot().items.map((item) => [item.name, item.status])).toEqual([['notes.txt', 'done']]), { timeout: 15_000 });
+  });
+
+  it('a photo asked to fit a longest side it already fits is sent as it is, not marked shrunk', async () => {
+    const file = await photo('tiny.jpg', 'image/jpeg', 40, 30);
+    const uploads = store({ shrink: { maxBytes: file.size * 10, maxDimension: 1000 } });
+    uploads.add([file]);
+    await vi.waitFor(() => expect(only(uploads).status).toBe('done'), { timeout: 15_000 });
+    expect(only(uploads)).toMatchObject({ size: file.size });
+    expect(only(uploads)).not.toHaveProperty('shrunkFrom');
+  });
+
   it('a retry sends the photo already shrunk, without shrinking it again', async () => {
     const file = await photo('IMG_2.jpg', 'image/jpeg');
     const uploads = store({ shrink: { maxBytes: Math.floor(file.size / 3) } });

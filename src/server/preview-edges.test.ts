@@ -231,6 +231,23 @@ describe('GET ?preview=: a refused token', () => {
     expect(hostSeen).toHaveLength(1);
   });
 
+  it('through a fetch of the host’s own that answers 401 without a body, the same retry', async () => {
+    let reads = 0;
+    const ownFetch: typeof fetch = async (input, init) => {
+      reads += 1;
+      return reads === 1 ? new Response(null, { status: 401 }) : fetch(input, init);
+    };
+    const own = await startStack({ bff: { previewSecret: SECRET, fileOrigins: [hostOrigin], getToken: recordingToken, fetch: ownFetch } });
+    try {
+      const response = await preview('/files/d/abc', {}, own);
+      expect(response.status).toBe(200);
+      expect(reads).toBe(2);
+      expect(refusedTokens).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a success is not read twice, and no token is reported refused', async () => {
     const response = await preview();
     await response.arrayBuffer();

@@ -8,7 +8,7 @@ import { connect as connectHttp2, createServer as createHttp2Server } from 'node
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect as connectTcp } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fixture } from '../testing/fixtures.js';
 import { multipartBody, rawRequest } from '../testing/raw-request.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
@@ -133,6 +133,31 @@ describe('what the log says of an upload', () => {
     expect(busy?.headers['retry-after']).toBe(String(error.retryAfter));
     expect(error.message).toContain(`${error.retryAfter} s`);
     expect((await held)?.status).toBe(408);
+  });
+});
+
+describe('a client that leaves while HighLevel is still answering', () => {
+  it('aborts the request to HighLevel at once: nothing waits for an answer no one will read', async () => {
+    let upstream: AbortSignal | undefined;
+    // HighLevel reading the whole upload, then taking its time to answer.
+    const slowHighLevel: typeof fetch = async (_input, init) => {
+      upstream = init?.signal ?? undefined;
+      for await (const chunk of init!.body as unknown as AsyncIterable<Uint8Array>) void chunk;
+      return new Promise<Response>((_resolve, reject) => upstream?.addEventListener('abort', () => reject(upstream!.reason)));
+    };
+    const slow = await startStack({ bff: { fetch: slowHighLevel, upstreamTimeoutMs: 60_000 } });
+    try {
+      // The whole upload is sent, then the connection is dropped before the answer.
+      void rawRequest(slow.endpoint, {
+        headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': pngBody().length, 'X-Requested-With': 'ghl-attachments' },
+        body: [pngBody(), 300],
+        end: 'drop',
+      });
+      await vi.waitFor(() => expect(upstream).toBeDefined(), { timeout: 5000 });
+      await vi.waitFor(() => expect(upstream!.aborted).toBe(true), { timeout: 5000 });
+    } finally {
+      await slow.close();
+    }
   });
 });
 
