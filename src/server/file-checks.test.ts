@@ -222,6 +222,22 @@ describe('the body reader’s minimum rate', () => {
     expect(sizes).toEqual([1000]);
   });
 
+  it('a chunk that ends inside what could be the boundary still proves the exact size', async () => {
+    // The file's own bytes hold "\r\n--" and the boundary's first letters where a chunk ends:
+    // the parser holds those back until it knows, and the bound must count them all the same.
+    const data = `${'A'.repeat(100)}\r\n--${BOUNDARY.slice(0, 4)}${'B'.repeat(100)}`;
+    const bytes = multipartBody(BOUNDARY, [conv, filePart('tricky.txt', data)]);
+    const cut = bytes.indexOf(`\r\n--${BOUNDARY.slice(0, 4)}B`) + 2 + 2 + 4;
+    const sizes: number[] = [];
+    for await (const part of readMultipart(Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)], { objectMode: false }), type, LIMITS, bytes.length)) {
+      if (part.kind === 'file') {
+        sizes.push(part.maxPossibleSize);
+        part.stream.resume();
+      }
+    }
+    expect(sizes).toEqual([Buffer.byteLength(data)]);
+  });
+
   it('more fields than allowed is a limit error that names the fields', async () => {
     const fields = ['a', 'b', 'c', 'd'].map((name) => ({ headers: `Content-Disposition: form-data; name="${name}"`, body: name }));
     const bytes = multipartBody(BOUNDARY, fields);

@@ -213,6 +213,8 @@ describe('answers HighLevel should not give', () => {
     ['200 with JSON null', answerJson(200, 'null')],
     ['200 with a URL that only contains http:// further on', answerJson(200, { uploadedFiles: { 'a.png': 'javascript:alert("https://x")' } })],
     ['200 with a relative URL', answerJson(200, { uploadedFiles: { 'a.png': '/files/a.png' } })],
+    // An array prints as its one URL: only a string is a URL.
+    ['200 with the URL inside an array', answerJson(200, { uploadedFiles: { 'a.png': ['https://files.example/a.png'] } })],
   ];
   it.each(odd)('%s: highlevel-rejected (502), even with no logger configured', async (_, answer) => {
     answers.push(answer);
