@@ -99,6 +99,7 @@ const demo: UserConfig = {
           // The element inlines styles.css into its shadow root: the test should see it.
           css: true,
           include: ['src/{react,embed}/**/*.test.{ts,tsx}'],
+          exclude: [...configDefaults.exclude, '**/*.browser.test.ts'],
           setupFiles: ['src/react/test-setup.ts'],
           globalSetup: ['src/react/global-setup.ts'],
         },
