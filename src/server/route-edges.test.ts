@@ -4,6 +4,8 @@
  * file exports them, what the log says of an upload and of a failure, and the request checks an
  * attacker would probe first (content type, `Host`, absolute-form targets, HTTP/1.0, HTTP/2).
  */
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest, createServer as createHttpsServer } from 'node:https';
 import { connect as connectHttp2, createServer as createHttp2Server } from 'node:http2';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -260,6 +262,34 @@ describe('requests an attacker would probe first', () => {
     const answer = await rawHttp(stack.origin, 'GET /api/attachments?preview=x HTTP/1.0\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 403 /);
     expect(answer).toContain('"preview-link-invalid"');
+  });
+
+  it('behind TLS, the preview links it hands out are https', async () => {
+    const tls = { key: readFileSync(new URL('../testing/tls/localhost-key.pem', import.meta.url)), cert: readFileSync(new URL('../testing/tls/localhost-cert.pem', import.meta.url)) };
+    const handle = toNodeHandler(createUploadHandler({ authorize: 'anyone', getToken: staticToken(stack.mock.token), locationId: stack.mock.locationId, apiBase: stack.mock.url, rateLimit: false, previewSecret: 'route-edges-preview-secret-0123456789' }));
+    const server = createHttpsServer(tls, (req, res) => handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const body = pngBody('secure.png');
+      const text = await new Promise<string>((resolve, reject) => {
+        const req = httpsRequest(
+          { host: '127.0.0.1', port, path: '/api/attachments', method: 'POST', ca: tls.cert, headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, 'Content-Length': body.length, 'X-Requested-With': 'ghl-attachments' } },
+          (res) => {
+            let answer = '';
+            res.on('data', (chunk) => (answer += String(chunk)));
+            res.on('end', () => resolve(answer));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      const [file] = JSON.parse(text).files;
+      expect(file.previewUrl).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:${port}/api/attachments\\?preview=`));
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('over HTTP/2 (node:http2’s compatibility API), its pseudo-headers are not taken for headers', async () => {
