@@ -168,6 +168,26 @@ describe('a client that leaves while HighLevel is still answering', () => {
   });
 });
 
+describe('one refused file refuses the whole upload', () => {
+  it('even when HighLevel reads what was sent and answers it: the answer is the refusal, no URL', async () => {
+    // HighLevel reading every byte it is sent, then storing what it got.
+    const eagerHighLevel: typeof fetch = async (_input, init) => {
+      for await (const chunk of init!.body as unknown as AsyncIterable<Uint8Array>) void chunk;
+      return new Response(JSON.stringify({ uploadedFiles: { 'first.png': 'https://files.example/first.png' } }), { status: 200, headers: { 'Content-Type': 'application/json' } });
+    };
+    const eager = await startStack({ bff: { fetch: eagerHighLevel, previewSecret: 'route-edges-preview-secret-0123456789' } });
+    try {
+      const body = multipartBody(BOUNDARY, [conv, filePart('first.png', fixture('sample.png').bytes, 'image/png'), filePart('second.exe', 'MZ')]);
+      const answer = await upload(eager.endpoint, body);
+      expect(answer?.status).toBe(415);
+      expect(JSON.parse(answer!.text).error.code).toBe('file-type-not-allowed');
+      expect(answer?.text).not.toContain('files.example');
+    } finally {
+      await eager.close();
+    }
+  });
+});
+
 describe('a client that cancels mid-upload', () => {
   it('is not an error of the server: nothing is logged as one, and the next upload passes', async () => {
     const body = multipartBody(BOUNDARY, [conv, filePart('big.png', fixture('sample.png').bytes, 'image/png'), filePart('big2.txt', 'x'.repeat(400_000))]);
