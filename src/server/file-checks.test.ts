@@ -5,7 +5,7 @@
  * reader's minimum rate, steady or dripping, with a short window.
  */
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
 import { multipartBody, rawRequest } from '../testing/raw-request.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
@@ -176,6 +176,34 @@ describe('the body reader’s minimum rate', () => {
     // 200 bytes every 20 ms: 10 KB/s against a minimum of 1 KB/s, for about 0.3 s (three windows).
     const { body } = feed(bytes, 200, 20);
     await expect(readAll(body, bytes.length)).resolves.toBeUndefined();
+  });
+
+  it('exactly the minimum in a window is enough; one byte less is not', async () => {
+    vi.useFakeTimers();
+    try {
+      const bytes = multipartBody(BOUNDARY, [conv, filePart('a.txt', 'x'.repeat(500))]);
+      // 1,000 bytes a second over 100 ms windows: 100 bytes a window.
+      const run = async (perWindow: number) => {
+        const body = new PassThrough();
+        const reading = readAll(body, bytes.length).then(
+          () => 'read',
+          (error: unknown) => (error instanceof IdleTimeoutError ? 'cut' : 'other'),
+        );
+        let at = 0;
+        for (let window = 0; window < 3 && at < bytes.length; window += 1) {
+          body.write(bytes.subarray(at, at + perWindow));
+          at += perWindow;
+          await vi.advanceTimersByTimeAsync(100);
+        }
+        body.end(bytes.subarray(at));
+        await vi.advanceTimersByTimeAsync(1);
+        return reading;
+      };
+      expect(await run(100)).toBe('read');
+      expect(await run(99)).toBe('cut');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a drip under the minimum is cut while it still drips, not when it stops', async () => {
