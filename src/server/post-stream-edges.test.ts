@@ -45,6 +45,33 @@ function countingBody(chunks = Number.POSITIVE_INFINITY, size = 64 * 1024) {
 
 const never = () => new AbortController().signal;
 
+describe('after the connection fails between two chunks', () => {
+  it('lets go of the client’s body at its next chunk, not at the stall limit', async () => {
+    const { port } = await listen(
+      createNetServer((socket) => {
+        sockets.push(socket);
+        setTimeout(() => socket.destroy(), 150);
+      }),
+    );
+    const state = { closed: false };
+    // A client sending small pieces, never enough to fill the socket: the pump waits on it, not on drain.
+    async function* body(): AsyncGenerator<Uint8Array> {
+      try {
+        for (;;) {
+          await sleep(30);
+          yield new Uint8Array(16);
+        }
+      } finally {
+        state.closed = true;
+      }
+    }
+    const failure = await postStream(`http://127.0.0.1:${port}/upload`, {}, body(), never(), 60_000).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    for (let i = 0; i < 60 && !state.closed; i += 1) await sleep(50);
+    expect(state.closed).toBe(true);
+  });
+});
+
 describe('an upstream that stops reading', () => {
   it('fails the upload with UpstreamStallError once nothing was taken for the stall limit', async () => {
     const { port } = await listen(createNetServer((socket) => (sockets.push(socket), socket.pause())));
