@@ -115,7 +115,8 @@ describe('<AttachmentUploader>', () => {
 
   it('uploads at most `concurrency` files at once; a queued one can be cancelled and retried', async () => {
     const { input } = renderUploader({ concurrency: 1 });
-    await userEvent.upload(input, [fileOf('one.png', pngOfSize(2000)), fileOf('two.png', pngOfSize(2000))]);
+    // The first is large enough to be still on its way when the list is read: the second waits.
+    await userEvent.upload(input, [fileOf('one.png', pngOfSize(4_000_000)), fileOf('two.png', pngOfSize(2000))]);
     expect(screen.getByText('Waiting…')).toBeVisible();
     await userEvent.click(screen.getByRole('button', { name: 'Cancel two.png' }));
     expect(await screen.findByText('Cancelled')).toBeVisible();

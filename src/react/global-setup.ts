@@ -9,6 +9,11 @@ declare module 'vitest' {
     stackOrigin: string;
     /** The same, with room for one upload at a time: a second one is answered 503 `server-busy`. */
     busyStackOrigin: string;
+    /**
+     * Another, for the store's end-to-end tests, which inject faults: test files run in parallel,
+     * and a fault queued on a shared stack could be played on another file's upload.
+     */
+    flowStackOrigin: string;
   }
 }
 
@@ -31,11 +36,17 @@ export default async function setup(project: TestProject) {
     bff: { maxUploadsInFlight: 1 },
     routes: { '/__fail': failRoute(() => busy), '/__stats': statsRoute(() => busy) },
   });
+  const flow: Stack = await startStack({
+    mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } },
+    routes: { '/__fail': failRoute(() => flow), '/__stats': statsRoute(() => flow) },
+  });
   project.provide('stackOrigin', stack.origin);
+  project.provide('flowStackOrigin', flow.origin);
   project.provide('busyStackOrigin', busy.origin);
   return async () => {
     await stack.close();
     await busy.close();
+    await flow.close();
   };
 }
 

@@ -9,7 +9,7 @@ import type { UploadedFile } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
 import { UploadStore, type UploadStoreConfig, type UploadItem } from './upload-store.js';
 
-const origin = inject('stackOrigin');
+const origin = inject('flowStackOrigin');
 const endpoint = `${origin}/api/attachments`;
 // The page is served from the BFF's origin, as the widget is in an app: no CORS in the way.
 beforeAll(() => (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`));
