@@ -26,23 +26,9 @@ step('types', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 step('lint', 'npx', ['eslint', '.', '--max-warnings', '0']);
 // The fleet and store tests run a real redis-server (started on a free port, stopped after):
 // found on the machine, or Debian's package installed here (as root), and said so.
-let redisServer;
-try {
-  redisServer = ensureRedisServer();
-  console.log(`[redis] using ${redisServer}`);
-} catch (error) {
-  console.error(`[redis] ${error.message}`);
-  results.push({ name: 'redis-server', ok: false, seconds: '0' });
-}
+const redisServer = found('redis', 'redis-server', ensureRedisServer);
 // A Chromium, found or installed, for the browser-mode unit tests and the e2e tests.
-let chromium;
-try {
-  chromium = ensureChromium();
-  console.log(`[chromium] using ${chromium}`);
-} catch (error) {
-  console.error(`[chromium] ${error.message}`);
-  results.push({ name: 'chromium', ok: false, seconds: '0' });
-}
+const chromium = found('chromium', 'chromium', ensureChromium);
 step('unit and component tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${REPORTS}/vitest.json`], {
   ...(redisServer ? { REDIS_SERVER_PATH: redisServer } : {}),
   ...(chromium ? { CHROMIUM_PATH: chromium } : {}),
@@ -84,6 +70,19 @@ for (const result of results) console.log(`  ${result.ok ? '✔' : '✘'} ${resu
 const allOk = results.every((result) => result.ok) && failed === 0 && passed > 0;
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(allOk ? 0 : 1);
+
+/** A tool found or installed by `ensure`, said so; undefined (and a failed step) when neither. */
+function found(tag, name, ensure) {
+  try {
+    const path = ensure();
+    console.log(`[${tag}] using ${path}`);
+    return path;
+  } catch (error) {
+    console.error(`[${tag}] ${error.message}`);
+    results.push({ name, ok: false, seconds: '0' });
+    return undefined;
+  }
+}
 
 function readJson(path) {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { noisyPhoto } from '../testing/photos.js';
 import { shrinkImage } from './shrink-image.js';
 
 /**
@@ -11,14 +12,7 @@ it('shrinks on the page when the page’s policy forbids blob: workers', async (
   policy.content = "worker-src 'none'";
   document.head.append(policy);
 
-  const canvas = new OffscreenCanvas(600, 400);
-  const context = canvas.getContext('2d')!;
-  const image = context.createImageData(600, 400);
-  for (let index = 0; index < image.data.length; index += 1) image.data[index] = (index * 2654435761) % 251;
-  context.putImageData(image, 0, 0);
-  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
-  const file = new File([blob], 'IMG_0005.jpg', { type: 'image/jpeg' });
-
+  const file = await noisyPhoto('IMG_0005.jpg', { width: 600, height: 400 });
   const result = (await shrinkImage(file, { maxBytes: Math.floor(file.size / 3) }))!;
   expect(result).toMatchObject({ shrunk: true, ranIn: 'main-thread' });
   expect(result.file.size).toBeLessThanOrEqual(Math.floor(file.size / 3));

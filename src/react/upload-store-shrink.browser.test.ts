@@ -7,31 +7,16 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commands } from 'vitest/browser';
+import { noisyPhoto } from '../testing/photos.js';
 import { UploadStore, type UploadStoreConfig } from './upload-store.js';
+
+const photo = (name: string, type: 'image/jpeg' | 'image/png', width = 600, height = 400) => noisyPhoto(name, { type, width, height });
 
 let endpoint: string;
 beforeAll(async () => {
   ({ endpoint } = await commands.startUploadStack(location.origin));
 });
 afterAll(() => commands.stopUploadStacks());
-
-/** A real photo: gradients under noise, encoded by the browser. */
-async function photo(name: string, type: 'image/jpeg' | 'image/png', width = 600, height = 400): Promise<File> {
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d')!;
-  const image = context.createImageData(width, height);
-  let seed = 3;
-  for (let index = 0; index < image.data.length; index += 4) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    image.data[index] = (index / 4) % 255;
-    image.data[index + 1] = (seed >> 8) % 256;
-    image.data[index + 2] = 128;
-    image.data[index + 3] = 255;
-  }
-  context.putImageData(image, 0, 0);
-  const blob = await canvas.convertToBlob({ type, quality: 0.95 });
-  return new File([blob], name, { type });
-}
 
 function store(extra: Partial<UploadStoreConfig>) {
   const uploads = new UploadStore();
