@@ -143,3 +143,55 @@ describe('the pace through a real BFF', () => {
     expect(stack.mock.stats.uploadRequests).toBe(1);
   });
 });
+
+describe('a client that leaves while its upload waits for the turn', () => {
+  let stack: Stack;
+  let authorized = 0;
+  beforeAll(async () => {
+    stack = await startStack({
+      bff: {
+        // One upload in flight at a time: whoever holds the place keeps every other upload out.
+        maxUploadsInFlight: 1,
+        rateLimit: { max: 1, intervalMs: 20_000, maxWaitMs: 30_000 },
+        authorize: () => {
+          authorized += 1;
+          return true;
+        },
+      },
+    });
+  });
+  afterAll(() => stack.close());
+
+  const upload = (name: string, signal?: AbortSignal) =>
+    fetch(stack.endpoint, {
+      method: 'POST',
+      headers: { 'X-Requested-With': 'ghl-attachments' },
+      body: formOf([['conversationId', 'c1'], { name, bytes: fixture('sample.png').bytes }]),
+      signal,
+    });
+  const codeOf = async (answer: Response) => ((await answer.json()) as { error: { code: string } }).error.code;
+
+  it('gives its place back at once: the next upload is told about the pace, not that the server is busy', async () => {
+    expect((await upload('first.png')).status).toBe(200);
+    // The second upload is checked (authorize runs before the wait) and then waits 20 s for its turn.
+    const leaving = new AbortController();
+    const waiting = upload('second.png', leaving.signal).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(authorized).toBe(2), { timeout: 5000, interval: 20 });
+    const meanwhile = await upload('third.png');
+    expect(meanwhile.status).toBe(503);
+    expect(await codeOf(meanwhile)).toBe('server-busy');
+
+    leaving.abort();
+    expect(await waiting).toBeInstanceOf(Error);
+    // Well before the 20 s turn, the place is free again. The turn it reserved goes unused, so the
+    // next upload's turn is 40 s away, past maxWaitMs: 429 with the wait, the widget's cue to retry.
+    let next = await upload('fourth.png');
+    for (let tries = 0; tries < 100 && next.status === 503; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      next = await upload('fourth.png');
+    }
+    expect(next.status).toBe(429);
+    expect(await codeOf(next)).toBe('rate-limited');
+    expect(stack.mock.stats.uploadRequests).toBe(1);
+  });
+});
