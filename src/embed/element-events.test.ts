@@ -4,11 +4,12 @@
  */
 import { waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pngOfSize } from '../testing/fixtures.js';
 import { defineGhlAttachments, type GhlAttachmentsEventDetails } from './index.js';
+import { ownStack } from '../testing/own-stack.js';
 
-const origin = inject('stackOrigin');
+const { origin } = await ownStack();
 beforeAll(() => {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`);
   defineGhlAttachments();

@@ -1,20 +1,18 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MockFault } from '../mock-highlevel/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pngOfSize } from '../testing/fixtures.js';
 import { AttachmentUploader } from './attachment-uploader.js';
+import { ownStack } from '../testing/own-stack.js';
 
-// A real BFF with room for one upload at a time (global-setup.ts): a second one is answered
-// 503 `server-busy`, `Retry-After: 5`.
-const origin = inject('busyStackOrigin');
+// A real BFF with room for one upload at a time: a second one is answered 503 `server-busy`,
+// `Retry-After: 5`.
+const { origin, failNext, uploadRequests: upstreamRequests } = await ownStack({ maxUploadsInFlight: 1 });
 beforeAll(() => {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`);
 });
 
 const png = (name: string) => new File([pngOfSize(400) as Uint8Array<ArrayBuffer>], name, { type: 'image/png' });
-const upstreamRequests = async () => ((await (await fetch(`${origin}/__stats`)).json()) as { uploadRequests: number }).uploadRequests;
-const failNext = (fault: MockFault) => fetch(`${origin}/__fail`, { method: 'POST', body: JSON.stringify(fault) });
 
 describe('a busy BFF', () => {
   it('says when it will retry, counts down, and retries by itself, as for a rate limit', async () => {

@@ -1,21 +1,20 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { MockFault } from '../mock-highlevel/index.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_ERROR_MESSAGES } from '../shared/messages.js';
 import type { UploadedFile } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
 import { AttachmentUploader } from './attachment-uploader.js';
+import { ownStack } from '../testing/own-stack.js';
 
-const origin = inject('stackOrigin');
+const { origin, failNext } = await ownStack();
 beforeAll(() => {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`);
 });
 
 const png = (name: string) => new File([pngOfSize(400) as Uint8Array<ArrayBuffer>], name, { type: 'image/png' });
 const input = (container: HTMLElement) => container.querySelector<HTMLInputElement>('input[type=file]')!;
-const failNext = (fault: MockFault) => fetch(`${origin}/__fail`, { method: 'POST', body: JSON.stringify(fault) });
 
 describe('controlled mode (value / onChange)', () => {
   const earlier: UploadedFile = { name: 'contract.pdf', url: `${origin}/files/earlier.pdf`, mimeType: 'application/pdf', size: 2048, kind: 'pdf' };

@@ -1,25 +1,21 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UploadedFile } from '../shared/wire.js';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
 
 import { AttachmentUploader } from './attachment-uploader.js';
 import type { DoneUploadItem } from './upload-store.js';
+import { ownStack } from '../testing/own-stack.js';
 
 // A real BFF and mock, started in global-setup.ts outside happy-dom.
-const origin = inject('stackOrigin');
+const { origin, uploadRequests: upstreamRequests } = await ownStack();
 
 beforeAll(() => {
   // Same origin as the BFF, as in a real app: the widget posts to the relative /api/attachments.
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`);
 });
-
-async function upstreamRequests(): Promise<number> {
-  const response = await fetch(`${origin}/__stats`);
-  return ((await response.json()) as { uploadRequests: number }).uploadRequests;
-}
 
 function fileOf(name: string, bytes: Uint8Array, type = ''): File {
   return new File([bytes as Uint8Array<ArrayBuffer>], name, { type });

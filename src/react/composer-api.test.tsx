@@ -7,8 +7,7 @@ import { QueryClient, QueryClientProvider, useIsMutating } from '@tanstack/react
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { MockFault } from '../mock-highlevel/index.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
@@ -17,15 +16,15 @@ import { GERMAN_MESSAGES } from './locales/de.js';
 import { FRENCH_MESSAGES } from './locales/fr.js';
 import { UPLOAD_MUTATION_KEY, type DoneUploadItem, type FailedUploadItem, type RejectedFile, type UploadItem } from './upload-store.js';
 import { useAttachmentUploader, type AttachmentUploaderState } from './use-attachment-uploader.js';
+import { ownStack } from '../testing/own-stack.js';
 
-const origin = inject('stackOrigin');
+const { origin, failNext } = await ownStack();
 beforeAll(() => {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`);
 });
 
 const png = (name: string, size = 400) => new File([pngOfSize(size) as Uint8Array<ArrayBuffer>], name, { type: 'image/png' });
 const input = (container: HTMLElement) => container.querySelector<HTMLInputElement>('input[type=file]')!;
-const failNext = (fault: MockFault) => fetch(`${origin}/__fail`, { method: 'POST', body: JSON.stringify(fault) });
 
 describe('controlled means controlled', () => {
   function Composer({ onItems }: { onItems: (items: readonly UploadItem[]) => void }) {

@@ -5,11 +5,12 @@
  * and judged like any other: uploaded to the real BFF and mock, or refused with a reason.
  */
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
 import { MyUploader } from '../testing/my-uploader.js';
+import { ownStack } from '../testing/own-stack.js';
 
-const origin = inject('stackOrigin');
+const { origin } = await ownStack();
 beforeAll(() => {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`);
 });

@@ -1,53 +1,66 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import type { MockFault } from '../mock-highlevel/index.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
+import type { OwnStackOptions } from '../testing/own-stack.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Origin of a real BFF (with a real mock HighLevel behind it) for component tests. */
-    stackOrigin: string;
-    /** The same, with room for one upload at a time: a second one is answered 503 `server-busy`. */
-    busyStackOrigin: string;
-    /**
-     * Another, for the store's end-to-end tests, which inject faults: test files run in parallel,
-     * and a fault queued on a shared stack could be played on another file's upload.
-     */
-    flowStackOrigin: string;
+    /** Origin of the server that starts a stack for each component test file (src/testing/own-stack.ts). */
+    stackFactoryOrigin: string;
   }
 }
 
 /**
  * Component tests run in happy-dom, whose `fetch`, `Request` and `Response` replace Node's. The
- * BFF must run in plain Node, as in production, so it starts here, outside the test environment.
- * `GET /__stats` reports how many requests reached the mock; `POST /__fail` injects a fault.
+ * BFF must run in plain Node, as in production, so stacks start here, outside the test
+ * environment: `POST /stacks` starts a real BFF with a real mock HighLevel behind it, one per test
+ * file. Test files run in parallel; a fault queued on a shared mock, or a count of its requests,
+ * would mix with another file's uploads. On each stack, `GET /__stats` reports how many requests
+ * reached the mock, and `POST /__fail` injects a fault.
  */
 export default async function setup(project: TestProject) {
-  const stack: Stack = await startStack({
-    mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } },
-    routes: {
-      '/__stats': statsRoute(() => stack),
-      // POST a MockFault as JSON: the mock plays it on the next upload.
-      '/__fail': failRoute(() => stack),
-    },
+  const stacks: Stack[] = [];
+  const factory = createServer((req, res) => {
+    if (req.method !== 'POST' || req.url !== '/stacks') {
+      res.writeHead(404).end();
+      return;
+    }
+    readJson<OwnStackOptions>(req)
+      .then(async (options) => {
+        const stack: Stack = await startStack({
+          mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } },
+          bff: options.maxUploadsInFlight ? { maxUploadsInFlight: options.maxUploadsInFlight } : {},
+          routes: { '/__stats': statsRoute(() => stack), '/__fail': failRoute(() => stack) },
+        });
+        stacks.push(stack);
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ origin: stack.origin }));
+      })
+      .catch((error: unknown) => res.writeHead(500).end(String(error)));
   });
-  const busy: Stack = await startStack({
-    mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } },
-    bff: { maxUploadsInFlight: 1 },
-    routes: { '/__fail': failRoute(() => busy), '/__stats': statsRoute(() => busy) },
-  });
-  const flow: Stack = await startStack({
-    mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } },
-    routes: { '/__fail': failRoute(() => flow), '/__stats': statsRoute(() => flow) },
-  });
-  project.provide('stackOrigin', stack.origin);
-  project.provide('flowStackOrigin', flow.origin);
-  project.provide('busyStackOrigin', busy.origin);
+  await new Promise<void>((resolve) => factory.listen(0, '127.0.0.1', resolve));
+  project.provide('stackFactoryOrigin', `http://127.0.0.1:${(factory.address() as AddressInfo).port}`);
   return async () => {
-    await stack.close();
-    await busy.close();
-    await flow.close();
+    factory.closeAllConnections();
+    await new Promise<void>((resolve) => factory.close(() => resolve()));
+    await Promise.all(stacks.map((stack) => stack.close()));
   };
+}
+
+function readJson<T>(req: IncomingMessage): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += String(chunk)));
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(body || '{}') as T);
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+    req.on('error', reject);
+  });
 }
 
 /** `GET /__stats`: how many requests reached the stack's mock. */
@@ -61,11 +74,12 @@ function statsRoute(stack: () => Stack) {
 /** `POST /__fail` with a MockFault as JSON: the stack's mock plays it on the next upload. */
 function failRoute(stack: () => Stack) {
   return (req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += String(chunk)));
-    req.on('end', () => {
-      stack().mock.failNext(JSON.parse(body) as MockFault);
-      res.writeHead(204).end();
-    });
+    readJson<MockFault>(req).then(
+      (fault) => {
+        stack().mock.failNext(fault);
+        res.writeHead(204).end();
+      },
+      () => res.writeHead(400).end(),
+    );
   };
 }

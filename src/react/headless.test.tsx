@@ -5,21 +5,18 @@
  */
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MockFault } from '../mock-highlevel/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
 import { MyUploader } from '../testing/my-uploader.js';
+import { ownStack } from '../testing/own-stack.js';
 
-const origin = inject('stackOrigin');
+const { origin, failNext, uploadRequests: uploadsAtMock } = await ownStack();
 beforeAll(() => {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`);
 });
 
 const png = (name: string, size = 400) => new File([pngOfSize(size) as Uint8Array<ArrayBuffer>], name, { type: 'image/png' });
 const pdf = (name: string) => new File([fixture('sample.pdf').bytes as Uint8Array<ArrayBuffer>], name, { type: 'application/pdf' });
-const failNext = (fault: MockFault) => fetch(`${origin}/__fail`, { method: 'POST', body: JSON.stringify(fault) });
-/** Upload requests that reached the mock HighLevel so far. */
-const uploadsAtMock = async () => ((await (await fetch(`${origin}/__stats`)).json()) as { uploadRequests: number }).uploadRequests;
 
 /** The row of `name` in the list of uploads. */
 const row = (name: string) => within(screen.getByRole('list', { name: 'Uploads' })).getByRole('listitem', { name });

@@ -5,20 +5,18 @@
  */
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { MockFault } from '../mock-highlevel/index.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fixture } from '../testing/fixtures.js';
 import { AttachmentUploader } from './attachment-uploader.js';
+import { ownStack } from '../testing/own-stack.js';
 
-const origin = inject('stackOrigin');
+const { origin, failNext, uploadRequests: uploadsAtMock } = await ownStack();
 beforeAll(() => {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`);
 });
 afterEach(() => vi.restoreAllMocks());
 
-const failNext = (fault: MockFault) => fetch(`${origin}/__fail`, { method: 'POST', body: JSON.stringify(fault) });
 /** Upload requests that reached the mock HighLevel so far. */
-const uploadsAtMock = async () => ((await (await fetch(`${origin}/__stats`)).json()) as { uploadRequests: number }).uploadRequests;
 const input = (container: HTMLElement) => container.querySelector<HTMLInputElement>('input[type=file]')!;
 
 /** A real sample file, as the user picked it. */

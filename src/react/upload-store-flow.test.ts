@@ -4,12 +4,13 @@
  * removed, cleared, retried by code, kept or dropped by a controlled `value`, and reset.
  */
 import { QueryClient } from '@tanstack/react-query';
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UploadedFile } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
+import { ownStack } from '../testing/own-stack.js';
 import { UploadStore, type UploadStoreConfig, type UploadItem } from './upload-store.js';
 
-const origin = inject('flowStackOrigin');
+const { origin, failNext, uploadRequests } = await ownStack();
 const endpoint = `${origin}/api/attachments`;
 // The page is served from the BFF's origin, as the widget is in an app: no CORS in the way.
 beforeAll(() => (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`));
@@ -81,7 +82,7 @@ describe('the upload store, end to end', () => {
     const uploads = store();
     uploads.add([exe('one.exe')]);
     await settled(uploads);
-    await fetch(`${origin}/__fail`, { method: 'POST', body: JSON.stringify({ kind: 'answer', status: 500, body: {} }) });
+    await failNext({ kind: 'answer', status: 500, body: {} });
     uploads.add([png('two.png')]);
     await settled(uploads);
     expect(byName(uploads, 'two.png')).toMatchObject({ status: 'error', error: { code: 'highlevel-unavailable' } });
@@ -112,15 +113,14 @@ describe('the upload store, end to end', () => {
   });
 
   it('when the widget goes away (abortAll), an upload waiting out a rate limit is not sent again', async () => {
-    const stats = async () => ((await (await fetch(`${origin}/__stats`)).json()) as { uploadRequests: number }).uploadRequests;
-    await fetch(`${origin}/__fail`, { method: 'POST', body: JSON.stringify({ kind: 'answer', status: 429, body: {}, headers: { 'Retry-After': '1' } }) });
+    await failNext({ kind: 'answer', status: 429, body: {}, headers: { 'Retry-After': '1' } });
     const uploads = store();
     uploads.add([png('limited.png')]);
     await vi.waitFor(() => expect(byName(uploads, 'limited.png')).toMatchObject({ status: 'error', retryAt: expect.any(Number) }), { timeout: 10_000 });
-    const before = await stats();
+    const before = await uploadRequests();
     uploads.abortAll();
     await new Promise((resolve) => setTimeout(resolve, 1800));
-    expect(await stats()).toBe(before);
+    expect(await uploadRequests()).toBe(before);
     expect(byName(uploads, 'limited.png').status).toBe('error');
   });
 
