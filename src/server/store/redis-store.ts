@@ -183,9 +183,17 @@ function newClient(Redis: typeof IORedis, url: string, timeoutMs: number): IORed
     // …and one it does not answer fails after the deadline.
     commandTimeout: timeoutMs,
     connectTimeout: timeoutMs,
-    // Reconnects in the background, every second at the slowest, for as long as it takes.
-    retryStrategy: (times) => Math.min(times * 100, 1000),
+    retryStrategy: reconnectDelay,
   });
+}
+
+/**
+ * How long the client waits before its `attempt`-th try to reconnect, in ms: soon after a blip
+ * (100 ms, then 200 ms, …), so that uploads work again within moments of Redis being back, and
+ * every second at the slowest, for as long as it takes, so that a long outage is not a storm.
+ */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(attempt * 100, 1000);
 }
 
 /** The URL without its password, for messages. */

@@ -5,7 +5,7 @@ import { isUploadError, type UploadError } from '../../shared/upload-error.js';
 import { startRedisServer, type RedisServer } from '../../testing/redis-server.js';
 import type { Logger } from '../options.js';
 import { memoryStore } from './memory-store.js';
-import { redisStore, type RedisClientLike } from './redis-store.js';
+import { reconnectDelay, redisStore, type RedisClientLike } from './redis-store.js';
 import type { SharedStore } from './shared-store.js';
 
 // What the two stores promise beyond shared-store.test.ts: the edges of locks and rate windows
@@ -310,6 +310,13 @@ async function startCutter(port: number) {
 }
 
 describe('the redis store through outages', () => {
+  it('tries to reconnect soon after a blip, and every second at the slowest however long Redis is away', () => {
+    // The pace the cutter below measures on a real connection, as the exact schedule: timers on a
+    // shared machine can only make the measured one slower.
+    expect([1, 2, 3, 5, 9].map(reconnectDelay)).toEqual([100, 200, 300, 500, 900]);
+    expect([10, 11, 60, 10_000].map(reconnectDelay)).toEqual([1000, 1000, 1000, 1000]);
+  });
+
   it('logs one error per outage and one line when Redis is back, reconnecting at a measured pace', async () => {
     const cutter = await startCutter(redis.port);
     const lines: string[] = [];
