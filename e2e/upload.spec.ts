@@ -69,3 +69,17 @@ test('text files in every encoding people save them in upload, and are stored by
     expect(Buffer.from(await (await page.request.get(url)).body()).equals(fixtureFile(name).buffer), name).toBe(true);
   }
 });
+
+test('offline when a file is picked: once back online the upload code loads, and the file is stored', async ({ page, context }) => {
+  // Offline before anything asks for the upload code (loaded on first need): its first load fails.
+  await context.setOffline(true);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose files to attach' }).click();
+  await (await chooser).setFiles([fixtureFile('sample.pdf')]);
+  const row = page.locator('.ghl-att-item', { hasText: 'sample.pdf' });
+  await expect(row).toContainText('The connection was lost. It will retry when you are back online, or retry now.');
+
+  // Back online, the widget retries by itself: the code is loaded again, not the failure kept.
+  await context.setOffline(false);
+  await expect(row.getByRole('link', { name: 'Open' })).toHaveAttribute('href', /\/highlevel\/files\/d\/[0-9a-f]+$/, { timeout: 15_000 });
+});

@@ -3,6 +3,7 @@
  * for a test running in Chromium, allowing the test page's origin (CORS), and stopping them.
  * The stack is loaded through Vitest's module runner, so the config itself stays light.
  */
+import type { Route } from '@playwright/test';
 import type { BrowserCommand } from 'vitest/node';
 import type { Stack, startStack as StartStack } from './start-stack.js';
 
@@ -24,7 +25,27 @@ const stopUploadStacks: BrowserCommand<[]> = async () => {
   await Promise.all(running.splice(0).map((stack) => stack.close()));
 };
 
-export const browserCommands = { startUploadStack, failNextUpload, stopUploadStacks };
+/** What `cutScripts` routes, to take back: test files share one page, each in a frame of its own. */
+let cut: { matcher: (url: URL) => boolean; handler: (route: Route) => Promise<void> } | undefined;
+
+/**
+ * The calling test file's requests for scripts whose path contains `part` fail as they do
+ * offline, until `restoreScripts`; other files' requests (other frames of the page) go through.
+ */
+const cutScripts: BrowserCommand<[part: string]> = async (context, part) => {
+  const frame = await context.frame();
+  const matcher = (url: URL) => url.pathname.includes(part);
+  const handler = (route: Route) => (route.request().frame() === frame ? route.abort('internetdisconnected') : route.fallback());
+  cut = { matcher, handler };
+  await context.page.route(matcher, handler);
+};
+
+const restoreScripts: BrowserCommand<[]> = async (context) => {
+  if (cut) await context.page.unroute(cut.matcher, cut.handler);
+  cut = undefined;
+};
+
+export const browserCommands = { startUploadStack, failNextUpload, stopUploadStacks, cutScripts, restoreScripts };
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
@@ -32,5 +53,8 @@ declare module 'vitest/browser' {
     startUploadStack(pageOrigin: string): Promise<{ endpoint: string; stored: string }>;
     failNextUpload(status: number): Promise<void>;
     stopUploadStacks(): Promise<void>;
+    /** Script requests whose path contains `part` fail as offline, until `restoreScripts`. */
+    cutScripts(part: string): Promise<void>;
+    restoreScripts(): Promise<void>;
   }
 }
