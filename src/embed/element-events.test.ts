@@ -6,8 +6,8 @@ import { waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pngOfSize } from '../testing/fixtures.js';
-import { defineGhlAttachments, type GhlAttachmentsEventDetails } from './index.js';
 import { ownStack } from '../testing/own-stack.js';
+import { defineGhlAttachments, type GhlAttachmentsEventDetails } from './index.js';
 
 const { origin } = await ownStack();
 beforeAll(() => {

@@ -2,8 +2,8 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pngOfSize } from '../testing/fixtures.js';
-import { AttachmentUploader } from './attachment-uploader.js';
 import { ownStack } from '../testing/own-stack.js';
+import { AttachmentUploader } from './attachment-uploader.js';
 
 // A real BFF with room for one upload at a time: a second one is answered 503 `server-busy`,
 // `Retry-After: 5`.

@@ -5,8 +5,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_ERROR_MESSAGES } from '../shared/messages.js';
 import type { UploadedFile } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
-import { AttachmentUploader } from './attachment-uploader.js';
 import { ownStack } from '../testing/own-stack.js';
+import { AttachmentUploader } from './attachment-uploader.js';
 
 const { origin, failNext } = await ownStack();
 beforeAll(() => {

@@ -4,10 +4,10 @@ import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UploadedFile } from '../shared/wire.js';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
+import { ownStack } from '../testing/own-stack.js';
 
 import { AttachmentUploader } from './attachment-uploader.js';
 import type { DoneUploadItem } from './upload-store.js';
-import { ownStack } from '../testing/own-stack.js';
 
 // A real BFF and mock, started in global-setup.ts outside happy-dom.
 const { origin, uploadRequests: upstreamRequests } = await ownStack();

@@ -11,12 +11,12 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
+import { ownStack } from '../testing/own-stack.js';
 import { AttachmentUploader } from './attachment-uploader.js';
 import { GERMAN_MESSAGES } from './locales/de.js';
 import { FRENCH_MESSAGES } from './locales/fr.js';
 import { UPLOAD_MUTATION_KEY, type DoneUploadItem, type FailedUploadItem, type RejectedFile, type UploadItem } from './upload-store.js';
 import { useAttachmentUploader, type AttachmentUploaderState } from './use-attachment-uploader.js';
-import { ownStack } from '../testing/own-stack.js';
 
 const { origin, failNext } = await ownStack();
 beforeAll(() => {

@@ -7,8 +7,8 @@ import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fixture } from '../testing/fixtures.js';
-import { AttachmentUploader } from './attachment-uploader.js';
 import { ownStack } from '../testing/own-stack.js';
+import { AttachmentUploader } from './attachment-uploader.js';
 
 const { origin, failNext, uploadRequests: uploadsAtMock } = await ownStack();
 beforeAll(() => {
@@ -16,7 +16,6 @@ beforeAll(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** Upload requests that reached the mock HighLevel so far. */
 const input = (container: HTMLElement) => container.querySelector<HTMLInputElement>('input[type=file]')!;
 
 /** A real sample file, as the user picked it. */
