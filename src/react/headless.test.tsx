@@ -5,9 +5,11 @@
  */
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useEffect } from 'react';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
 import { MyUploader } from '../testing/my-uploader.js';
+import { useAttachmentUploader } from './index.js';
 import { ownStack } from '../testing/own-stack.js';
 
 const { origin, failNext, uploadRequests: uploadsAtMock } = await ownStack();
@@ -70,5 +72,32 @@ describe('a UI of its own, from useAttachmentUploader alone', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Retry slow.png' }));
     expect(await stored('slow.png')).toMatch(/^http:\/\//);
     expect(screen.queryByRole('button', { name: 'Retry slow.png' })).toBeNull();
+  });
+
+  it('files a child component adds as it mounts, before the hook is set up, are uploaded', async () => {
+    // A composer opened with files already chosen (a forwarded message, a "send this report"
+    // button) adds them from a child's effect; React runs it before the hook's own effects.
+    function Prefill({ addFiles }: { addFiles(files: File[]): void }) {
+      useEffect(() => addFiles([png('forwarded.png')]), [addFiles]);
+      return null;
+    }
+    function Composer() {
+      const { items, addFiles } = useAttachmentUploader({ conversationId: 'conv1' });
+      return (
+        <>
+          <Prefill addFiles={addFiles} />
+          <ul aria-label="Uploads">
+            {items.map((item) => (
+              <li key={item.id} aria-label={item.name}>
+                {item.name}: {item.status}
+                {item.status === 'done' && <a href={item.result.url}>Open {item.name}</a>}
+              </li>
+            ))}
+          </ul>
+        </>
+      );
+    }
+    render(<Composer />);
+    expect(await stored('forwarded.png')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
   });
 });

@@ -2,12 +2,14 @@
  * The upload store on its own, its upload client replaced so that a test can play the order of
  * events a network produces: progress out of order, a rate limit, a cancel while waiting.
  */
-import { QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as UploadFileModule from '../client/upload-file.js';
 import { uploadFile, type UploadFileOptions } from '../client/upload-file.js';
 import { uploadError } from '../shared/upload-error.js';
+import type { UploadedFile } from '../shared/wire.js';
 import { UploadStore } from './upload-store.js';
+import { summarizeItems } from './use-attachment-uploader.js';
 
 vi.mock('../client/upload-file.js', async (importOriginal) => ({
   ...(await importOriginal<typeof UploadFileModule>()),
@@ -22,6 +24,20 @@ function storeWithOneFile() {
   return store;
 }
 const only = (store: UploadStore) => store.getSnapshot().items[0]!;
+const png = (name: string) => new File(['0123456789'], name, { type: 'image/png' });
+const stored = (name: string): UploadedFile => ({ name, url: `https://storage.example/${name}`, mimeType: 'image/png', size: 10, kind: 'image' });
+
+/** An upload the test settles by hand, after reporting what progress it likes. */
+function settleByHand() {
+  const calls: { options: UploadFileOptions; resolve(file: UploadedFile): void; reject(error: unknown): void }[] = [];
+  upload.mockImplementation(
+    (options) =>
+      new Promise((resolve, reject) => {
+        calls.push({ options, resolve, reject });
+      }),
+  );
+  return calls;
+}
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -73,5 +89,58 @@ describe('UploadStore', () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(upload).toHaveBeenCalledTimes(2);
     expect(only(store).status).toBe('uploading');
+  });
+
+  it('a failed file retried while another holds the only slot waits with nothing sent, in its row and in the total', async () => {
+    const calls = settleByHand();
+    const store = new UploadStore();
+    store.configure({ queryClient: new QueryClient(), conversationId: 'c1', concurrency: 1 });
+    store.add([png('first.png'), png('second.png')]);
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    calls[0]!.options.onProgress?.({ loaded: 6, total: 10 });
+    await vi.advanceTimersByTimeAsync(20);
+    expect(only(store)).toMatchObject({ name: 'first.png', progress: 0.6 });
+    calls[0]!.reject(uploadError('network'));
+    await vi.waitFor(() => expect(calls).toHaveLength(2));
+    expect(only(store)).toMatchObject({ status: 'error', progress: 0.6 });
+    store.retry(only(store).id);
+    // second.png still has the slot: first.png waits its turn, its last try's 60 % forgotten.
+    expect(only(store)).toMatchObject({ status: 'queued', progress: 0 });
+    expect(summarizeItems(store.getSnapshot().items).progress).toBe(0);
+    calls[1]!.options.onProgress?.({ loaded: 5, total: 10 });
+    await vi.advanceTimersByTimeAsync(20);
+    expect(summarizeItems(store.getSnapshot().items).progress).toBe(0.25);
+  });
+
+  it('a file removed while the host app still handles its answer is not reported as uploaded', async () => {
+    // A host whose mutation cache does work on every success (refetching a conversation, say)
+    // holds the answer back from the widget; the user removes the file meanwhile.
+    let seen: () => void = () => undefined;
+    let release: () => void = () => undefined;
+    const hostIsBusy = new Promise<void>((resolve) => (release = resolve));
+    const answered = new Promise<void>((resolve) => (seen = resolve));
+    const queryClient = new QueryClient({
+      mutationCache: new MutationCache({
+        onSuccess: async () => {
+          seen();
+          await hostIsBusy;
+        },
+      }),
+    });
+    const calls = settleByHand();
+    const onUploadSuccess = vi.fn();
+    const store = new UploadStore();
+    store.configure({ queryClient, conversationId: 'c1', concurrency: 2, onUploadSuccess });
+    store.add([png('removed.png'), png('kept.png')]);
+    await vi.waitFor(() => expect(calls).toHaveLength(2));
+    calls[0]!.resolve(stored('removed.png'));
+    await answered;
+    store.remove(only(store).id);
+    release();
+    calls[1]!.resolve(stored('kept.png'));
+    await vi.waitFor(() => expect(only(store)).toMatchObject({ name: 'kept.png', status: 'done' }));
+    expect(onUploadSuccess).toHaveBeenCalledTimes(1);
+    expect(onUploadSuccess).toHaveBeenCalledWith(stored('kept.png'), expect.objectContaining({ name: 'kept.png', status: 'done' }));
+    expect(store.getSnapshot().items.map((item) => item.name)).toEqual(['kept.png']);
   });
 });
