@@ -8,7 +8,7 @@ import type * as UploadFileModule from '../client/upload-file.js';
 import { uploadFile, type UploadFileOptions } from '../client/upload-file.js';
 import { uploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
-import { UploadStore } from './upload-store.js';
+import { UploadStore, type UploadStoreConfig } from './upload-store.js';
 import { summarizeItems } from './use-attachment-uploader.js';
 
 vi.mock('../client/upload-file.js', async (importOriginal) => ({
@@ -17,9 +17,9 @@ vi.mock('../client/upload-file.js', async (importOriginal) => ({
 }));
 const upload = vi.mocked(uploadFile);
 
-function storeWithOneFile() {
+function storeWithOneFile(extra: Partial<UploadStoreConfig> = {}) {
   const store = new UploadStore();
-  store.configure({ queryClient: new QueryClient(), conversationId: 'c1', concurrency: 1 });
+  store.configure({ queryClient: new QueryClient(), conversationId: 'c1', concurrency: 1, ...extra });
   store.add([new File(['0123456789'], 'a.png', { type: 'image/png' })]);
   return store;
 }
@@ -37,6 +37,23 @@ function settleByHand() {
       }),
   );
   return calls;
+}
+
+/** A query client whose mutation cache does work on every success, as a host app's may. */
+function hostHoldingAnswers() {
+  let seen: () => void = () => undefined;
+  let release: () => void = () => undefined;
+  const hostIsBusy = new Promise<void>((resolve) => (release = resolve));
+  const answered = new Promise<void>((resolve) => (seen = resolve));
+  const queryClient = new QueryClient({
+    mutationCache: new MutationCache({
+      onSuccess: async () => {
+        seen();
+        await hostIsBusy;
+      },
+    }),
+  });
+  return { queryClient, answered, release };
 }
 
 beforeEach(() => {
@@ -115,18 +132,7 @@ describe('UploadStore', () => {
   it('a file removed while the host app still handles its answer is not reported as uploaded', async () => {
     // A host whose mutation cache does work on every success (refetching a conversation, say)
     // holds the answer back from the widget; the user removes the file meanwhile.
-    let seen: () => void = () => undefined;
-    let release: () => void = () => undefined;
-    const hostIsBusy = new Promise<void>((resolve) => (release = resolve));
-    const answered = new Promise<void>((resolve) => (seen = resolve));
-    const queryClient = new QueryClient({
-      mutationCache: new MutationCache({
-        onSuccess: async () => {
-          seen();
-          await hostIsBusy;
-        },
-      }),
-    });
+    const { queryClient, answered, release } = hostHoldingAnswers();
     const calls = settleByHand();
     const onUploadSuccess = vi.fn();
     const store = new UploadStore();
@@ -142,5 +148,24 @@ describe('UploadStore', () => {
     expect(onUploadSuccess).toHaveBeenCalledTimes(1);
     expect(onUploadSuccess).toHaveBeenCalledWith(stored('kept.png'), expect.objectContaining({ name: 'kept.png', status: 'done' }));
     expect(store.getSnapshot().items.map((item) => item.name)).toEqual(['kept.png']);
+  });
+
+  it('a file cancelled while the host app still handles its answer ends cancelled, unreported, and can be retried', async () => {
+    const { queryClient, answered, release } = hostHoldingAnswers();
+    const calls = settleByHand();
+    const onUploadSuccess = vi.fn();
+    const store = storeWithOneFile({ queryClient, onUploadSuccess });
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    calls[0]!.resolve(stored('a.png'));
+    await answered;
+    store.cancel(only(store).id);
+    release();
+    await vi.waitFor(() => expect(only(store).status).toBe('cancelled'));
+    expect(onUploadSuccess).not.toHaveBeenCalled();
+    store.retry(only(store).id);
+    await vi.waitFor(() => expect(calls).toHaveLength(2));
+    calls[1]!.resolve(stored('a.png'));
+    await vi.waitFor(() => expect(only(store).status).toBe('done'));
+    expect(onUploadSuccess).toHaveBeenCalledTimes(1);
   });
 });

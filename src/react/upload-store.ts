@@ -265,6 +265,9 @@ export class UploadStore {
         this.move(item.id, { status: 'uploading' });
       }
       const result = await observer.mutate(file);
+      // A host's mutation cache can hold the answer back (its onSuccess refetching something); a
+      // cancel meanwhile still counts: the file stays unreported, as one cancelled a moment earlier.
+      if (controller.signal.aborted) throw uploadError('cancelled', {}, { fileName: item.name });
       const done = this.move(item.id, { status: 'done', result }, { progress: 1 });
       if (done?.status === 'done') config.onUploadSuccess?.(result, done);
     } catch (thrown) {
