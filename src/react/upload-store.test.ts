@@ -30,13 +30,12 @@ const stored = (name: string): UploadedFile => ({ name, url: `https://storage.ex
 /** An upload the test settles by hand, after reporting what progress it likes. */
 function settleByHand() {
   const calls: { options: UploadFileOptions; resolve(file: UploadedFile): void; reject(error: unknown): void }[] = [];
-  upload.mockImplementation(
-    (options) =>
-      new Promise((resolve, reject) => {
-        calls.push({ options, resolve, reject });
-      }),
-  );
-  return calls;
+  const hold = (options: UploadFileOptions) =>
+    new Promise<UploadedFile>((resolve, reject) => {
+      calls.push({ options, resolve, reject });
+    });
+  upload.mockImplementation(hold);
+  return Object.assign(calls, { hold });
 }
 
 /** A query client whose mutation cache does work on every success, as a host app's may. */
@@ -167,5 +166,26 @@ describe('UploadStore', () => {
     calls[1]!.resolve(stored('a.png'));
     await vi.waitFor(() => expect(only(store).status).toBe('done'));
     expect(onUploadSuccess).toHaveBeenCalledTimes(1);
+  });
+
+  it("a retry the host starts as an upload fails begins at 0 %, not at the failed try's last unpainted share", async () => {
+    const calls = settleByHand();
+    const { hold } = calls;
+    const store = new UploadStore();
+    // The host retries at once (its own policy for lost connections, say).
+    store.configure({ queryClient: new QueryClient(), conversationId: 'c1', concurrency: 1, onUploadError: (_error, item) => store.retry(item.id) });
+    store.add([png('a.png')]);
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    // 60 % sent, then the connection drops before the next frame paints it.
+    calls[0]!.options.onProgress?.({ loaded: 6, total: 10 });
+    const secondTry = new Promise<void>((resolve) => upload.mockImplementationOnce((options) => (resolve(), hold(options))));
+    calls[0]!.reject(uploadError('network'));
+    // The failure and the host's retry take no time (no timer runs): the frame comes after.
+    await secondTry;
+    await vi.advanceTimersByTimeAsync(20);
+    expect(only(store)).toMatchObject({ status: 'uploading', progress: 0 });
+    calls[1]!.options.onProgress?.({ loaded: 3, total: 10 });
+    await vi.advanceTimersByTimeAsync(20);
+    expect(only(store).progress).toBe(0.3);
   });
 });

@@ -242,6 +242,8 @@ export class UploadStore {
     const original = item.file!;
     const ready = this.prepared.get(item.id);
     const shrink = ready ? undefined : shrinkNeeded(original, config.shrink);
+    // A new try starts from nothing: a share the last one reported but no frame painted is dropped.
+    this.pendingProgress.delete(item.id);
     // Leaves `queued` at once: a pump before the first await must not start it twice.
     this.move(item.id, { status: shrink ? 'shrinking' : 'uploading' }, { progress: 0 });
     const observer = new MutationObserver<UploadedFile, UploadError, File>(config.queryClient, {
