@@ -2,7 +2,7 @@ export { createUploadHandler, type FetchHandler, type UploadHandler } from './cr
 export { appOptionsFromEnv, deploymentFromEnv, optionsFromEnv, type AppEnvOptions, type EnvOptions, type HighLevelEnv } from './env-options.js';
 export { HIGHLEVEL_API_VERSION } from './forward-upload.js';
 export { HIGHLEVEL_APP_ORIGINS, frameAncestorsPolicy } from './frame-policy.js';
-export { toNodeHandler, type NodeHandler } from './node-adapter.js';
+export { toNodeHandler, type NodeHandler, type NodeHandlerOptions } from './node-adapter.js';
 export {
   SESSION_COOKIE,
   decryptUserContext,

@@ -3,12 +3,21 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { uploadError } from '../shared/upload-error.js';
+import { boundUnreadBody, DEFAULT_UNREAD_BODY_GRACE_MS } from './bound-unread-body.js';
 import type { FetchHandler } from './create-upload-handler.js';
 import { ALLOWED_METHODS, errorResponse } from './error-response.js';
 import { attachNodeBody } from './request-body.js';
 
 /** A Node `http` / Express / Connect handler; `next` is accepted and never needed. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+
+export interface NodeHandlerOptions {
+  /**
+   * How long a client answered before its body was all sent (a refusal: 408, 413, 415…) may go
+   * on sending before the connection is closed. Default 5,000 ms.
+   */
+  unreadBodyGraceMs?: number;
+}
 
 /**
  * Wraps a fetch handler for Node's `http` server, Express or Connect. The request body is handed
@@ -20,7 +29,11 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (er
  * throws on `TRACE`, `CONNECT` and malformed names), a target or `Host` that does not parse
  * 400, and anything else 500 `internal`.
  */
-export function toNodeHandler(handler: FetchHandler): NodeHandler {
+export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}): NodeHandler {
+  const { unreadBodyGraceMs = DEFAULT_UNREAD_BODY_GRACE_MS } = options;
+  if (!(unreadBodyGraceMs >= 0 && Number.isFinite(unreadBodyGraceMs))) {
+    throw new TypeError('toNodeHandler: `unreadBodyGraceMs` must be a number of milliseconds, 0 or more.');
+  }
   return (req, res) => {
     // A client that resets mid-body makes the request emit 'error'; with no listener at all,
     // Node would throw it out of the server.
@@ -30,6 +43,7 @@ export function toNodeHandler(handler: FetchHandler): NodeHandler {
     res.once('close', () => {
       if (!res.writableFinished) controller.abort();
     });
+    res.once('finish', () => boundUnreadBody(req, unreadBodyGraceMs));
     let request: Request;
     try {
       if (!ALLOWED_METHODS.includes(req.method ?? '')) throw uploadError('method-not-allowed');

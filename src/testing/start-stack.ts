@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startMockHighLevel, type RunningMockHighLevel, type StartMockHighLevelOptions } from '../mock-highlevel/index.js';
-import { createUploadHandler, toNodeHandler, staticToken, type UploadHandlerOptions } from '../server/index.js';
+import { createUploadHandler, toNodeHandler, staticToken, type NodeHandlerOptions, type UploadHandlerOptions } from '../server/index.js';
 
 /** The real BFF on a loopback port, in front of a real mock HighLevel: what tests run against. */
 export interface Stack {
@@ -18,6 +18,8 @@ export async function startStack(
   options: {
     mock?: StartMockHighLevelOptions;
     bff?: Partial<UploadHandlerOptions>;
+    /** The Node adapter's own options. */
+    node?: NodeHandlerOptions;
     /** Extra routes on the BFF's server, by exact path. */
     routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
   } = {},
@@ -34,6 +36,7 @@ export async function startStack(
       apiBase: mock.url,
       ...options.bff,
     }),
+    options.node,
   );
   const server = createServer((req, res) => {
     if (req.url?.startsWith('/api/attachments')) {

@@ -1,0 +1,96 @@
+/**
+ * A client answered before it finished sending (a refusal: 408, 413…) may finish its body and
+ * keep its connection, but one that ignores the answer and goes on sending is disconnected after
+ * the Node adapter's grace, not held for the server's request timeout. Raw sockets on loopback,
+ * against the real BFF and mock.
+ */
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pngOfSize } from '../testing/fixtures.js';
+import { multipartBody } from '../testing/raw-request.js';
+import { startStack, type Stack } from '../testing/start-stack.js';
+import { createUploadHandler, staticToken, toNodeHandler } from './index.js';
+
+const BOUNDARY = 'grace-boundary';
+
+/** A connection written by hand: what it received, and when the server answered and closed it. */
+function rawConnection(origin: string) {
+  const { port } = new URL(origin);
+  const socket: Socket = connect(Number(port), '127.0.0.1');
+  const seen = { text: '', answeredAt: 0, closedAt: 0 };
+  socket.on('data', (chunk: Buffer) => {
+    seen.text += chunk.toString('latin1');
+    seen.answeredAt ||= Date.now();
+  });
+  socket.on('error', () => undefined);
+  socket.on('close', () => (seen.closedAt = Date.now()));
+  /** Writes while the connection lasts; false once the server has closed it. */
+  const write = (bytes: Buffer | string) => !socket.destroyed && socket.write(bytes) !== undefined;
+  const statuses = () => [...seen.text.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((match) => Number(match[1]));
+  return { socket, seen, write, statuses };
+}
+
+const until = async (check: () => boolean, ms: number) => {
+  for (const end = Date.now() + ms; !check() && Date.now() < end; ) await new Promise((wait) => setTimeout(wait, 20));
+};
+
+const head = (stack: Stack, length: number) =>
+  `POST /api/attachments HTTP/1.1\r\nHost: ${new URL(stack.origin).host}\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+  `X-Requested-With: ghl-attachments\r\nContent-Length: ${length}\r\n\r\n`;
+
+let stack: Stack | undefined;
+let open: Socket | undefined;
+afterEach(async () => {
+  open?.destroy();
+  await stack?.close();
+});
+
+describe('after an early answer, the rest of the body', () => {
+  it('a client that goes on dripping after its 408 is disconnected once the grace is over, not held until it stops', async () => {
+    stack = await startStack({ bff: { clientIdleTimeoutMs: 500, minClientBytesPerSecond: 1024 }, node: { unreadBodyGraceMs: 1000 } });
+    const body = multipartBody(BOUNDARY, [
+      { headers: 'Content-Disposition: form-data; name="conversationId"', body: 'conv1' },
+      { headers: 'Content-Disposition: form-data; name="file"; filename="drip.png"\r\nContent-Type: image/png', body: Buffer.from(pngOfSize(100_000)) },
+    ]);
+    const client = rawConnection(stack.origin);
+    open = client.socket;
+    client.write(Buffer.concat([Buffer.from(head(stack, body.length)), body.subarray(0, 3000)]));
+    // A byte every 100 ms, for up to 20 s: under the minimum rate, and never silent.
+    for (let i = 0; i < 200 && client.write(body.subarray(3000 + i, 3001 + i)); i += 1) await new Promise((wait) => setTimeout(wait, 100));
+    expect(client.statuses()).toEqual([408]);
+    expect(client.seen.closedAt, 'the server closed the connection while the client was still sending').toBeGreaterThan(0);
+    const heldAfterAnswer = client.seen.closedAt - client.seen.answeredAt;
+    expect(heldAfterAnswer).toBeGreaterThanOrEqual(900);
+    expect(heldAfterAnswer).toBeLessThan(10_000);
+  }, 30_000);
+
+  it('a client that finishes its body within the grace keeps its connection: its next request on it is answered', async () => {
+    stack = await startStack({ bff: { maxFileSize: 1000, maxFilesPerRequest: 1 }, node: { unreadBodyGraceMs: 1000 } });
+    // Past the size a request may have by its Content-Length: refused before a byte is read.
+    const length = 40_000;
+    const client = rawConnection(stack.origin);
+    open = client.socket;
+    client.write(head(stack, length));
+    await until(() => client.statuses().length > 0, 5000);
+    expect(client.statuses()).toEqual([413]);
+    // The browser finishes sending what it had started, in two pieces within the grace.
+    client.write(Buffer.alloc(length / 2, 0x61));
+    await new Promise((wait) => setTimeout(wait, 300));
+    client.write(Buffer.alloc(length / 2, 0x61));
+    // Well past the grace, the connection is still there, and serves the next request.
+    await new Promise((wait) => setTimeout(wait, 1500));
+    expect(client.seen.closedAt).toBe(0);
+    client.write(`OPTIONS /api/attachments HTTP/1.1\r\nHost: ${new URL(stack.origin).host}\r\n\r\n`);
+    await until(() => client.statuses().length > 1, 5000);
+    expect(client.statuses()).toHaveLength(2);
+    expect(client.seen.closedAt).toBe(0);
+  }, 30_000);
+
+  it('the grace is a number of milliseconds, 0 or more', () => {
+    const handler = createUploadHandler({ getToken: staticToken('t'), locationId: 'loc', authorize: 'anyone' });
+    for (const unreadBodyGraceMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => toNodeHandler(handler, { unreadBodyGraceMs }), String(unreadBodyGraceMs)).toThrow(/unreadBodyGraceMs/);
+    }
+    expect(() => toNodeHandler(handler, { unreadBodyGraceMs: 0 })).not.toThrow();
+  });
+});
