@@ -1,25 +1,44 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
- * How long a client answered before it finished sending may go on sending. The rest of its body
- * is read and dropped meanwhile, not cut off: closing a connection the client is still writing
- * to resets it, and a reset can lose the answer before the browser reads it. Long enough for a
- * browser to finish a body in flight; short enough that a client that ignores the answer (a drip
- * after its 408) cannot hold the connection for the server's whole request timeout (300 s in
- * Node, or none where a server turns it off for long uploads).
+ * What a client answered before it finished sending (a refusal: 408, 413, 415…) must keep up to
+ * go on sending. The rest of its body is read and dropped meanwhile, not cut off: closing a
+ * connection a browser is still writing to resets it, and a reset can lose the answer before
+ * the browser reads it. So a browser on a slow uplink finishes and reads its answer, while a
+ * client that ignores it (a drip after its 408) is closed after one window, instead of holding
+ * the connection for the server's whole request timeout (300 s in Node, or none where a server
+ * turns it off for long uploads). The same rule as while the body is read: a rate, not an idle
+ * timer that a byte now and then resets.
  */
-export const DEFAULT_UNREAD_BODY_GRACE_MS = 5_000;
+export interface UnreadBodyBound {
+  windowMs: number;
+  minBytesPerSecond: number;
+}
+
+export const DEFAULT_UNREAD_BODY_BOUND: UnreadBodyBound = { windowMs: 5_000, minBytesPerSecond: 1_024 };
 
 /**
- * Once an answer has gone out before the whole request body came in, gives the rest `graceMs`
- * to arrive, then closes the connection. A client that finishes in time keeps its connection.
+ * Once an answer has gone out before the whole request body came in, closes the connection at
+ * the end of the first window in which the client sent less than the bound's rate. A client
+ * that finishes sending keeps its connection.
  */
-export function boundUnreadBody(req: IncomingMessage, graceMs: number): void {
-  // Most requests were read to the end before their answer: nothing to wait for.
+export function boundUnreadBody(req: IncomingMessage, { windowMs, minBytesPerSecond }: UnreadBodyBound): void {
+  // Most requests were read to the end before their answer: nothing to watch.
   if (req.complete) return;
-  const timer = setTimeout(() => {
-    if (!req.complete) req.destroy();
-  }, graceMs);
+  const socket = req.socket;
+  let counted = socket.bytesRead;
+  const timer = setInterval(() => {
+    if (req.complete || socket.destroyed) {
+      clearInterval(timer);
+      return;
+    }
+    const sent = socket.bytesRead - counted;
+    counted += sent;
+    if (sent < (minBytesPerSecond * windowMs) / 1000) {
+      clearInterval(timer);
+      req.destroy();
+    }
+  }, windowMs);
   // Not a reason for the process to stay up.
   timer.unref();
 }

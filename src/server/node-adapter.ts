@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { uploadError } from '../shared/upload-error.js';
-import { boundUnreadBody, DEFAULT_UNREAD_BODY_GRACE_MS } from './bound-unread-body.js';
+import { boundUnreadBody, DEFAULT_UNREAD_BODY_BOUND } from './bound-unread-body.js';
 import type { FetchHandler } from './create-upload-handler.js';
 import { ALLOWED_METHODS, errorResponse } from './error-response.js';
 import { attachNodeBody } from './request-body.js';
@@ -13,10 +13,13 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (er
 
 export interface NodeHandlerOptions {
   /**
-   * How long a client answered before its body was all sent (a refusal: 408, 413, 415…) may go
-   * on sending before the connection is closed. Default 5,000 ms.
+   * A client answered before its body was all sent (a refusal: 408, 413, 415…) may go on
+   * sending while it sends at least `unreadBodyMinBytesPerSecond` over each window of
+   * `unreadBodyWindowMs`; at the end of a slower window its connection is closed.
+   * Defaults: 5,000 ms and 1,024 bytes a second.
    */
-  unreadBodyGraceMs?: number;
+  unreadBodyWindowMs?: number;
+  unreadBodyMinBytesPerSecond?: number;
 }
 
 /**
@@ -30,9 +33,12 @@ export interface NodeHandlerOptions {
  * 400, and anything else 500 `internal`.
  */
 export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}): NodeHandler {
-  const { unreadBodyGraceMs = DEFAULT_UNREAD_BODY_GRACE_MS } = options;
-  if (!(unreadBodyGraceMs >= 0 && Number.isFinite(unreadBodyGraceMs))) {
-    throw new TypeError('toNodeHandler: `unreadBodyGraceMs` must be a number of milliseconds, 0 or more.');
+  const bound = {
+    windowMs: options.unreadBodyWindowMs ?? DEFAULT_UNREAD_BODY_BOUND.windowMs,
+    minBytesPerSecond: options.unreadBodyMinBytesPerSecond ?? DEFAULT_UNREAD_BODY_BOUND.minBytesPerSecond,
+  };
+  for (const [name, value] of [['unreadBodyWindowMs', bound.windowMs], ['unreadBodyMinBytesPerSecond', bound.minBytesPerSecond]] as const) {
+    if (!(value > 0 && Number.isFinite(value))) throw new TypeError(`toNodeHandler: \`${name}\` must be a number above 0.`);
   }
   return (req, res) => {
     // A client that resets mid-body makes the request emit 'error'; with no listener at all,
@@ -43,7 +49,7 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
     res.once('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    res.once('finish', () => boundUnreadBody(req, unreadBodyGraceMs));
+    res.once('finish', () => boundUnreadBody(req, bound));
     let request: Request;
     try {
       if (!ALLOWED_METHODS.includes(req.method ?? '')) throw uploadError('method-not-allowed');

@@ -1,15 +1,15 @@
 /**
- * A client answered before it finished sending (a refusal: 408, 413…) may finish its body and
- * keep its connection, but one that ignores the answer and goes on sending is disconnected after
- * the Node adapter's grace, not held for the server's request timeout. Raw sockets on loopback,
- * against the real BFF and mock.
+ * A client answered before it finished sending (a refusal: 408, 413…) may finish its body, at
+ * the pace of a slow uplink, and keep its connection; one that ignores the answer and drips is
+ * disconnected at the end of the Node adapter's first slow window, not held for the server's
+ * request timeout. Raw sockets on loopback, against the real BFF and mock.
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pngOfSize } from '../testing/fixtures.js';
 import { multipartBody } from '../testing/raw-request.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
-import { createUploadHandler, staticToken, toNodeHandler } from './index.js';
+import { createUploadHandler, staticToken, toNodeHandler, type NodeHandlerOptions } from './index.js';
 
 const BOUNDARY = 'grace-boundary';
 
@@ -47,7 +47,7 @@ afterEach(async () => {
 
 describe('after an early answer, the rest of the body', () => {
   /** Sends a 408-bound drip and gives how long the connection lasted after the answer. */
-  async function heldAfter408(node: { unreadBodyGraceMs?: number }): Promise<number> {
+  async function heldAfter408(node: NodeHandlerOptions): Promise<number> {
     stack = await startStack({ bff: { clientIdleTimeoutMs: 500, minClientBytesPerSecond: 1024 }, node });
     const body = multipartBody(BOUNDARY, [
       { headers: 'Content-Disposition: form-data; name="conversationId"', body: 'conv1' },
@@ -63,32 +63,34 @@ describe('after an early answer, the rest of the body', () => {
     return client.seen.closedAt - client.seen.answeredAt;
   }
 
-  it('a client that goes on dripping after its 408 is disconnected once the grace is over, not held until it stops', async () => {
-    const held = await heldAfter408({ unreadBodyGraceMs: 1000 });
+  it('a client that goes on dripping after its 408 is disconnected at the end of the first window, not held until it stops', async () => {
+    const held = await heldAfter408({ unreadBodyWindowMs: 1000 });
     expect(held).toBeGreaterThanOrEqual(900);
     expect(held).toBeLessThan(10_000);
   }, 30_000);
 
-  it('by default the grace is 5 s', async () => {
+  it('by default the window is 5 s', async () => {
     const held = await heldAfter408({});
     expect(held).toBeGreaterThanOrEqual(4900);
     expect(held).toBeLessThan(15_000);
   }, 30_000);
 
-  it('a client that finishes its body within the grace keeps its connection: its next request on it is answered', async () => {
-    stack = await startStack({ bff: { maxFileSize: 1000, maxFilesPerRequest: 1 }, node: { unreadBodyGraceMs: 1000 } });
+  it('a slow browser that finishes its refused body at a steady pace keeps its connection: its next request on it is answered', async () => {
+    stack = await startStack({ bff: { maxFileSize: 1000, maxFilesPerRequest: 1 }, node: { unreadBodyWindowMs: 1000, unreadBodyMinBytesPerSecond: 4096 } });
     // Past the size a request may have by its Content-Length: refused before a byte is read.
-    const length = 40_000;
+    const length = 60_000;
     const client = rawConnection(stack.origin);
     open = client.socket;
     client.write(head(stack, length));
     await until(() => client.statuses().length > 0, 5000);
     expect(client.statuses()).toEqual([413]);
-    // The browser finishes sending what it had started, in two pieces within the grace.
-    client.write(Buffer.alloc(length / 2, 0x61));
-    await new Promise((wait) => setTimeout(wait, 300));
-    client.write(Buffer.alloc(length / 2, 0x61));
-    // Well past the grace, the connection is still there, and serves the next request.
+    // The browser goes on sending what it had started, 2 KB every 100 ms (20 KB/s) for 3 s:
+    // three windows, each well above the rate.
+    for (let sent = 0; sent < length; sent += 2000) {
+      client.write(Buffer.alloc(2000, 0x61));
+      await new Promise((wait) => setTimeout(wait, 100));
+    }
+    // Well past the last window, the connection is still there, and serves the next request.
     await new Promise((wait) => setTimeout(wait, 1500));
     expect(client.seen.closedAt).toBe(0);
     client.write(`OPTIONS /api/attachments HTTP/1.1\r\nHost: ${new URL(stack.origin).host}\r\n\r\n`);
@@ -97,11 +99,13 @@ describe('after an early answer, the rest of the body', () => {
     expect(client.seen.closedAt).toBe(0);
   }, 30_000);
 
-  it('the grace is a number of milliseconds, 0 or more', () => {
+  it('the window and the rate are numbers above 0', () => {
     const handler = createUploadHandler({ getToken: staticToken('t'), locationId: 'loc', authorize: 'anyone' });
-    for (const unreadBodyGraceMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => toNodeHandler(handler, { unreadBodyGraceMs }), String(unreadBodyGraceMs)).toThrow(/unreadBodyGraceMs/);
+    for (const name of ['unreadBodyWindowMs', 'unreadBodyMinBytesPerSecond'] as const) {
+      for (const value of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() => toNodeHandler(handler, { [name]: value }), `${name}: ${value}`).toThrow(name);
+      }
+      expect(() => toNodeHandler(handler, { [name]: 1 })).not.toThrow();
     }
-    expect(() => toNodeHandler(handler, { unreadBodyGraceMs: 0 })).not.toThrow();
   });
 });
