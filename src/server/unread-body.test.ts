@@ -99,6 +99,23 @@ describe('after an early answer, the rest of the body', () => {
     expect(client.seen.closedAt).toBe(0);
   }, 30_000);
 
+  it('a client that sends a burst after its refusal and then drips is closed at the end of its first slow window', async () => {
+    stack = await startStack({ bff: { maxFileSize: 1000, maxFilesPerRequest: 1 }, node: { unreadBodyWindowMs: 1000, unreadBodyMinBytesPerSecond: 4096 } });
+    const client = rawConnection(stack.origin);
+    open = client.socket;
+    client.write(head(stack, 60_000));
+    await until(() => client.statuses().length > 0, 5000);
+    expect(client.statuses()).toEqual([413]);
+    // Enough for the first window at once, then a byte every 100 ms for up to 10 s.
+    client.write(Buffer.alloc(20_000, 0x61));
+    for (let i = 0; i < 100 && client.write('a'); i += 1) await new Promise((wait) => setTimeout(wait, 100));
+    expect(client.seen.closedAt, 'the server closed the connection while the client was still sending').toBeGreaterThan(0);
+    const held = client.seen.closedAt - client.seen.answeredAt;
+    // Not in the first window, which the burst paid for; in the second, the first slow one.
+    expect(held).toBeGreaterThanOrEqual(1900);
+    expect(held).toBeLessThan(5000);
+  }, 30_000);
+
   it('the window and the rate are numbers above 0', () => {
     const handler = createUploadHandler({ getToken: staticToken('t'), locationId: 'loc', authorize: 'anyone' });
     for (const name of ['unreadBodyWindowMs', 'unreadBodyMinBytesPerSecond'] as const) {
