@@ -8,37 +8,47 @@ import type { IncomingMessage } from 'node:http';
  * client that ignores it (a drip after its 408) is closed after one window, instead of holding
  * the connection for the server's whole request timeout (300 s in Node, or none where a server
  * turns it off for long uploads). The same rule as while the body is read: a rate, not an idle
- * timer that a byte now and then resets.
+ * timer that a byte now and then resets; and a total, for a body that would never end.
  */
 export interface UnreadBodyBound {
   windowMs: number;
   minBytesPerSecond: number;
+  maxBytes: number;
 }
 
-export const DEFAULT_UNREAD_BODY_BOUND: UnreadBodyBound = { windowMs: 5_000, minBytesPerSecond: 1_024 };
+export const DEFAULT_UNREAD_BODY_BOUND: UnreadBodyBound = {
+  windowMs: 5_000,
+  minBytesPerSecond: 1_024,
+  // More than the largest body the route takes by default (5 files of 5 MB and their envelopes).
+  maxBytes: 32 * 1024 * 1024,
+};
 
 /**
  * Once an answer has gone out before the whole request body came in, closes the connection at
- * the end of the first window in which the client sent less than the bound's rate. A client
- * that finishes sending keeps its connection.
+ * the end of the first window in which the client sent less than the bound's rate, or by which
+ * it had sent more than its total. A client that finishes sending keeps its connection.
  */
-export function boundUnreadBody(req: IncomingMessage, { windowMs, minBytesPerSecond }: UnreadBodyBound): void {
+export function boundUnreadBody(req: IncomingMessage, { windowMs, minBytesPerSecond, maxBytes }: UnreadBodyBound): void {
   // Most requests were read to the end before their answer: nothing to watch.
   if (req.complete) return;
   const socket = req.socket;
-  let counted = socket.bytesRead;
-  const timer = setInterval(() => {
+  const start = socket.bytesRead;
+  let counted = start;
+  const check = () => {
     if (req.complete || socket.destroyed) {
       clearInterval(timer);
       return;
     }
     const sent = socket.bytesRead - counted;
     counted += sent;
-    if (sent < (minBytesPerSecond * windowMs) / 1000) {
+    if (sent < (minBytesPerSecond * windowMs) / 1000 || counted - start > maxBytes) {
       clearInterval(timer);
       req.destroy();
     }
-  }, windowMs);
+  };
+  // Judged once the loop has read what the sockets hold: after a stall of the server's own, the
+  // bytes the client sent meanwhile are in the kernel, not yet counted.
+  const timer = setInterval(() => setImmediate(check), windowMs);
   // Not a reason for the process to stay up.
   timer.unref();
 }

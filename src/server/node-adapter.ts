@@ -15,12 +15,16 @@ export interface NodeHandlerOptions {
   /**
    * A client answered before its body was all sent (a refusal: 408, 413, 415…) may go on
    * sending while it sends at least `unreadBodyMinBytesPerSecond` over each window of
-   * `unreadBodyWindowMs`; at the end of a slower window its connection is closed.
-   * Defaults: 5,000 ms and 1,024 bytes a second.
+   * `unreadBodyWindowMs`, up to `unreadBodyMaxBytes` in all; at the end of a window that breaks
+   * either, its connection is closed. Defaults: 5,000 ms, 1,024 bytes a second, 32 MiB.
    */
   unreadBodyWindowMs?: number;
   unreadBodyMinBytesPerSecond?: number;
+  unreadBodyMaxBytes?: number;
 }
+
+/** The longest interval a Node timer takes; past it Node fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Wraps a fetch handler for Node's `http` server, Express or Connect. The request body is handed
@@ -36,8 +40,12 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
   const bound = {
     windowMs: options.unreadBodyWindowMs ?? DEFAULT_UNREAD_BODY_BOUND.windowMs,
     minBytesPerSecond: options.unreadBodyMinBytesPerSecond ?? DEFAULT_UNREAD_BODY_BOUND.minBytesPerSecond,
+    maxBytes: options.unreadBodyMaxBytes ?? DEFAULT_UNREAD_BODY_BOUND.maxBytes,
   };
-  for (const [name, value] of [['unreadBodyWindowMs', bound.windowMs], ['unreadBodyMinBytesPerSecond', bound.minBytesPerSecond]] as const) {
+  if (!(bound.windowMs >= 1 && bound.windowMs <= MAX_TIMER_MS)) {
+    throw new TypeError(`toNodeHandler: \`unreadBodyWindowMs\` must be from 1 to ${MAX_TIMER_MS} ms.`);
+  }
+  for (const [name, value] of [['unreadBodyMinBytesPerSecond', bound.minBytesPerSecond], ['unreadBodyMaxBytes', bound.maxBytes]] as const) {
     if (!(value > 0 && Number.isFinite(value))) throw new TypeError(`toNodeHandler: \`${name}\` must be a number above 0.`);
   }
   return (req, res) => {
