@@ -144,6 +144,26 @@ describe('after an early answer, the rest of the body', () => {
     expect(held).toBeLessThan(5000);
   }, 30_000);
 
+  it('the total counts this request only: a connection that carried a long body before is not charged for it', async () => {
+    stack = await startStack({ bff: { maxFileSize: 1000, maxFilesPerRequest: 1 }, node: { unreadBodyWindowMs: 1000, unreadBodyMaxBytes: 30_000 } });
+    const client = rawConnection(stack.origin);
+    open = client.socket;
+    // A first refused request on the connection, its 20 KB sent at once: it completes.
+    client.write(head(stack, 20_000));
+    await until(() => client.statuses().length > 0, 5000);
+    client.write(Buffer.alloc(20_000, 0x61));
+    await new Promise((wait) => setTimeout(wait, 1200));
+    // A second one, 20 KB sent steadily: under the total on its own, over it with the first's.
+    client.write(head(stack, 20_000));
+    await until(() => client.statuses().length > 1, 5000);
+    for (let sent = 0; sent < 10 && client.write(Buffer.alloc(2000, 0x61)); sent += 1) await new Promise((wait) => setTimeout(wait, 200));
+    await new Promise((wait) => setTimeout(wait, 500));
+    expect(client.seen.closedAt).toBe(0);
+    client.write(`OPTIONS /api/attachments HTTP/1.1\r\nHost: ${new URL(stack.origin).host}\r\n\r\n`);
+    await until(() => client.statuses().length > 2, 5000);
+    expect(client.statuses()).toEqual([413, 413, expect.any(Number)]);
+  }, 30_000);
+
   it("the window is a timer's span, the rate and the total numbers above 0", () => {
     const handler = createUploadHandler({ getToken: staticToken('t'), locationId: 'loc', authorize: 'anyone' });
     const refused: [keyof NodeHandlerOptions, number[]][] = [
