@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { uploadError } from '../shared/upload-error.js';
+import { attachClientAddress } from './client-address.js';
 import { boundUnreadBody, DEFAULT_UNREAD_BODY_BOUND } from './bound-unread-body.js';
 import type { FetchHandler } from './create-upload-handler.js';
 import { ALLOWED_METHODS, errorResponse } from './error-response.js';
@@ -98,6 +99,7 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   }
   const request = new Request(url, { method: req.method, headers, signal });
   attachNodeBody(request, req);
+  attachClientAddress(request, req.socket.remoteAddress);
   return request;
 }
 

@@ -3,6 +3,7 @@ import { sessionKey, type HighLevelSessionUser } from './auth/session-token.js';
 import { resolveFileTypes, type FileTypeInput, type FileTypeSpec } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES_PER_REQUEST } from '../shared/limits.js';
 import { Budget } from './budget.js';
+import type { ClientAddressOptions } from './client-address.js';
 import { memoryStore } from './store/memory-store.js';
 import type { SharedStore, SlotLimits } from './store/shared-store.js';
 
@@ -191,6 +192,19 @@ export interface UploadHandlerOptions {
    * through Node's HTTP client (less copying), previews through `globalThis.fetch`.
    */
   fetch?: typeof fetch;
+  /**
+   * How many proxies in front of this server append to `X-Forwarded-For` (a load balancer, a
+   * CDN): the client's address is then the entry that many places from the right. `true` is one
+   * proxy. Off by default: the header is the client's to write, and per-address bounds must not
+   * believe it unless a proxy of yours wrote it. Default: `false`.
+   */
+  trustProxy?: boolean | number;
+  /**
+   * The client's address for servers without a socket (Next.js, Hono, workers), e.g. Hono's
+   * `getConnInfo(c).remote.address`. The Node adapter knows it by itself. Where neither this nor
+   * `trustProxy` tells it, per-address bounds do not apply. Default: the socket's address.
+   */
+  clientAddress?: (request: Request) => string | undefined;
   /** Default: none. */
   logger?: Logger;
 }
@@ -230,6 +244,7 @@ export interface ResolvedOptions {
   uploadsInFlight: Budget;
   /** Set only when the caller gave one. */
   fetch: typeof fetch | undefined;
+  clientAddress: ClientAddressOptions;
   logger: Logger;
 }
 
@@ -281,8 +296,18 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     readAhead: new Budget(options.maxReadAheadBytes ?? 64 * 1024 * 1024),
     uploadsInFlight: new Budget(options.maxUploadsInFlight ?? 256),
     fetch: options.fetch,
+    clientAddress: { trustedProxies: resolveTrustProxy(options.trustProxy), clientAddress: options.clientAddress },
     logger,
   };
+}
+
+function resolveTrustProxy(trustProxy: boolean | number | undefined): number {
+  if (trustProxy === undefined || trustProxy === false) return 0;
+  if (trustProxy === true) return 1;
+  if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > 16) {
+    throw new TypeError('createUploadHandler: `trustProxy` must be true, false or a whole number of proxies from 0 to 16.');
+  }
+  return trustProxy;
 }
 
 function resolveAuthorize(authorize: UploadHandlerOptions['authorize'] | undefined): Authorize {
