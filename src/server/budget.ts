@@ -9,26 +9,31 @@ export const BUSY_RETRY_AFTER_SECONDS = 5;
  * more thing a flood of slow clients could grow.
  */
 export class Budget {
-  private used = 0;
+  private taken = 0;
 
   constructor(readonly limit: number) {}
 
   /** A lease that takes from this budget and gives everything back at once when done. */
+  /** How much is taken now. */
+  get used(): number {
+    return this.taken;
+  }
+
   lease(): Lease {
     return new Lease(this);
   }
 
   /** @internal Takes `amount`, or throws 503 `server-busy` when that would pass the limit. */
   take(amount: number): void {
-    if (this.used + amount > this.limit) {
+    if (this.taken + amount > this.limit) {
       throw uploadError('server-busy', { seconds: BUSY_RETRY_AFTER_SECONDS }, { retryAfter: BUSY_RETRY_AFTER_SECONDS });
     }
-    this.used += amount;
+    this.taken += amount;
   }
 
   /** @internal */
   give(amount: number): void {
-    this.used = Math.max(0, this.used - amount);
+    this.taken = Math.max(0, this.taken - amount);
   }
 }
 

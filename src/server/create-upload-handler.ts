@@ -2,7 +2,9 @@ import { uploadError } from '../shared/upload-error.js';
 import type { UploadResponseBody, UploadedFile } from '../shared/wire.js';
 import { INSTALL_CALLBACK_PATH, installRoute } from './auth/install-route.js';
 import { openSession, resolveCaller } from './auth/session.js';
+import type { Ticket } from './admission.js';
 import { checkRequest } from './check-request.js';
+import { clientAddressOf } from './client-address.js';
 import { ownOrigin, preflight, withCors } from './cors.js';
 import { errorResponse, jsonResponse } from './error-response.js';
 import { forwardUpload, type ForwardedUpload } from './forward-upload.js';
@@ -66,25 +68,27 @@ export const SESSION_PATH = '/session';
 async function route(request: Request, options: ResolvedOptions): Promise<Response> {
   // The route's own paths are told apart by their end, wherever the route is mounted.
   const path = new URL(request.url).pathname.replace(/\/+$/, '');
+  const address = clientAddressOf(request, options.clientAddress);
   if (path.endsWith(INSTALL_CALLBACK_PATH) && options.install) {
     if (request.method !== 'GET') throw uploadError('method-not-allowed');
-    return installRoute(request, options);
+    return withTicket(options.admission.admitStranger(address), () => installRoute(request, options));
   }
   if (path.endsWith(SESSION_PATH) && options.sso) {
     if (request.method !== 'POST') throw uploadError('method-not-allowed');
-    return openSession(request, options);
+    // A sign-in is a stranger's until its payload is read: it holds a place of the strangers'.
+    return withTicket(options.admission.admitStranger(address), () => openSession(request, options));
   }
-  if (request.method === 'GET') return proxyPreview(request, options);
+  if (request.method === 'GET') return withTicket(options.admission.admitAddress(address), () => proxyPreview(request, options));
   if (request.method !== 'POST') throw uploadError('method-not-allowed');
   checkRequest(request, options);
   // Who is asking, before a byte of the body is read: with SSO, no session is 401 here.
   const caller = await resolveCaller(request, options);
+  const known = Boolean(options.sso) || options.anyoneMayUpload || (await authenticated(request, options));
   const started = Date.now();
-  // Counted before a byte is read: past the limit, the client hears 503 at once.
-  const slot = options.uploadsInFlight.lease();
-  slot.take(1);
+  // Counted before a byte is read: past a limit, the client hears 503 (or 429 for its address) at once.
+  const ticket = known ? options.admission.admitKnown(address) : options.admission.admitStranger(address);
   try {
-    const upload = await forwardUpload(request, options, caller);
+    const upload = await forwardUpload(request, options, caller, known ? undefined : { authorized: ticket.promote });
     options.logger.info?.('uploaded', {
       files: upload.files.length,
       bytes: upload.files.reduce((sum, file) => sum + file.size, 0),
@@ -93,7 +97,22 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
     const body: UploadResponseBody = { files: withPreviewLinks(upload, request, options) };
     return jsonResponse(200, body);
   } finally {
-    slot.release();
+    ticket.release();
+  }
+}
+
+/** The host's `authenticate`, when it has one: `false` is 401 before a byte of the body is read. */
+async function authenticated(request: Request, options: ResolvedOptions): Promise<boolean> {
+  if (!options.authenticate) return false;
+  if (!(await options.authenticate(request))) throw uploadError('unauthorized');
+  return true;
+}
+
+async function withTicket(ticket: Ticket, answer: () => Promise<Response>): Promise<Response> {
+  try {
+    return await answer();
+  } finally {
+    ticket.release();
   }
 }
 

@@ -22,7 +22,7 @@ const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
  * first (the client sends `conversationId` before the files); the upstream request starts once
  * the first file has passed its checks, and each chunk is passed on as it arrives.
  */
-export async function forwardUpload(request: Request, options: ResolvedOptions, caller: Caller): Promise<ForwardedUpload> {
+export async function forwardUpload(request: Request, options: ResolvedOptions, caller: Caller, stranger?: Stranger): Promise<ForwardedUpload> {
   const contentLength = declaredLength(request, options);
   // A client that fails (stalls, resets, sends garbage) stops the upstream request at once, even
   // while that request is waiting for HighLevel to take more bytes.
@@ -36,13 +36,14 @@ export async function forwardUpload(request: Request, options: ResolvedOptions, 
       maxFieldSize: 256,
       rateWindowMs: options.clientIdleTimeoutMs,
       minBytesPerSecond: options.minClientBytesPerSecond,
+      ...(stranger ? { firstPart: { deadlineMs: options.unauthenticatedDeadlineMs, maxBytes: MAX_BYTES_BEFORE_FIRST_PART } } : {}),
     },
     contentLength,
     (error) => clientFailed.abort(error),
   );
   const readAhead = options.readAhead.lease();
   try {
-    return await forwardParts(parts, request, options, caller, readAhead, clientFailed.signal);
+    return await forwardParts(parts, request, options, caller, readAhead, clientFailed.signal, stranger);
   } catch (error) {
     if (request.signal.aborted) throw uploadError('cancelled');
     if (error instanceof IdleTimeoutError) throw uploadError('request-timeout');
@@ -56,6 +57,15 @@ export async function forwardUpload(request: Request, options: ResolvedOptions, 
     // Drains what the client still sends, so that the answer reaches it on the same connection.
     void parts.return(undefined);
   }
+}
+
+/** The bytes a caller not known yet may send before its first part: preamble, part headers, the field. */
+const MAX_BYTES_BEFORE_FIRST_PART = 8 * 1024;
+
+/** An upload whose caller is not known until `authorize` has seen the conversation. */
+export interface Stranger {
+  /** Called once `authorize` has said yes: the caller is known from then on. */
+  authorized(): void;
 }
 
 /** What HighLevel stored, and for whom. */
@@ -72,6 +82,7 @@ async function forwardParts(
   caller: Caller,
   readAhead: Lease,
   clientFailed: AbortSignal,
+  stranger: Stranger | undefined,
 ): Promise<ForwardedUpload> {
   const names = new UniqueNames();
   let conversationId = '';
@@ -84,6 +95,7 @@ async function forwardParts(
   const { locationId, user } = caller;
   const context = { action: 'upload', conversationId, locationId, ...(user ? { user } : {}) } as const;
   if (!(await options.authorize(request, context))) throw uploadError('unauthorized');
+  stranger?.authorized();
   if (step.done || step.value.kind !== 'file') throw uploadError('no-files');
   const first = await prepareFile(step.value, names, options, readAhead);
   // The client's bytes wait (backpressure) while the location's turn comes.

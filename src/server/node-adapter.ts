@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
@@ -22,6 +23,13 @@ export interface NodeHandlerOptions {
   unreadBodyWindowMs?: number;
   unreadBodyMinBytesPerSecond?: number;
   unreadBodyMaxBytes?: number;
+  /**
+   * Open connections one client address may have carried requests on; a request on one more is
+   * answered 429 `rate-limited` and its connection closed. The count is of the socket's address:
+   * behind a proxy, whose connections all come from one address, raise it to what the proxy
+   * opens, or pass `Infinity`. Default: 256.
+   */
+  maxConnectionsPerAddress?: number;
 }
 
 /** The longest interval a Node timer takes; past it Node fires after 1 ms instead. */
@@ -49,6 +57,11 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
   for (const [name, value] of [['unreadBodyMinBytesPerSecond', bound.minBytesPerSecond], ['unreadBodyMaxBytes', bound.maxBytes]] as const) {
     if (!(value > 0 && Number.isFinite(value))) throw new TypeError(`toNodeHandler: \`${name}\` must be a number above 0.`);
   }
+  const maxConnections = options.maxConnectionsPerAddress ?? 256;
+  if (!(maxConnections === Number.POSITIVE_INFINITY || (Number.isInteger(maxConnections) && maxConnections >= 1))) {
+    throw new TypeError('toNodeHandler: `maxConnectionsPerAddress` must be a whole number from 1, or Infinity.');
+  }
+  const connections = new ConnectionsPerAddress(maxConnections);
   return (req, res) => {
     // A client that resets mid-body makes the request emit 'error'; with no listener at all,
     // Node would throw it out of the server.
@@ -61,6 +74,11 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
     res.once('finish', () => boundUnreadBody(req, bound));
     let request: Request;
     try {
+      // HTTP/2 multiplexes a session's streams on one connection, which its own limits bound.
+      if (req.httpVersionMajor < 2 && !connections.admit(req.socket)) {
+        res.shouldKeepAlive = false;
+        throw uploadError('rate-limited', { seconds: 1 }, { retryAfter: 1 });
+      }
       if (!ALLOWED_METHODS.includes(req.method ?? '')) throw uploadError('method-not-allowed');
       request = toRequest(req, controller.signal);
     } catch (error) {
@@ -121,6 +139,38 @@ async function send(response: Response, req: IncomingMessage, res: ServerRespons
     await pipeline(Readable.fromWeb(response.body as NodeWebReadableStream<Uint8Array>), res);
   } catch {
     res.destroy();
+  }
+}
+
+/**
+ * The connections each address has carried requests on, counted from a connection's first
+ * request to its close. A connection over the limit is refused for good (it is never counted, so
+ * its close gives nothing back).
+ */
+class ConnectionsPerAddress {
+  private readonly counted = new WeakSet<Socket>();
+  private readonly refused = new WeakSet<Socket>();
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly limit: number) {}
+
+  admit(socket: Socket): boolean {
+    if (this.counted.has(socket) || this.limit === Number.POSITIVE_INFINITY) return true;
+    if (this.refused.has(socket)) return false;
+    const address = socket.remoteAddress ?? '';
+    const count = this.counts.get(address) ?? 0;
+    if (count >= this.limit) {
+      this.refused.add(socket);
+      return false;
+    }
+    this.counts.set(address, count + 1);
+    this.counted.add(socket);
+    socket.once('close', () => {
+      const left = (this.counts.get(address) ?? 1) - 1;
+      if (left <= 0) this.counts.delete(address);
+      else this.counts.set(address, left);
+    });
+    return true;
   }
 }
 

@@ -155,7 +155,8 @@ describe('defaults and how given options are taken', () => {
       upstreamTimeoutMs: 60_000,
     });
     expect(defaults.readAhead.limit).toBe(64 * 1024 * 1024);
-    expect(defaults.uploadsInFlight.limit).toBe(256);
+    expect(defaults.admission.limits).toEqual({ maxInFlight: 256, maxUnauthenticatedInFlight: 32, maxInFlightPerAddress: 64, maxUnauthenticatedPerAddress: 8 });
+    expect(defaults.unauthenticatedDeadlineMs).toBe(5_000);
     const given = resolve({
       clientIdleTimeoutMs: 1000,
       minClientBytesPerSecond: 10,
@@ -165,6 +166,10 @@ describe('defaults and how given options are taken', () => {
       upstreamTimeoutMs: 500,
       maxReadAheadBytes: 4096,
       maxUploadsInFlight: 3,
+      maxUnauthenticatedInFlight: 4,
+      maxInFlightPerAddress: 5,
+      maxUnauthenticatedPerAddress: 2,
+      unauthenticatedDeadlineMs: 700,
     });
     expect(given).toMatchObject({
       clientIdleTimeoutMs: 1000,
@@ -175,7 +180,8 @@ describe('defaults and how given options are taken', () => {
       upstreamTimeoutMs: 500,
     });
     expect(given.readAhead.limit).toBe(4096);
-    expect(given.uploadsInFlight.limit).toBe(3);
+    expect(given.admission.limits).toEqual({ maxInFlight: 3, maxUnauthenticatedInFlight: 4, maxInFlightPerAddress: 5, maxUnauthenticatedPerAddress: 2 });
+    expect(given.unauthenticatedDeadlineMs).toBe(700);
   });
 
   it('signs preview links with a random secret per process when none is given, and warns that it does', () => {

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { sessionKey, type HighLevelSessionUser } from './auth/session-token.js';
 import { resolveFileTypes, type FileTypeInput, type FileTypeSpec } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES_PER_REQUEST } from '../shared/limits.js';
+import { Admission } from './admission.js';
 import { Budget } from './budget.js';
+import { wholeNumberOption } from './check-option.js';
 import type { ClientAddressOptions } from './client-address.js';
 import { memoryStore } from './store/memory-store.js';
 import type { SharedStore, SlotLimits } from './store/shared-store.js';
@@ -185,8 +187,39 @@ export interface UploadHandlerOptions {
    * large files in one request). Past it: 503 `server-busy` with `Retry-After`. Default: 64 MiB.
    */
   maxReadAheadBytes?: number;
-  /** Uploads handled at once; one more gets 503 `server-busy`. Default: 256. */
+  /**
+   * Requests of known callers handled at once (uploads, and sign-ins once checked): those with a
+   * session, or that `authenticate` or `authorize` has let through. One more gets 503
+   * `server-busy`. Default: 256.
+   */
   maxUploadsInFlight?: number;
+  /**
+   * Requests not authenticated yet handled at once: sign-ins, install callbacks, and uploads
+   * whose `authorize` needs the conversation from the body, until it has said yes. They share
+   * this small pool and never take a place of the known callers', so that strangers can only fill
+   * what strangers are given; they must also send their first form field (or sign-in body)
+   * within `unauthenticatedDeadlineMs`, after at most 8 KiB. One more gets 503 `server-busy`.
+   * Default: 32.
+   */
+  maxUnauthenticatedInFlight?: number;
+  /** How long a request not authenticated yet may take to show who it is, in ms. Default: 5,000. */
+  unauthenticatedDeadlineMs?: number;
+  /**
+   * Requests of one client address handled at once, of every kind; one more gets 429
+   * `rate-limited`. The address is the socket's, or the one `trustProxy` or `clientAddress`
+   * tells; where none is known, this bound does not apply. Default: 64.
+   */
+  maxInFlightPerAddress?: number;
+  /** Requests of one client address not authenticated yet, at once; one more gets 429. Default: 8. */
+  maxUnauthenticatedPerAddress?: number;
+  /**
+   * The host's check of the caller that needs no body (a bearer token, the app's session
+   * cookie), run before a byte of the body is read. `false` answers 401 `unauthorized` at once;
+   * `true` lets the request take a place among the known callers, so that strangers cannot
+   * crowd it out. `authorize` still decides, once the conversation is known. Default: none
+   * (without SSO, an upload is a stranger's until `authorize` says yes).
+   */
+  authenticate?: (request: Request) => boolean | Promise<boolean>;
   /**
    * A `fetch` to call HighLevel with, for runtimes without `node:http`. Default: uploads go
    * through Node's HTTP client (less copying), previews through `globalThis.fetch`.
@@ -241,12 +274,21 @@ export interface ResolvedOptions {
   maxFilesPerRequest: number;
   upstreamTimeoutMs: number;
   readAhead: Budget;
-  uploadsInFlight: Budget;
+  admission: Admission;
+  /** How long a request not authenticated yet may take to show who it is, in ms. */
+  unauthenticatedDeadlineMs: number;
+  authenticate: ((request: Request) => boolean | Promise<boolean>) | undefined;
+  /** `authorize: 'anyone'`: every caller is known. */
+  anyoneMayUpload: boolean;
   /** Set only when the caller gave one. */
   fetch: typeof fetch | undefined;
   clientAddress: ClientAddressOptions;
   logger: Logger;
 }
+
+const OWNER = 'createUploadHandler';
+/** The longest interval a Node timer takes; past it Node fires after 1 ms instead. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 export const DEFAULT_API_BASE = 'https://services.leadconnectorhq.com';
 
@@ -294,11 +336,24 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     maxFilesPerRequest: options.maxFilesPerRequest ?? DEFAULT_MAX_FILES_PER_REQUEST,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 60_000,
     readAhead: new Budget(options.maxReadAheadBytes ?? 64 * 1024 * 1024),
-    uploadsInFlight: new Budget(options.maxUploadsInFlight ?? 256),
+    admission: new Admission({
+      maxInFlight: wholeNumberOption(OWNER, 'maxUploadsInFlight', options.maxUploadsInFlight, 256, 1, 1_000_000),
+      maxUnauthenticatedInFlight: wholeNumberOption(OWNER, 'maxUnauthenticatedInFlight', options.maxUnauthenticatedInFlight, 32, 1, 1_000_000),
+      maxInFlightPerAddress: wholeNumberOption(OWNER, 'maxInFlightPerAddress', options.maxInFlightPerAddress, 64, 1, 1_000_000),
+      maxUnauthenticatedPerAddress: wholeNumberOption(OWNER, 'maxUnauthenticatedPerAddress', options.maxUnauthenticatedPerAddress, 8, 1, 1_000_000),
+    }),
+    unauthenticatedDeadlineMs: wholeNumberOption(OWNER, 'unauthenticatedDeadlineMs', options.unauthenticatedDeadlineMs, 5_000, 100, MAX_TIMER_MS),
+    authenticate: resolveAuthenticate(options.authenticate),
+    anyoneMayUpload: options.authorize === 'anyone',
     fetch: options.fetch,
     clientAddress: { trustedProxies: resolveTrustProxy(options.trustProxy), clientAddress: options.clientAddress },
     logger,
   };
+}
+
+function resolveAuthenticate(authenticate: UploadHandlerOptions['authenticate']): ResolvedOptions['authenticate'] {
+  if (authenticate === undefined || typeof authenticate === 'function') return authenticate;
+  throw new TypeError('createUploadHandler: `authenticate` must be a function of the request.');
 }
 
 function resolveTrustProxy(trustProxy: boolean | number | undefined): number {

@@ -38,6 +38,12 @@ export interface MultipartLimits {
   rateWindowMs: number;
   /** The slowest rate tolerated over a whole window, in bytes per second. */
   minBytesPerSecond: number;
+  /**
+   * For a caller not known yet: the first part (a field, or a file's headers) must be in within
+   * `deadlineMs` of the start, after at most `maxBytes` of the body. A preamble (bytes before the
+   * first boundary, which the parser skips) is otherwise a way to hold a connection for free.
+   */
+  firstPart?: { deadlineMs: number; maxBytes: number };
 }
 
 /** The client sent too little for too long (nothing at all, or a slow drip). */
@@ -52,7 +58,7 @@ export class MalformedMultipartError extends Error {}
 
 /** A limit of {@link MultipartLimits} was passed; `limit` says which. */
 export class MultipartLimitError extends Error {
-  constructor(readonly limit: 'files' | 'fields') {
+  constructor(readonly limit: 'files' | 'fields' | 'first-part') {
     super(`multipart ${limit} limit reached`);
   }
 }
@@ -116,8 +122,15 @@ export async function* readMultipart(
     }, limits.rateWindowMs);
   };
   startWindow();
+  let sawPart = false;
+  const firstPartTimer = limits.firstPart && setTimeout(() => fail(new IdleTimeoutError()), limits.firstPart.deadlineMs);
+  const partSeen = () => {
+    sawPart = true;
+    clearTimeout(firstPartTimer);
+  };
 
   parser.on('field', (name, value, info) => {
+    partSeen();
     queue.push({ kind: 'field', name, value, truncated: info.valueTruncated });
     notify();
   });
@@ -128,6 +141,7 @@ export async function* readMultipart(
     // destroyed with an error; with no listener at all, that error would stop the process. A
     // reader still hears of it through its own iteration.
     stream.on('error', () => undefined);
+    partSeen();
     const part: FilePart = {
       kind: 'file',
       name,
@@ -156,6 +170,7 @@ export async function* readMultipart(
   parser.on('close', () => {
     closed = true;
     clearTimeout(idle);
+    clearTimeout(firstPartTimer);
     notify();
   });
   // The body is fed by hand, counting bytes, so that the offset where each file's data starts
@@ -167,6 +182,7 @@ export async function* readMultipart(
     fed += chunk.length;
     started = undefined;
     const more = parser.write(chunk);
+    if (!sawPart && limits.firstPart && fed > limits.firstPart.maxBytes) fail(new MultipartLimitError('first-part'));
     // Set by the 'file' handler during the write above (TypeScript cannot see that).
     const file = started as { part: FilePart; pushed: number; ended: boolean } | undefined;
     if (file?.ended) file.part.maxPossibleSize = file.pushed;
@@ -206,6 +222,7 @@ export async function* readMultipart(
     }
   } finally {
     clearTimeout(idle);
+    clearTimeout(firstPartTimer);
     if (!closed) {
       body.off('data', onData);
       for (const part of queue) if (part.kind === 'file') part.stream.resume();

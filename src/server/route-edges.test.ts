@@ -30,6 +30,8 @@ beforeAll(async () => {
         return true;
       },
       maxUploadsInFlight: 1,
+      // Uploads are strangers' until authorize has seen their conversation: one place for those too.
+      maxUnauthenticatedInFlight: 1,
       // A held upload (below) gives its slot back within a few seconds.
       clientIdleTimeoutMs: 3000,
       logger: {

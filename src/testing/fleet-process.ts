@@ -61,6 +61,8 @@ if (process.send && process.env.FLEET_SETTINGS) {
       apiBase: settings.mockUrl,
       sharedStore: shared,
       getToken: oauthToken({ clientId: settings.clientId, clientSecret: settings.clientSecret, shared, tokenUrl: `${settings.mockUrl}/oauth/token`, logger }),
+      // The fleet's test plays hundreds of users, all on the loopback address.
+      maxInFlightPerAddress: 100_000,
       logger,
     }),
   );

@@ -63,16 +63,11 @@ export async function openSession(request: Request, options: ResolvedOptions): P
   const started = Date.now();
   checkCaller(request, options);
   if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) throw uploadError('bad-request');
-  // A sign-in holds up to ~17 KB while its body arrives: counted with the uploads in flight, so
-  // that many open sign-ins cannot hold memory without bound (503 server-busy past it).
-  const slot = options.uploadsInFlight.lease();
-  slot.take(1);
-  let payload: { encryptedData?: unknown } | undefined;
-  try {
-    payload = (await readJson(request, MAX_SSO_PAYLOAD_LENGTH + 1024, options.clientIdleTimeoutMs)) as { encryptedData?: unknown } | undefined;
-  } finally {
-    slot.release();
-  }
+  // A sign-in holds up to ~17 KB while its body arrives, in a place of the strangers' pool
+  // (taken by the route): the body must be in within the strangers' deadline.
+  const payload = (await readJson(request, MAX_SSO_PAYLOAD_LENGTH + 1024, options.unauthenticatedDeadlineMs)) as
+    | { encryptedData?: unknown }
+    | undefined;
   const context = decryptUserContext(payload?.encryptedData, sso.sharedSecret);
   // A location id goes into HighLevel's form and into store keys: only the shape HighLevel uses.
   if (!context?.activeLocation || !LOCATION_ID.test(context.activeLocation)) {

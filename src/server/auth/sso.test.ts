@@ -213,14 +213,14 @@ describe('sign-in and sessions (highLevelSso)', () => {
 });
 
 describe('sign-ins that cost the server', () => {
-  it('a client gone mid-body is no server error (nothing logged); open sign-ins count with the uploads in flight', async () => {
+  it('a client gone mid-body is no server error (nothing logged); open sign-ins count in the strangers' pool', async () => {
     const errors: unknown[] = [];
     const stack = await startStack({
       bff: {
         locationId: undefined,
         highLevelSso: { sharedSecret: SECRET },
-        maxUploadsInFlight: 1,
-        clientIdleTimeoutMs: 1500,
+        maxUnauthenticatedInFlight: 1,
+        unauthenticatedDeadlineMs: 1500,
         logger: { error: (...line) => errors.push(line) },
       },
     });
