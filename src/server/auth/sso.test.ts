@@ -213,7 +213,7 @@ describe('sign-in and sessions (highLevelSso)', () => {
 });
 
 describe('sign-ins that cost the server', () => {
-  it('a client gone mid-body is no server error (nothing logged); open sign-ins count in the strangers' pool', async () => {
+  it('a client gone mid-body is no server error (nothing logged); open sign-ins count in the strangers’ pool', async () => {
     const errors: unknown[] = [];
     const stack = await startStack({
       bff: {
