@@ -27,7 +27,7 @@ export interface NodeHandlerOptions {
    * Open connections one client address may have carried requests on; a request on one more is
    * answered 429 `rate-limited` and its connection closed. The count is of the socket's address:
    * behind a proxy, whose connections all come from one address, raise it to what the proxy
-   * opens, or pass `Infinity`. Default: 256.
+   * opens, or pass `Infinity`. Default: 1,024.
    */
   maxConnectionsPerAddress?: number;
 }
@@ -57,7 +57,7 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
   for (const [name, value] of [['unreadBodyMinBytesPerSecond', bound.minBytesPerSecond], ['unreadBodyMaxBytes', bound.maxBytes]] as const) {
     if (!(value > 0 && Number.isFinite(value))) throw new TypeError(`toNodeHandler: \`${name}\` must be a number above 0.`);
   }
-  const maxConnections = options.maxConnectionsPerAddress ?? 256;
+  const maxConnections = options.maxConnectionsPerAddress ?? 1024;
   if (!(maxConnections === Number.POSITIVE_INFINITY || (Number.isInteger(maxConnections) && maxConnections >= 1))) {
     throw new TypeError('toNodeHandler: `maxConnectionsPerAddress` must be a whole number from 1, or Infinity.');
   }

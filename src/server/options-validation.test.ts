@@ -197,3 +197,33 @@ describe('defaults and how given options are taken', () => {
     expect(warnings).toHaveLength(2);
   });
 });
+
+describe('the bounds of strangers and addresses', () => {
+  it.each([
+    ['maxUploadsInFlight', 0],
+    ['maxUnauthenticatedInFlight', 1.5],
+    ['maxInFlightPerAddress', Number.NaN],
+    ['maxUnauthenticatedPerAddress', Number.POSITIVE_INFINITY],
+    ['unauthenticatedDeadlineMs', 3e9],
+    ['unauthenticatedDeadlineMs', 99],
+  ] as const)('refuses %s = %s, naming the option and its range', (name, value) => {
+    const error = refusal({ [name]: value });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error!.message).toMatch(new RegExp(`\`${name}\` must be a whole number from \\d+ to [\\d]+`));
+  });
+
+  it.each([[-1], [1.5], [17], ['2' as never]])('refuses trustProxy = %s', (value) => {
+    expect(refusal({ trustProxy: value as number })?.message).toMatch(/`trustProxy` must be true, false or a whole number/);
+  });
+
+  it('takes true as one proxy and false as none', () => {
+    expect(resolve({ trustProxy: true }).clientAddress.trustedProxies).toBe(1);
+    expect(resolve({ trustProxy: false }).clientAddress.trustedProxies).toBe(0);
+    expect(resolve({ trustProxy: 2 }).clientAddress.trustedProxies).toBe(2);
+    expect(resolve({}).clientAddress.trustedProxies).toBe(0);
+  });
+
+  it('refuses an authenticate that is not a function', () => {
+    expect(refusal({ authenticate: 'yes' as never })?.message).toMatch(/`authenticate` must be a function/);
+  });
+});
