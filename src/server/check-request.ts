@@ -1,5 +1,6 @@
 import { uploadError } from '../shared/upload-error.js';
 import { REQUESTED_WITH_HEADER, REQUESTED_WITH_VALUE } from '../shared/wire.js';
+import { parseContentType } from './content-type.js';
 import { ownOrigin } from './cors.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -9,8 +10,13 @@ import type { ResolvedOptions } from './options.js';
  */
 export function checkRequest(request: Request, options: ResolvedOptions): void {
   checkCaller(request, options);
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!/^multipart\/form-data\s*;.*\bboundary=/i.test(contentType)) throw uploadError('not-multipart');
+  const header = request.headers.get('content-type') ?? '';
+  const contentType = parseContentType(header);
+  // Another type, or a form with no parameter at all, is 415; a form whose parameters are broken
+  // or name no boundary to read it by, 400.
+  const saysMultipart = (contentType?.type ?? header.split(';')[0]!.trim().toLowerCase()) === 'multipart/form-data';
+  if (!saysMultipart || (contentType && Object.keys(contentType.parameters).length === 0)) throw uploadError('not-multipart');
+  if (!contentType?.parameters.boundary) throw uploadError('bad-request');
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
+import { parseContentType } from './content-type.js';
 
 /** A text field of the incoming form. */
 export interface FieldPart {
@@ -234,8 +235,7 @@ export async function* readMultipart(
 function boundaryOf(contentType: string): string {
   // The parameter named `boundary`, as busboy reads it: not one whose name ends with it
   // (`xboundary=…`), which would make every size bound wrong by the difference in length.
-  const match = /\bboundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  return match?.[1] ?? match?.[2] ?? '';
+  return parseContentType(contentType)?.parameters.boundary ?? '';
 }
 
 /** How many bytes at the end of `chunk` could be the start of `needle` (what busboy holds back). */
