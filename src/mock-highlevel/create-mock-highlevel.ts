@@ -141,6 +141,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     tokenRefreshes: 0,
     tokenRefreshesByLocation: {},
     installs: 0,
+    tokenRequests: 0,
     requestLog: [],
   };
   const oauth = options.oauth ? new MockOAuth({ ...options.oauth }, (issued) => tokens.push(issued), stats) : undefined;
@@ -274,6 +275,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
         return true;
       }
       if (route === OAUTH_PATH && req.method === 'POST') {
+        stats.tokenRequests += 1;
         readForm(req)
           .then((form) =>
             send(res, oauth ? oauth.token(form) : { status: 401, body: { error: 'invalid_client', error_description: 'Unknown client' } }),

@@ -33,6 +33,8 @@ export interface MockOAuthStats {
   tokenRefreshesByLocation: Record<string, number>;
   /** Authorization codes exchanged (installs). */
   installs: number;
+  /** Requests at `POST /oauth/token`, whatever their answer (each carries a client secret). */
+  tokenRequests: number;
 }
 
 export const MOCK_COMPANY_ID = 'mock-company';

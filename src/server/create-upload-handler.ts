@@ -67,7 +67,7 @@ export const SESSION_PATH = '/session';
 
 async function route(request: Request, options: ResolvedOptions): Promise<Response> {
   // The route's own paths are told apart by their end, wherever the route is mounted.
-  const path = new URL(request.url).pathname.replace(/\/+$/, '');
+  const path = withoutTrailingSlashes(new URL(request.url).pathname);
   const address = clientAddressOf(request, options.clientAddress);
   if (path.endsWith(INSTALL_CALLBACK_PATH) && options.install) {
     if (request.method !== 'GET') throw uploadError('method-not-allowed');
@@ -128,4 +128,14 @@ function withPreviewLinks(upload: ForwardedUpload, request: Request, options: Re
     );
     return { ...file, previewUrl: `${route}?${PREVIEW_PARAM}=${handle}` };
   });
+}
+
+/**
+ * The path without its trailing slashes, in one pass: `/\/+$/` tries again from every slash of a
+ * long run that does not end the path, which is quadratic in a request line of 16 KB of them.
+ */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 0x2f) end -= 1;
+  return path.slice(0, end);
 }

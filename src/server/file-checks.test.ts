@@ -133,6 +133,14 @@ describe('the names HighLevel stores files under', () => {
     expect(answer.json.files[0].name).toBe('Réunion café – notes.txt');
   });
 
+  it('emoji sequences, with their joiners and selectors, and other scripts pass the BFF’s name check too', async () => {
+    for (const name of ['👩\u200D💻 報告.txt', '🏳\uFE0F\u200D🌈.txt', 'می\u200Cخواهم.txt']) {
+      const answer = await send(stack, [{ name, body: 'hello\n' }]);
+      expect(answer.status, name).toBe(200);
+      expect(answer.json.files[0].name).toBe(name);
+    }
+  });
+
   it('the same name twice or more in one upload gets a number, before its extension', () => {
     const names = new UniqueNames();
     expect(['a.png', 'a.png', 'a.png', 'README', 'README', '.png', '.png'].map((name) => names.take(name))).toEqual([

@@ -96,6 +96,53 @@ describe('HighLevel’s refusals, as the browser sees them', () => {
   });
 });
 
+describe('a HighLevel answer of nearly a megabyte', () => {
+  it('is read without holding the event loop: other requests are answered within a second meanwhile', async () => {
+    // The words a pattern with `.*` between them backtracks over at each of their 47,000 places.
+    const message = 'Conversation with id '.repeat(Math.floor((0.99 * 1024 * 1024) / 21));
+    let last = performance.now();
+    let longestGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 10);
+    const answerTimes: number[] = [];
+    let done = false;
+    try {
+      const upload = uploadAfter({ kind: 'answer', status: 500, body: { statusCode: 500, message } }).finally(() => (done = true));
+      // Others ask meanwhile; each is answered (here: a preview link that is not one) at once.
+      const others = (async () => {
+        while (!done) {
+          const started = performance.now();
+          const answer = await fetch(`${stack.endpoint}?preview=not-a-link`);
+          await answer.arrayBuffer();
+          answerTimes.push(performance.now() - started);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      const { status, body } = await upload;
+      await others;
+      expect(status).toBe(502);
+      expect(body.error.code).toBe('highlevel-unavailable');
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(answerTimes.length).toBeGreaterThan(0);
+    expect(Math.max(...answerTimes)).toBeLessThan(1000);
+    expect(longestGap).toBeLessThan(1000);
+  });
+
+  it('a missing conversation is still recognised at the start of a long message, and not past its first 2 KB', () => {
+    const context = { maxFileSize: MAX_FILE_SIZE, allowedTypes: DEFAULT_FILE_TYPES };
+    const padding = 'x'.repeat(4096);
+    expect(mapHighLevelError(500, { message: `Conversation with id c1 not found ${padding}` }, new Headers(), context).code).toBe('conversation-not-found');
+    expect(mapHighLevelError(500, { message: [`Conversation with id c1`, 'not found', padding] }, new Headers(), context).code).toBe('conversation-not-found');
+    expect(mapHighLevelError(500, { message: `Conversation with id ${padding} not found` }, new Headers(), context).code).toBe('highlevel-unavailable');
+    expect(mapHighLevelError(500, { message: [padding, 'Conversation with id c1 not found'] }, new Headers(), context).code).toBe('highlevel-unavailable');
+  });
+});
+
 describe('mapHighLevelError: bodies of any shape', () => {
   const context = { maxFileSize: MAX_FILE_SIZE, allowedTypes: DEFAULT_FILE_TYPES };
   it.each([null, undefined, 'Internal server error', 42, [], { statusCode: 500 }])('a 500 with body %j: highlevel-unavailable', (body) => {

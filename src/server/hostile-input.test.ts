@@ -147,6 +147,9 @@ describe('refused before anything reaches HighLevel', () => {
     ['a preview by bare URL, without a signed link', () => rawRequest(`${stack.endpoint}?url=${encodeURIComponent(`${stack.mock.url}/files/d/0123456789abcdef0123456789abcdef`)}`, { method: 'GET' }), 403, 'preview-link-invalid'],
     ['a bidi override in the name (invoice\u202Efdp.zip reads as invoicepiz.pdf)', () => post(form(conv, filePart('invoice\u202Efdp.zip', fixture('sample.zip').bytes))), 400, 'invalid-file-name'],
     ['a zero-width space in the name', () => post(form(conv, filePart('in\u200Bvoice.png', png()))), 400, 'invalid-file-name'],
+    ['tag characters in the name (invisible, a message hidden in it)', () => post(form(conv, filePart('photo\u{E0068}\u{E0069}.png', png()))), 400, 'invalid-file-name'],
+    ['a Braille blank as the name (looks like a space, is not whitespace)', () => post(form(conv, filePart('\u2800\u2800.png', png()))), 400, 'invalid-file-name'],
+    ['a zero-width joiner between Latin letters (pay\u200Dpal.png reads as paypal.png)', () => post(form(conv, filePart('pay\u200Dpal.png', png()))), 400, 'invalid-file-name'],
     // Found by the fuzz test: each of these used to stop the process or answer 500.
     ['a refused file followed by a large one (curl -F a.exe -F b.txt): the unread part must not crash the server', () => post(form(conv, filePart('a.exe', 'MZ'), filePart('b.txt', 'a'.repeat(200_000)))), 415, 'file-type-not-allowed'],
     ['a refused file followed by one that never ends', () => { const body = form(conv, filePart('a.exe', 'MZ'), filePart('b.txt', 'a'.repeat(50_000))); return post(body.subarray(0, body.length - 100), { 'Content-Length': body.length }, { end: 'stall' }); }, 415, 'file-type-not-allowed'],

@@ -37,15 +37,41 @@ export function mapHighLevelError(
     default:
       break;
   }
-  if (status >= 500 && /conversation with id .* not found/i.test(message)) return uploadError('conversation-not-found');
+  if (status >= 500 && namesMissingConversation(message)) return uploadError('conversation-not-found');
   if (status >= 500 || (status >= 300 && status < 400)) return uploadError('highlevel-unavailable');
   return uploadError('highlevel-rejected');
 }
 
+/**
+ * How much of HighLevel's message is read, in characters. Its own messages are a line; the
+ * answer may be up to 1 MB, and no check should cost more than this much text.
+ */
+export const MAX_MESSAGE_CHARS = 2048;
+
+/** The start of HighLevel's message (a list of messages joined with `; `), at most {@link MAX_MESSAGE_CHARS}. */
 function messageOf(body: unknown): string {
   if (typeof body !== 'object' || body === null || !('message' in body)) return '';
   const { message } = body as { message: unknown };
-  return Array.isArray(message) ? message.join('; ') : String(message);
+  const parts = Array.isArray(message) ? message : [message];
+  let text = '';
+  for (const part of parts) {
+    text += `${text === '' ? '' : '; '}${typeof part === 'string' ? part.slice(0, MAX_MESSAGE_CHARS) : String(part ?? '')}`;
+    if (text.length >= MAX_MESSAGE_CHARS) break;
+  }
+  return text.slice(0, MAX_MESSAGE_CHARS);
+}
+
+/**
+ * Whether the message reads "Conversation with id … not found", found with two plain searches:
+ * a pattern with `.*` between the words backtracks over the whole text at each place the first
+ * words occur, which on a long message is quadratic (a megabyte of them held the event loop
+ * for most of a minute).
+ */
+function namesMissingConversation(message: string): boolean {
+  const lower = message.toLowerCase();
+  const opening = 'conversation with id ';
+  const start = lower.indexOf(opening);
+  return start !== -1 && lower.includes(' not found', start + opening.length);
 }
 
 /**

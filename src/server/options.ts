@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolveInstall, type ResolvedInstall } from './auth/install-route.js';
 import { sessionKey, type HighLevelSessionUser } from './auth/session-token.js';
 import { resolveFileTypes, type FileTypeInput, type FileTypeSpec } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES_PER_REQUEST } from '../shared/limits.js';
@@ -99,6 +100,11 @@ export interface UploadHandlerOptions {
     redirectUri?: string;
     /** Where the admin's browser goes once installed (`{locationId}` is replaced). Default: a page that says so. */
     afterInstallUrl?: string;
+    /**
+     * Callbacks per client address and minute that may reach HighLevel (each carries the app's
+     * secret); past it, 429 `rate-limited` with `Retry-After`. From 1 to 10,000. Default: 10.
+     */
+    maxCallbacksPerMinute?: number;
   };
   /**
    * What instances share (tokens' refresh locks, the rate windows): `redisStore()` for several
@@ -253,7 +259,7 @@ export interface ResolvedOptions {
   /** Set without SSO only; with SSO the location is the session's (see `resolveCaller`). */
   resolveLocationId: ((request: Request) => string | Promise<string>) | undefined;
   sso: { key: Buffer; sharedSecret: string; ttlSeconds: number } | undefined;
-  install: UploadHandlerOptions['install'];
+  install: ResolvedInstall | undefined;
   shared: SharedStore;
   rateLimit: SlotLimits | undefined;
   authorize: Authorize;
@@ -312,7 +318,7 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     getToken: options.getToken,
     resolveLocationId: sso || locationId === undefined ? undefined : typeof locationId === 'function' ? locationId : () => locationId,
     sso: sso ? { key: sessionKey(sso.sharedSecret), sharedSecret: sso.sharedSecret, ttlSeconds: sso.sessionTtlSeconds ?? 900 } : undefined,
-    install: options.install,
+    install: resolveInstall(options.install),
     shared: options.sharedStore ?? memoryStore(),
     rateLimit: rate && { max: rate.max ?? 100, intervalMs: rate.intervalMs ?? 11_000, maxWaitMs: rate.maxWaitMs ?? 30_000 },
     authorize: resolveAuthorize(options.authorize),

@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   'session-expired': 401,
   'app-not-installed': 403,
   'install-failed': 502,
+  'install-not-location': 502,
   // HighLevel's answers, translated. A refused server token is the server's fault, not the
   // user's: 502, so that the browser never mistakes it for its own session ending.
   'highlevel-auth': 502,

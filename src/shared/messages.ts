@@ -31,6 +31,7 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   'session-expired': 'Your HighLevel session has ended. Reload the page to sign in again.',
   'app-not-installed': 'The app is not installed in this sub-account. Ask an admin to install it from the HighLevel Marketplace.',
   'install-failed': 'HighLevel did not accept the installation. Install the app again from the Marketplace.',
+  'install-not-location': 'HighLevel installed the app for the agency, not for a sub-account. Install it again from the Marketplace and choose a sub-account.',
   'highlevel-auth': 'The connection to HighLevel is not authorized. Ask an admin to reconnect it.',
   'highlevel-rejected': 'HighLevel refused the upload.',
   'conversation-not-found': 'HighLevel does not know this conversation.',

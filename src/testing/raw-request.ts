@@ -13,6 +13,8 @@ export interface RawRequest {
   body?: (Buffer | string | number)[];
   /** Ends the request after the body (default), or drops the connection instead. */
   end?: 'end' | 'drop' | 'stall';
+  /** The loopback address to connect from (`127.0.0.2`), for bounds per client address. Default: the system's choice. */
+  localAddress?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface RawRequest {
  */
 export function rawRequest(url: string, spec: RawRequest): Promise<RawAnswer | undefined> {
   return new Promise((resolve) => {
-    const req = request(url, { method: spec.method ?? 'POST', headers: spec.headers });
+    const req = request(url, { method: spec.method ?? 'POST', headers: spec.headers, ...(spec.localAddress ? { localAddress: spec.localAddress } : {}) });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -65,6 +65,7 @@ export const GERMAN_MESSAGES: UploaderMessages = {
     'session-expired': 'Ihre HighLevel-Sitzung ist abgelaufen. Laden Sie die Seite neu, um sich wieder anzumelden.',
     'app-not-installed': 'Die App ist in diesem Unterkonto nicht installiert. Bitten Sie einen Admin, sie aus dem HighLevel Marketplace zu installieren.',
     'install-failed': 'HighLevel hat die Installation nicht angenommen. Installieren Sie die App erneut aus dem Marketplace.',
+    'install-not-location': 'HighLevel hat die App für die Agentur installiert, nicht für ein Unterkonto. Installieren Sie sie erneut aus dem Marketplace und wählen Sie ein Unterkonto.',
     'highlevel-auth': 'Die Verbindung zu HighLevel ist nicht autorisiert. Bitten Sie einen Admin, sie neu zu verbinden.',
     'highlevel-rejected': 'HighLevel hat den Upload abgelehnt.',
     'conversation-not-found': 'HighLevel kennt diese Unterhaltung nicht.',

@@ -65,6 +65,7 @@ export const FRENCH_MESSAGES: UploaderMessages = {
     'session-expired': 'Votre session HighLevel a pris fin. Rechargez la page pour vous reconnecter.',
     'app-not-installed': 'L’application n’est pas installée dans ce sous-compte. Demandez à un administrateur de l’installer depuis la Marketplace HighLevel.',
     'install-failed': 'HighLevel n’a pas accepté l’installation. Installez de nouveau l’application depuis la Marketplace.',
+    'install-not-location': 'HighLevel a installé l’application pour l’agence, pas pour un sous-compte. Installez-la de nouveau depuis la Marketplace en choisissant un sous-compte.',
     'highlevel-auth': 'La connexion à HighLevel n’est pas autorisée. Demandez à un administrateur de la rétablir.',
     'highlevel-rejected': 'HighLevel a refusé l’envoi.',
     'conversation-not-found': 'HighLevel ne connaît pas cette conversation.',

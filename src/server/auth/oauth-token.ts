@@ -54,7 +54,9 @@ export interface OAuthTokenProvider extends TokenProvider {
   refused(context: TokenContext & { token: string }): void;
   /**
    * Exchanges the authorization code of an install (`grant_type=authorization_code`) for the
-   * location's tokens and stores them. `redirectUri` must be the one the app registered.
+   * location's tokens and stores them. `redirectUri` must be the one the app registered. Only a
+   * sub-account's token (`userType: Location`) is stored; an agency's is refused with
+   * `install-not-location`.
    */
   install(code: string, redirectUri?: string): Promise<InstalledLocation>;
 }
@@ -65,6 +67,8 @@ interface TokenAnswer {
   expires_in?: unknown;
   locationId?: unknown;
   companyId?: unknown;
+  /** `Location` for a sub-account's token, `Company` for an agency's (HighLevel's API docs, OAuth → Get Access Token). */
+  userType?: unknown;
 }
 
 const LOCK_POLL_MS = 100;
@@ -268,6 +272,14 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
       }
       const pair = answer.status >= 200 && answer.status < 300 ? pairOf(answer.body) : undefined;
       const locationId = answer.body?.locationId;
+      // An agency's token reads every sub-account of the agency: stored as one location's, it
+      // would serve that location with far more than its own rights (and refresh as the agency).
+      if (pair && answer.body?.userType !== 'Location') {
+        logger.warn?.('oauthToken: HighLevel answered an install with a token that is not a sub-account\'s; it is not stored', {
+          userType: String(answer.body?.userType),
+        });
+        throw uploadError(answer.body?.userType === 'Company' ? 'install-not-location' : 'install-failed');
+      }
       if (!pair || typeof locationId !== 'string' || locationId === '') {
         logger.warn?.('oauthToken: HighLevel refused an install code, or answered without a location token', { status: answer.status });
         throw uploadError('install-failed');
