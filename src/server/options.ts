@@ -4,6 +4,7 @@ import { resolveFileTypes, type FileTypeInput, type FileTypeSpec } from '../shar
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES_PER_REQUEST } from '../shared/limits.js';
 import { Budget } from './budget.js';
 import type { ClientAddressOptions } from './client-address.js';
+import { RateWindow } from './per-key-limits.js';
 import { memoryStore } from './store/memory-store.js';
 import type { SharedStore, SlotLimits } from './store/shared-store.js';
 
@@ -37,6 +38,17 @@ export interface HighLevelSsoOptions {
   sharedSecret: string;
   /** How long a session lasts before the page signs in again, in seconds. Default: 900 (15 minutes). */
   sessionTtlSeconds?: number;
+  /**
+   * Sign-ins one client address may try per minute, whatever their payload (429 `rate-limited`
+   * with `Retry-After` past it): the payload has no MAC, so each answer tells a forger something,
+   * and this bounds how much. A page signs in once per session. Default: 30.
+   */
+  signInsPerMinutePerAddress?: number;
+  /**
+   * Sign-ins per minute into one location, counted once the payload has been read (a payload
+   * that does not decrypt names no location, and counts for its address only). Default: 120.
+   */
+  signInsPerMinutePerLocation?: number;
 }
 
 /** The fleet-wide pace of requests to HighLevel per location (see `rateLimit`). */
@@ -215,11 +227,20 @@ export interface Caller {
   user?: HighLevelSessionUser;
 }
 
+/** `highLevelSso`, resolved: the session key and the sign-in windows (per process). */
+export interface ResolvedSso {
+  key: Buffer;
+  sharedSecret: string;
+  ttlSeconds: number;
+  perAddress: RateWindow;
+  perLocation: RateWindow;
+}
+
 export interface ResolvedOptions {
   getToken: TokenProvider;
   /** Set without SSO only; with SSO the location is the session's (see `resolveCaller`). */
   resolveLocationId: ((request: Request) => string | Promise<string>) | undefined;
-  sso: { key: Buffer; sharedSecret: string; ttlSeconds: number } | undefined;
+  sso: ResolvedSso | undefined;
   install: UploadHandlerOptions['install'];
   shared: SharedStore;
   rateLimit: SlotLimits | undefined;
@@ -269,7 +290,7 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
   return {
     getToken: options.getToken,
     resolveLocationId: sso || locationId === undefined ? undefined : typeof locationId === 'function' ? locationId : () => locationId,
-    sso: sso ? { key: sessionKey(sso.sharedSecret), sharedSecret: sso.sharedSecret, ttlSeconds: sso.sessionTtlSeconds ?? 900 } : undefined,
+    sso: sso ? resolveSso(sso) : undefined,
     install: options.install,
     shared: options.sharedStore ?? memoryStore(),
     rateLimit: rate && { max: rate.max ?? 100, intervalMs: rate.intervalMs ?? 11_000, maxWaitMs: rate.maxWaitMs ?? 30_000 },
@@ -298,6 +319,23 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     fetch: options.fetch,
     clientAddress: { trustedProxies: resolveTrustProxy(options.trustProxy), clientAddress: options.clientAddress },
     logger,
+  };
+}
+
+function resolveSso(sso: HighLevelSsoOptions): ResolvedSso {
+  const perMinute = (name: 'signInsPerMinutePerAddress' | 'signInsPerMinutePerLocation', fallback: number) => {
+    const value = sso[name] ?? fallback;
+    if (!Number.isInteger(value) || value < 1 || value > 1_000_000) {
+      throw new TypeError(`createUploadHandler: \`highLevelSso.${name}\` must be a whole number from 1 to 1,000,000.`);
+    }
+    return new RateWindow(value, 60_000);
+  };
+  return {
+    key: sessionKey(sso.sharedSecret),
+    sharedSecret: sso.sharedSecret,
+    ttlSeconds: sso.sessionTtlSeconds ?? 900,
+    perAddress: perMinute('signInsPerMinutePerAddress', 30),
+    perLocation: perMinute('signInsPerMinutePerLocation', 120),
   };
 }
 
