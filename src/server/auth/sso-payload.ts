@@ -79,7 +79,7 @@ const APP_STATUS = /^[a-z_-]{1,32}$/;
  */
 function userContextOf(bytes: Buffer): HighLevelUserContext | undefined {
   const value = parseStrictJson(bytes);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
   const context = value as Record<string, unknown>;
   const matches = (name: string, pattern: RegExp, required = false) =>
     context[name] === undefined ? !required : typeof context[name] === 'string' && pattern.test(context[name]);
