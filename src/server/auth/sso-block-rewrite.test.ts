@@ -147,3 +147,32 @@ describe('the CBC block-rewrite of the user context', () => {
     expect(uploadsAccepted).toBe(0);
   }, 120_000);
 });
+
+describe('the same attack against the default limits', () => {
+  let defaults: Stack;
+  beforeAll(async () => {
+    defaults = await startStack({
+      mock: { tokens: [{ token: 'token-a', locationId: 'loc-a' }], users: [{ id: 'u-attacker', role: 'user', type: 'account', locationIds: ['loc-a'] }] },
+      bff: { locationId: undefined, highLevelSso: { sharedSecret: SECRET }, getToken: () => 'token-a', authorize: (_request, { user }) => user?.role === 'admin' },
+    });
+  });
+  afterAll(() => defaults.close());
+
+  it('gets 30 answers a minute from one address, then only 429 with Retry-After: the oracle is cut off', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 40; i += 1) {
+      const answer = await fetch(`${defaults.endpoint}/session`, {
+        method: 'POST',
+        headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ encryptedData: forged('", "role":"admin') }),
+      });
+      statuses.push(answer.status);
+      if (answer.status === 429) retryAfter = answer.headers.get('retry-after');
+      await answer.body?.cancel();
+    }
+    expect(statuses.slice(0, 30).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(30)).toEqual(Array.from({ length: 10 }, () => 429));
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  });
+});
