@@ -51,7 +51,8 @@ describe('the mock’s GET /users/{userId}', () => {
   });
 
   it('401 without a valid token or without users.readonly; 400 without its Version', async () => {
-    for (const headers of [{ Version: '2021-07-28' }, { Authorization: 'Bearer nope', Version: '2021-07-28' }, { Authorization: 'Bearer gone', Version: '2021-07-28' }]) {
+    const withoutToken: Record<string, string>[] = [{ Version: '2021-07-28' }, { Authorization: 'Bearer nope', Version: '2021-07-28' }, { Authorization: 'Bearer gone', Version: '2021-07-28' }];
+    for (const headers of withoutToken) {
       expect((await getUser(mock.url, 'u1', headers)).status).toBe(401);
     }
     const scope = await getUser(mock.url, 'u1', { Authorization: 'Bearer no-users-scope', Version: '2021-07-28' });
