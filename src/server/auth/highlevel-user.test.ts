@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptUserContext, mockUserContext } from '../../mock-highlevel/index.js';
 import { startStack, type Stack } from '../../testing/start-stack.js';
 import type { TokenProvider } from '../options.js';
+import { SIGN_IN_FLOOR_MS } from './session.js';
 
 const SECRET = 'the-apps-shared-secret-0123456789';
 const UPSTREAM_TIMEOUT_MS = 1500;
@@ -90,6 +91,33 @@ describe('the user, from HighLevel', () => {
     expect(await signIn('loc-admin', 'loc-stale')).toMatchObject({ status: 502, code: 'highlevel-auth', user: undefined });
     expect(refused).toEqual([{ locationId: 'loc-stale', token: 'a-token-highlevel-forgot' }]);
     expect(await signIn('loc-admin', 'loc-noscope')).toMatchObject({ status: 502, code: 'highlevel-auth', user: undefined });
+  });
+
+  it('HighLevel’s other refusals: 403 is highlevel-auth (the token is not told), 404 and 422 are 401', async () => {
+    refused.length = 0;
+    stack.mock.failNextUserLookup({ kind: 'answer', status: 403, body: { statusCode: 403, message: 'The token does not have access to this location.' } });
+    expect(await signIn('loc-admin')).toMatchObject({ status: 502, code: 'highlevel-auth' });
+    expect(refused).toEqual([]);
+    for (const status of [404, 422]) {
+      stack.mock.failNextUserLookup({ kind: 'answer', status });
+      expect(await signIn('loc-admin'), String(status)).toMatchObject({ status: 401, code: 'unauthorized' });
+    }
+  });
+
+  it('a refused user gets the same 401 as a payload that does not decrypt, no sooner than the floor', async () => {
+    const started = Date.now();
+    const unknown = await fetch(`${stack.endpoint}/session`, {
+      method: 'POST',
+      headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ encryptedData: encryptUserContext({ ...mockUserContext('loc-a'), userId: 'nobody' }, SECRET) }),
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SIGN_IN_FLOOR_MS - 1);
+    const garbled = await fetch(`${stack.endpoint}/session`, {
+      method: 'POST',
+      headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ encryptedData: encryptUserContext(mockUserContext('loc-a'), 'not-the-apps-shared-secret-00000') }),
+    });
+    expect([unknown.status, await unknown.text()]).toEqual([garbled.status, await garbled.text()]);
   });
 
   it('HighLevel fails (5xx, a reset, a redirect): highlevel-unavailable, never a session from the payload alone', async () => {

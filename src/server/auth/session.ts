@@ -4,7 +4,7 @@ import { clientAddressOf } from '../client-address.js';
 import { jsonResponse } from '../error-response.js';
 import type { Caller, ResolvedOptions } from '../options.js';
 import { requestBodyStream } from '../request-body.js';
-import { lookUpHighLevelUser } from './highlevel-user.js';
+import { lookUpHighLevelUser, type HighLevelUserAccess } from './highlevel-user.js';
 import { MAX_SSO_PAYLOAD_LENGTH, decryptUserContext } from './sso-payload.js';
 import { signSession, verifySession, type HighLevelSessionUser } from './session-token.js';
 
@@ -83,14 +83,22 @@ export async function openSession(request: Request, options: ResolvedOptions): P
   }
   const context = decryptUserContext(payload?.encryptedData, sso.sharedSecret);
   // A location id goes into HighLevel's form and into store keys: only the shape HighLevel uses.
+  const floor = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SIGN_IN_FLOOR_MS - Date.now())));
   if (!context?.activeLocation || !LOCATION_ID.test(context.activeLocation)) {
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SIGN_IN_FLOOR_MS - Date.now())));
+    await floor();
     throw uploadError('unauthorized');
   }
   // Known only for a payload that decrypted: its 429 says as much, but only to one who has
   // already sent this location's limit of such payloads (and the per-address limit bounds that).
   sso.perLocation.hit(context.activeLocation);
-  const access = await lookUpHighLevelUser(context.userId, context.activeLocation, options, sso.ttlSeconds, request.signal);
+  let access: HighLevelUserAccess;
+  try {
+    access = await lookUpHighLevelUser(context.userId, context.activeLocation, options, sso.ttlSeconds, request.signal);
+  } catch (error) {
+    // A user HighLevel refuses is refused as any bad payload is: the same 401, no sooner.
+    await floor();
+    throw error;
+  }
   const user: HighLevelSessionUser = {
     userId: context.userId,
     companyId: context.companyId,
