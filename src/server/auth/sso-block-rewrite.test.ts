@@ -135,14 +135,14 @@ describe('the CBC block-rewrite of the user context', () => {
 
   it(`${ATTEMPTS} attempts at role → admin: no session with a role it did not have, no upload`, async () => {
     const outcome = await attack('", "role":"admin');
-    console.info(`role → admin: ${outcome.altered} altered sessions of ${ATTEMPTS} attempts (${outcome.signedIn} signed in)`);
+    console.info(`role → admin: ${outcome.altered} altered sessions of ${ATTEMPTS} attempts (${outcome.signedIn} signed in), uploads accepted so far: ${uploadsAccepted}`);
     expect(outcome.altered).toBe(0);
     expect(uploadsAccepted).toBe(0);
   }, 120_000);
 
   it(`${ATTEMPTS} attempts at userId → another user (an admin): no session as anyone else, no upload`, async () => {
     const outcome = await attack('","userId":"u-ad');
-    console.info(`userId → u-ad: ${outcome.altered} altered sessions of ${ATTEMPTS} attempts (${outcome.signedIn} signed in)`);
+    console.info(`userId → u-ad: ${outcome.altered} altered sessions of ${ATTEMPTS} attempts (${outcome.signedIn} signed in), uploads accepted so far: ${uploadsAccepted}`);
     expect(outcome.altered).toBe(0);
     expect(uploadsAccepted).toBe(0);
   }, 120_000);

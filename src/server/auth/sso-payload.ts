@@ -67,7 +67,7 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const EMAIL = /^[^\s@"\\<>()[\],;:\p{C}]{1,64}@[^\s@"\\<>()[\],;:\p{C}]+\.[^\s@"\\<>()[\],;:\p{C}]+$/u;
 /** A name a person reads: no controls, no format or unassigned characters besides the joiners emoji and scripts need. */
 const PRINTABLE = /^(?:[^\p{C}]|\u200c|\u200d)*$/u;
-const APP_STATUS = /^[a-z_-]{1,32}$/;
+const APP_STATUS = /^[A-Za-z_-]{1,32}$/;
 
 /**
  * The user context, if every field HighLevel documents has its type and shape: ids by pattern,
