@@ -82,8 +82,8 @@ export async function openSession(request: Request, options: ResolvedOptions): P
     slot.release();
   }
   const context = decryptUserContext(payload?.encryptedData, sso.sharedSecret);
-  // A location id goes into HighLevel's form and into store keys: only the shape HighLevel uses.
   const floor = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SIGN_IN_FLOOR_MS - Date.now())));
+  // A location id goes into HighLevel's form and into store keys: only the shape HighLevel uses.
   if (!context?.activeLocation || !LOCATION_ID.test(context.activeLocation)) {
     await floor();
     throw uploadError('unauthorized');

@@ -42,9 +42,9 @@ export function bytesToKey(secret: Buffer, salt: Buffer): { key: Buffer; iv: Buf
  * "Salted__", an 8-byte salt and AES-256-CBC with PKCS#7 padding) with the app's Shared Secret.
  *
  * Returns `undefined` for every failure alike — not base64, no salt header, wrong length, bad
- * padding (wrong secret), not strict JSON, a field of the wrong shape — so that the caller answers all of them the same
- * way. The payload has no MAC: a caller that told bad padding apart from bad JSON would be a
- * padding oracle.
+ * padding (wrong secret), not strict JSON, a field of the wrong shape — so that the caller
+ * answers all of them the same way. The payload has no MAC: a caller that told bad padding apart
+ * from bad JSON would be a padding oracle.
  */
 export function decryptUserContext(payload: unknown, sharedSecret: string): HighLevelUserContext | undefined {
   if (typeof payload !== 'string' || payload.length > MAX_SSO_PAYLOAD_LENGTH || !/^[A-Za-z0-9+/]+={0,2}$/.test(payload)) return undefined;
