@@ -10,16 +10,18 @@ import { RateLimiter, type RateLimits } from './rate-limiter.js';
 import { handleUpload, type StoredFile } from './handle-upload.js';
 import { serveStoredFile } from './serve-stored-file.js';
 import { serveCustomPage } from './custom-page-stand-in.js';
-import { MockOAuth, type MockLocation, type MockOAuthApp, type MockOAuthStats } from './mock-oauth.js';
+import { MOCK_COMPANY_ID, MockOAuth, type MockLocation, type MockOAuthApp, type MockOAuthStats } from './mock-oauth.js';
+import { answerUser, type MockUser } from './mock-users.js';
 
 export type { MockLocation, MockOAuthApp } from './mock-oauth.js';
+export type { MockUser } from './mock-users.js';
 
 /** A token the mock accepts. */
 export interface MockToken {
   token: string;
   /** The sub-account (location) the token belongs to. */
   locationId: string;
-  /** Default: `['conversations/message.write']`. */
+  /** Default: `['conversations/message.write', 'users.readonly']`. */
   scopes?: string[];
   /** When it stops working, in ms since the epoch. Default: never. */
   expiresAt?: number;
@@ -51,6 +53,11 @@ export interface MockHighLevelOptions {
   /** The agency's sub-accounts, for the location chooser and the stand-in page. Default: the tokens' locations. */
   locations?: MockLocation[];
   /**
+   * The users `GET /users/{userId}` knows. Default: the stand-in page's user, `mock-user`, an
+   * admin of every sub-account (see `mockUserContext`).
+   */
+  users?: MockUser[];
+  /**
    * The app's custom page, which `GET /custom-page.html?location=` frames as HighLevel would,
    * answering its SSO handshake with `oauth.sharedSecret`. Default: no stand-in page.
    */
@@ -80,6 +87,8 @@ export interface MockHighLevelStats extends MockOAuthStats {
   uploadRequests: number;
   /** Upload requests answered 200. */
   uploadsStored: number;
+  /** `GET /users/{userId}` requests that reached the mock, whatever their answer. */
+  userLookups: number;
   /**
    * The latest upload and file requests (at most 10,000): when each arrived, for which location
    * (of its token; `''` when none), and the status answered. Enough to check a rate limit.
@@ -100,6 +109,8 @@ export interface MockHighLevel {
   readonly files: ReadonlyMap<string, StoredFile>;
   /** Plays these faults, one per upload request, before answering normally again. */
   failNext(...faults: MockFault[]): void;
+  /** Plays these faults, one per `GET /users/{userId}`, before answering normally again. */
+  failNextUserLookup(...faults: MockFault[]): void;
   /** A code that installs the OAuth app in `locationId` (as HighLevel's location chooser gives). */
   authorizationCode(locationId: string, redirectUri?: string): string;
   /** Removes the stored files (and the temp folder, when the mock made it). */
@@ -113,6 +124,11 @@ const OAUTH_PATH = '/oauth/token';
 const CHOOSE_LOCATION_PATH = '/oauth/chooselocation';
 const STAND_IN_PAGE = '/custom-page.html';
 const STAND_IN_FILES = '/_stand-in/files';
+const USERS_PATH = /^\/users\/([^/]+)$/;
+/** The Users API's version (HighLevel's API docs, Users → Get User); uploads use another. */
+const USERS_API_VERSION = '2021-07-28';
+/** What a token is granted when a test does not say: what the product asks for. */
+const DEFAULT_SCOPES = ['conversations/message.write', 'users.readonly'];
 const REQUEST_LOG_SIZE = 10_000;
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
@@ -138,6 +154,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
   const stats: MockHighLevelStats = {
     uploadRequests: 0,
     uploadsStored: 0,
+    userLookups: 0,
     tokenRefreshes: 0,
     tokenRefreshesByLocation: {},
     installs: 0,
@@ -154,8 +171,12 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     stats.requestLog.push({ at: Date.now(), locationId, status, path });
     if (stats.requestLog.length > REQUEST_LOG_SIZE) stats.requestLog.splice(0, stats.requestLog.length - REQUEST_LOG_SIZE);
   };
+  const users: MockUser[] = options.users ?? [
+    { id: 'mock-user', name: 'Mock User', email: 'mock.user@example.com', role: 'admin', type: 'account', locationIds: locations.map((location) => location.id) },
+  ];
   const files = new Map<string, StoredFile>();
   const faults: MockFault[] = [];
+  const userFaults: MockFault[] = [];
   const hanging = new Set<ServerResponse>();
   const config = {
     storageDir,
@@ -208,7 +229,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
       else req.once('end', reply).once('error', reply);
     };
     if (!token) return refuse(answers.invalidToken());
-    if (!(token.scopes ?? ['conversations/message.write']).includes('conversations/message.write')) {
+    if (!(token.scopes ?? DEFAULT_SCOPES).includes('conversations/message.write')) {
       return refuse(answers.missingScope());
     }
     if (!rate.allowed) return refuse(answers.rateLimited(rate.retryAfter));
@@ -219,6 +240,30 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     entry.status = answer.status;
     if (answer.status === 200) stats.uploadsStored += 1;
     send(res, answer, rate.headers);
+  };
+
+  const handleUserLookup = (userId: string, req: IncomingMessage, res: ServerResponse) => {
+    stats.userLookups += 1;
+    const fault = userFaults.shift();
+    if (fault?.kind === 'reset') return void req.socket.destroy();
+    if (fault) return playFault(fault, req, res);
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = tokens.find(
+      (candidate) => candidate.token === bearer && (candidate.expiresAt === undefined || candidate.expiresAt > Date.now()),
+    );
+    const rate = limiter.take(token?.locationId ?? 'anonymous');
+    if (!token) return send(res, answers.invalidToken(), rate.headers);
+    if (!(token.scopes ?? DEFAULT_SCOPES).includes('users.readonly')) return send(res, answers.missingScope(), rate.headers);
+    if (!rate.allowed) return send(res, answers.rateLimited(rate.retryAfter), rate.headers);
+    if (req.headers.version !== USERS_API_VERSION) return send(res, answers.badRequest('Version header was not found'), rate.headers);
+    // Every sub-account of the mock is in one agency: a location's token reaches its users.
+    let id: string;
+    try {
+      id = decodeURIComponent(userId);
+    } catch {
+      return send(res, answers.badRequest('User not found'), rate.headers);
+    }
+    send(res, answerUser(id, users, MOCK_COMPANY_ID), rate.headers);
   };
 
   return {
@@ -274,6 +319,11 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
         send(res, answers.notFound(req.method ?? 'GET', route));
         return true;
       }
+      const userPath = USERS_PATH.exec(route);
+      if (userPath && req.method === 'GET') {
+        handleUserLookup(userPath[1]!, req, res);
+        return true;
+      }
       if (route === OAUTH_PATH && req.method === 'POST') {
         stats.tokenRequests += 1;
         readForm(req)
@@ -305,6 +355,9 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     },
     failNext(...next) {
       faults.push(...next);
+    },
+    failNextUserLookup(...next) {
+      userFaults.push(...next);
     },
     authorizationCode(locationId, redirectUri) {
       if (!oauth) throw new Error('createMockHighLevel: no `oauth` app to install');

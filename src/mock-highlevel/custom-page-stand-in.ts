@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { encryptUserContext } from './encrypt-user-context.js';
 import { MOCK_COMPANY_ID, escapeHtml, type MockLocation, type MockOAuth } from './mock-oauth.js';
 
-/** The user the stand-in signs in, in whichever location is chosen. */
+/** The user the stand-in signs in, in whichever location is chosen: the mock's `mock-user`, an admin of every sub-account. */
 export function mockUserContext(locationId: string) {
   return {
     userId: 'mock-user',
@@ -52,7 +52,7 @@ export function serveCustomPage(url: URL, res: ServerResponse, config: StandInCo
     response_type: 'code',
     client_id: oauth.app.clientId,
     redirect_uri: oauth.app.redirectUri ?? '',
-    scope: 'conversations/message.write files.readonly',
+    scope: 'conversations/message.write files.readonly users.readonly',
   })}`;
   const switcher = locations
     .map((candidate) => {

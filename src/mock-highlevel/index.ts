@@ -7,6 +7,7 @@ export {
   type MockOAuthApp,
   type MockHighLevelStats,
   type MockToken,
+  type MockUser,
 } from './create-mock-highlevel.js';
 export type { StoredFile } from './handle-upload.js';
 export type { RateLimits } from './rate-limiter.js';

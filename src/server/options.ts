@@ -7,6 +7,7 @@ import { Admission } from './admission.js';
 import { Budget } from './budget.js';
 import { wholeNumberOption } from './check-option.js';
 import type { ClientAddressOptions } from './client-address.js';
+import { RateWindow } from './per-key-limits.js';
 import { memoryStore } from './store/memory-store.js';
 import type { SharedStore, SlotLimits } from './store/shared-store.js';
 
@@ -40,6 +41,17 @@ export interface HighLevelSsoOptions {
   sharedSecret: string;
   /** How long a session lasts before the page signs in again, in seconds. Default: 900 (15 minutes). */
   sessionTtlSeconds?: number;
+  /**
+   * Sign-ins one client address may try per minute, whatever their payload (429 `rate-limited`
+   * with `Retry-After` past it): the payload has no MAC, so each answer tells a forger something,
+   * and this bounds how much. A page signs in once per session. Default: 30.
+   */
+  signInsPerMinutePerAddress?: number;
+  /**
+   * Sign-ins per minute into one location, counted once the payload has been read (a payload
+   * that does not decrypt names no location, and counts for its address only). Default: 120.
+   */
+  signInsPerMinutePerLocation?: number;
 }
 
 /** The fleet-wide pace of requests to HighLevel per location (see `rateLimit`). */
@@ -254,11 +266,20 @@ export interface Caller {
   user?: HighLevelSessionUser;
 }
 
+/** `highLevelSso`, resolved: the session key and the sign-in windows (per process). */
+export interface ResolvedSso {
+  key: Buffer;
+  sharedSecret: string;
+  ttlSeconds: number;
+  perAddress: RateWindow;
+  perLocation: RateWindow;
+}
+
 export interface ResolvedOptions {
   getToken: TokenProvider;
   /** Set without SSO only; with SSO the location is the session's (see `resolveCaller`). */
   resolveLocationId: ((request: Request) => string | Promise<string>) | undefined;
-  sso: { key: Buffer; sharedSecret: string; ttlSeconds: number } | undefined;
+  sso: ResolvedSso | undefined;
   install: ResolvedInstall | undefined;
   shared: SharedStore;
   rateLimit: SlotLimits | undefined;
@@ -317,7 +338,7 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
   return {
     getToken: options.getToken,
     resolveLocationId: sso || locationId === undefined ? undefined : typeof locationId === 'function' ? locationId : () => locationId,
-    sso: sso ? { key: sessionKey(sso.sharedSecret), sharedSecret: sso.sharedSecret, ttlSeconds: sso.sessionTtlSeconds ?? 900 } : undefined,
+    sso: sso ? resolveSso(sso) : undefined,
     install: resolveInstall(options.install),
     shared: options.sharedStore ?? memoryStore(),
     rateLimit: rate && { max: rate.max ?? 100, intervalMs: rate.intervalMs ?? 11_000, maxWaitMs: rate.maxWaitMs ?? 30_000 },
@@ -360,6 +381,23 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
 function resolveAuthenticate(authenticate: UploadHandlerOptions['authenticate']): ResolvedOptions['authenticate'] {
   if (authenticate === undefined || typeof authenticate === 'function') return authenticate;
   throw new TypeError('createUploadHandler: `authenticate` must be a function of the request.');
+}
+
+function resolveSso(sso: HighLevelSsoOptions): ResolvedSso {
+  const perMinute = (name: 'signInsPerMinutePerAddress' | 'signInsPerMinutePerLocation', fallback: number) => {
+    const value = sso[name] ?? fallback;
+    if (!Number.isInteger(value) || value < 1 || value > 1_000_000) {
+      throw new TypeError(`createUploadHandler: \`highLevelSso.${name}\` must be a whole number from 1 to 1,000,000.`);
+    }
+    return new RateWindow(value, 60_000);
+  };
+  return {
+    key: sessionKey(sso.sharedSecret),
+    sharedSecret: sso.sharedSecret,
+    ttlSeconds: sso.sessionTtlSeconds ?? 900,
+    perAddress: perMinute('signInsPerMinutePerAddress', 30),
+    perLocation: perMinute('signInsPerMinutePerLocation', 120),
+  };
 }
 
 function resolveTrustProxy(trustProxy: boolean | number | undefined): number {

@@ -1,8 +1,10 @@
 import { uploadError } from '../../shared/upload-error.js';
 import { checkCaller } from '../check-request.js';
+import { clientAddressOf } from '../client-address.js';
 import { jsonResponse } from '../error-response.js';
 import type { Caller, ResolvedOptions } from '../options.js';
 import { requestBodyStream } from '../request-body.js';
+import { lookUpHighLevelUser, type HighLevelUserAccess } from './highlevel-user.js';
 import { MAX_SSO_PAYLOAD_LENGTH, decryptUserContext } from './sso-payload.js';
 import { signSession, verifySession, type HighLevelSessionUser } from './session-token.js';
 
@@ -53,15 +55,21 @@ function sessionTokenOf(request: Request): string | undefined {
 
 /**
  * `POST {route}/session` with `{ "encryptedData": "…" }`: the payload HighLevel gave the page,
- * decrypted with the Shared Secret. A user with an active location gets a session for that user
- * and location; anything else (wrong secret, bad padding, not JSON, no `activeLocation`) gets
- * one and the same 401, no sooner than {@link SIGN_IN_FLOOR_MS}.
+ * decrypted with the Shared Secret and read strictly. The payload only claims who the user is
+ * and where: HighLevel's Users API then says whether that user exists and may work in that
+ * location, and with which role (see `lookUpHighLevelUser`). Only then is a session opened.
+ * A payload that does not decrypt or read (wrong secret, bad padding, not strict JSON, a field
+ * of the wrong shape, no `activeLocation`) gets one and the same 401, no sooner than
+ * {@link SIGN_IN_FLOOR_MS}. Sign-ins are counted per client address and per location (429
+ * `rate-limited` past either), so that a forger gets few answers to learn from.
  */
 export async function openSession(request: Request, options: ResolvedOptions): Promise<Response> {
   const sso = options.sso;
   if (!sso) throw uploadError('bad-request');
   const started = Date.now();
   checkCaller(request, options);
+  // Before anything is read: every try counts, whatever it carries.
+  sso.perAddress.hit(clientAddressOf(request, options.clientAddress));
   if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) throw uploadError('bad-request');
   // A sign-in holds up to ~17 KB while its body arrives, in a place of the strangers' pool
   // (taken by the route): the body must be in within the strangers' deadline.
@@ -69,17 +77,29 @@ export async function openSession(request: Request, options: ResolvedOptions): P
     | { encryptedData?: unknown }
     | undefined;
   const context = decryptUserContext(payload?.encryptedData, sso.sharedSecret);
+  const floor = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SIGN_IN_FLOOR_MS - Date.now())));
   // A location id goes into HighLevel's form and into store keys: only the shape HighLevel uses.
   if (!context?.activeLocation || !LOCATION_ID.test(context.activeLocation)) {
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SIGN_IN_FLOOR_MS - Date.now())));
+    await floor();
     throw uploadError('unauthorized');
+  }
+  // Known only for a payload that decrypted: its 429 says as much, but only to one who has
+  // already sent this location's limit of such payloads (and the per-address limit bounds that).
+  sso.perLocation.hit(context.activeLocation);
+  let access: HighLevelUserAccess;
+  try {
+    access = await lookUpHighLevelUser(context.userId, context.activeLocation, options, sso.ttlSeconds, request.signal);
+  } catch (error) {
+    // A user HighLevel refuses is refused as any bad payload is: the same 401, no sooner.
+    await floor();
+    throw error;
   }
   const user: HighLevelSessionUser = {
     userId: context.userId,
     companyId: context.companyId,
     locationId: context.activeLocation,
-    role: context.role,
-    type: context.type,
+    role: access.role,
+    type: access.type,
   };
   const expiresAt = Date.now() + sso.ttlSeconds * 1000;
   const token = signSession(user, expiresAt, sso.key);

@@ -61,15 +61,15 @@ describe('the SSO payload, at its bounds and in odd shapes', () => {
     }
   });
 
-  it('gives a user without a role the empty role, and drops optional fields of the wrong type', () => {
-    const context = decryptUserContext(seal({ ...USER, role: undefined, email: 42, isAgencyOwner: 'yes', userName: null, appStatus: {} }), SECRET);
-    expect(context).toStrictEqual({
-      userId: USER.userId,
-      companyId: USER.companyId,
-      type: 'location',
-      role: '',
-      activeLocation: 'loc-a',
-      versionId: USER.versionId,
-    });
+  it('refuses a user without a role, and optional fields of the wrong type (strict: nothing is dropped quietly)', () => {
+    for (const context of [
+      { ...USER, role: undefined },
+      { ...USER, email: 42 },
+      { ...USER, isAgencyOwner: 'yes' },
+      { ...USER, userName: null },
+      { ...USER, appStatus: {} },
+    ]) {
+      expect(decryptUserContext(seal(context), SECRET), JSON.stringify(context)).toBeUndefined();
+    }
   });
 });

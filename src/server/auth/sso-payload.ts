@@ -1,10 +1,12 @@
 import { createDecipheriv, createHash } from 'node:crypto';
+import { parseStrictJson } from './strict-json.js';
 
 /** The user context HighLevel hands a Marketplace app's custom page, decrypted. */
 export interface HighLevelUserContext {
   userId: string;
   companyId: string;
-  role: string;
+  /** What the payload claims; the session takes the role HighLevel's Users API answers. */
+  role: 'admin' | 'user';
   type: 'agency' | 'location';
   userName?: string;
   email?: string;
@@ -40,50 +42,73 @@ export function bytesToKey(secret: Buffer, salt: Buffer): { key: Buffer; iv: Buf
  * "Salted__", an 8-byte salt and AES-256-CBC with PKCS#7 padding) with the app's Shared Secret.
  *
  * Returns `undefined` for every failure alike — not base64, no salt header, wrong length, bad
- * padding (wrong secret), not JSON, not a user — so that the caller answers all of them the same
- * way. The payload has no MAC: a caller that told bad padding apart from bad JSON would be a
- * padding oracle.
+ * padding (wrong secret), not strict JSON, a field of the wrong shape — so that the caller
+ * answers all of them the same way. The payload has no MAC: a caller that told bad padding apart
+ * from bad JSON would be a padding oracle.
  */
 export function decryptUserContext(payload: unknown, sharedSecret: string): HighLevelUserContext | undefined {
   if (typeof payload !== 'string' || payload.length > MAX_SSO_PAYLOAD_LENGTH || !/^[A-Za-z0-9+/]+={0,2}$/.test(payload)) return undefined;
   const raw = Buffer.from(payload, 'base64');
   if (raw.length < 32 || (raw.length - 16) % 16 !== 0 || !raw.subarray(0, 8).equals(MAGIC)) return undefined;
   const { key, iv } = bytesToKey(Buffer.from(sharedSecret, 'utf8'), raw.subarray(8, 16));
-  let text: string;
+  let plain: Buffer;
   try {
     const decipher = createDecipheriv('aes-256-cbc', key, iv);
-    text = Buffer.concat([decipher.update(raw.subarray(16)), decipher.final()]).toString('utf8');
+    plain = Buffer.concat([decipher.update(raw.subarray(16)), decipher.final()]);
   } catch {
     return undefined;
   }
-  return userContextOf(text);
+  return userContextOf(plain);
 }
 
-function userContextOf(text: string): HighLevelUserContext | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/** Ids of HighLevel (users, companies, locations, app versions): letters, digits, `-` and `_`. */
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** An address shaped like one: no spaces, quotes, brackets or controls, one `@`, a dot in the domain. */
+const EMAIL = /^[^\s@"\\<>()[\],;:\p{C}]{1,64}@[^\s@"\\<>()[\],;:\p{C}]+\.[^\s@"\\<>()[\],;:\p{C}]+$/u;
+/** A name a person reads: no controls, no format or unassigned characters besides the joiners emoji and scripts need. */
+const PRINTABLE = /^(?:[^\p{C}]|\u200c|\u200d)*$/u;
+const APP_STATUS = /^[A-Za-z_-]{1,32}$/;
+
+/**
+ * The user context, if every field HighLevel documents has its type and shape: ids by pattern,
+ * `role` and `type` from their sets, `email` shaped like an address, `userName` printable. Keys
+ * HighLevel may add later are let through (they are not read), but only after
+ * {@link parseStrictJson} has refused duplicate keys and control characters anywhere. Together
+ * these leave a rewritten block (16 random bytes landing in a string) almost no way to pass: it
+ * would have to be 16 printable bytes, no quote or backslash among them, in valid UTF-8.
+ */
+function userContextOf(bytes: Buffer): HighLevelUserContext | undefined {
+  const value = parseStrictJson(bytes);
   if (typeof value !== 'object' || value === null) return undefined;
   const context = value as Record<string, unknown>;
-  const text_ = (name: string) => (typeof context[name] === 'string' && context[name] !== '' ? (context[name] as string) : undefined);
-  const userId = text_('userId');
-  const companyId = text_('companyId');
-  const type = context.type === 'agency' || context.type === 'location' ? context.type : undefined;
-  if (!userId || !companyId || !type) return undefined;
-  const optional = <T>(name: string, kind: string) => (typeof context[name] === kind ? { [name]: context[name] as T } : {});
+  const matches = (name: string, pattern: RegExp, required = false) =>
+    context[name] === undefined ? !required : typeof context[name] === 'string' && pattern.test(context[name]);
+  const valid =
+    matches('userId', ID, true) &&
+    matches('companyId', ID, true) &&
+    (context.role === 'admin' || context.role === 'user') &&
+    (context.type === 'agency' || context.type === 'location') &&
+    matches('activeLocation', ID) &&
+    matches('versionId', ID) &&
+    matches('appStatus', APP_STATUS) &&
+    // The length first: the pattern backtracks over a long domain.
+    (typeof context.email !== 'string' || context.email.length <= 254) &&
+    matches('email', EMAIL) &&
+    matches('userName', PRINTABLE) &&
+    (context.isAgencyOwner === undefined || typeof context.isAgencyOwner === 'boolean') &&
+    (context.whitelabelDetails === undefined || (typeof context.whitelabelDetails === 'object' && context.whitelabelDetails !== null));
+  if (!valid) return undefined;
+  const pick = <K extends keyof HighLevelUserContext>(name: K) => (context[name] === undefined ? {} : { [name]: context[name] });
   return {
-    userId,
-    companyId,
-    type,
-    role: text_('role') ?? '',
-    ...optional<string>('userName', 'string'),
-    ...optional<string>('email', 'string'),
-    ...optional<boolean>('isAgencyOwner', 'boolean'),
-    ...(text_('activeLocation') ? { activeLocation: text_('activeLocation') } : {}),
-    ...optional<string>('versionId', 'string'),
-    ...optional<string>('appStatus', 'string'),
+    userId: context.userId as string,
+    companyId: context.companyId as string,
+    role: context.role as HighLevelUserContext['role'],
+    type: context.type as HighLevelUserContext['type'],
+    ...pick('userName'),
+    ...pick('email'),
+    ...pick('isAgencyOwner'),
+    ...pick('activeLocation'),
+    ...pick('versionId'),
+    ...pick('appStatus'),
   };
 }

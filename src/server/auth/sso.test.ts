@@ -13,11 +13,18 @@ const SECRET = 'the-apps-shared-secret-0123456789';
 const USER = mockUserContext('loc-a');
 
 /** OpenSSL's own `enc`, an implementation apart from ours: the format CryptoJS writes. */
-function openssl(args: string[], input: string): string {
+function openssl(args: string[], input: string | Buffer): string {
   return execFileSync('openssl', ['enc', '-aes-256-cbc', '-md', 'md5', '-a', '-A', ...args, '-pass', `pass:${SECRET}`], {
     input,
     stdio: ['pipe', 'pipe', 'ignore'],
   }).toString();
+}
+
+/** The context as JSON, with one byte of its name made 0xFF (never part of UTF-8). */
+function notUtf8(context: object): Buffer {
+  const bytes = Buffer.from(JSON.stringify({ ...context, userName: 'Mock ~' }));
+  bytes[bytes.indexOf('~')] = 0xff;
+  return bytes;
 }
 
 describe('the SSO payload', () => {
@@ -64,6 +71,10 @@ describe('sign-in and sessions (highLevelSso)', () => {
           { token: 'token-a', locationId: 'loc-a' },
           { token: 'token-b', locationId: 'loc-b' },
         ],
+        users: [
+          { id: 'mock-user', role: 'admin', type: 'account', locationIds: ['loc-a', 'loc-b'] },
+          { id: 'plain-user', role: 'user', type: 'account', locationIds: ['loc-a'] },
+        ],
         rateLimits: { max: 10_000 },
       },
       bff: {
@@ -72,7 +83,7 @@ describe('sign-in and sessions (highLevelSso)', () => {
         getToken: ({ locationId }) => ({ 'loc-a': 'token-a', 'loc-b': 'token-b' })[locationId] ?? 'none',
         authorize: (_request, context) => {
           asked.push(context);
-          return context.user?.role !== 'readonly';
+          return context.user?.role === 'admin';
         },
       },
     });
@@ -119,8 +130,11 @@ describe('sign-in and sessions (highLevelSso)', () => {
       ['upload', 'loc-b', 'mock-user', 'loc-b'],
       ['upload', 'loc-b', 'mock-user', 'loc-b'],
     ]);
-    const readonly = await signIn(encryptUserContext({ ...mockUserContext('loc-a'), role: 'readonly' }, SECRET));
-    const refused = await upload({ Authorization: `Bearer ${((await readonly.json()) as { token: string }).token}` });
+    // The role is HighLevel's, whatever the payload claims.
+    const plain = await signIn(encryptUserContext({ ...mockUserContext('loc-a'), userId: 'plain-user', role: 'admin' }, SECRET));
+    const session = (await plain.json()) as { token: string; user: { role: string } };
+    expect(session.user.role).toBe('user');
+    const refused = await upload({ Authorization: `Bearer ${session.token}` });
     expect(refused.status).toBe(401);
   });
 
@@ -153,6 +167,9 @@ describe('sign-in and sessions (highLevelSso)', () => {
       'no activeLocation': encryptUserContext({ ...USER, activeLocation: undefined, type: 'agency' }, SECRET),
       // A location id goes into HighLevel's form and into store keys: nothing but its shape.
       'an activeLocation that is not a location id': encryptUserContext({ ...USER, activeLocation: 'loc-a\r\n--x' }, SECRET),
+      // What a rewritten block makes: a key twice (the last would win), bytes that are not UTF-8.
+      'a key twice': openssl(['-salt'], JSON.stringify(USER).replace('"role":"admin"', '"role":"user","role":"admin"')),
+      'not UTF-8': openssl(['-salt'], notUtf8(USER)),
       garbage: 'AAAA',
     };
     const seen = new Set<string>();

@@ -1,0 +1,153 @@
+/**
+ * Who signs in is HighLevel's answer, not the payload's: each answer of `GET /users/{userId}`
+ * (played by the mock, on loopback) and what the sign-in makes of it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encryptUserContext, mockUserContext } from '../../mock-highlevel/index.js';
+import { startStack, type Stack } from '../../testing/start-stack.js';
+import type { TokenProvider } from '../options.js';
+import { SIGN_IN_FLOOR_MS } from './session.js';
+
+const SECRET = 'the-apps-shared-secret-0123456789';
+const UPSTREAM_TIMEOUT_MS = 1500;
+
+const refused: { locationId: string; token: string }[] = [];
+const tokens: Record<string, string> = { 'loc-a': 'token-a', 'loc-b': 'token-b', 'loc-stale': 'a-token-highlevel-forgot', 'loc-noscope': 'token-noscope' };
+const getToken: TokenProvider = Object.assign(({ locationId }: { locationId: string }) => tokens[locationId] ?? 'none', {
+  refused: (context: { locationId: string; token: string }) => void refused.push(context),
+});
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({
+    mock: {
+      tokens: [
+        { token: 'token-a', locationId: 'loc-a' },
+        { token: 'token-b', locationId: 'loc-b' },
+        { token: 'token-noscope', locationId: 'loc-noscope', scopes: ['conversations/message.write'] },
+      ],
+      users: [
+        { id: 'loc-user', role: 'user', type: 'account', locationIds: ['loc-a'] },
+        { id: 'loc-admin', role: 'admin', type: 'account', locationIds: ['loc-a', 'loc-stale', 'loc-noscope'] },
+        { id: 'b-user', role: 'user', type: 'account', locationIds: ['loc-b'] },
+        { id: 'agency-admin', role: 'admin', type: 'agency', locationIds: [] },
+        { id: 'agency-restricted', role: 'user', type: 'agency', locationIds: ['loc-b'], restrictSubAccount: true },
+        { id: 'other-agency-admin', role: 'admin', type: 'agency', locationIds: [], companyId: 'another-agency' },
+      ],
+      rateLimits: { max: 10_000 },
+    },
+    bff: { locationId: undefined, highLevelSso: { sharedSecret: SECRET }, getToken, upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS },
+  });
+});
+afterAll(() => stack.close());
+
+interface SignedIn {
+  status: number;
+  code: string | undefined;
+  user: { userId: string; role: string; type: string; locationId: string } | undefined;
+  retryAfter: string | null;
+}
+
+/** Signs in with a genuine payload for `userId` in `location`, claiming to be an agency admin. */
+async function signIn(userId: string, location = 'loc-a'): Promise<SignedIn> {
+  const context = { ...mockUserContext(location), userId, role: 'admin', type: 'agency' };
+  const answer = await fetch(`${stack.endpoint}/session`, {
+    method: 'POST',
+    headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ encryptedData: encryptUserContext(context, SECRET) }),
+  });
+  const body = (await answer.json()) as { user?: SignedIn['user']; error?: { code: string } };
+  return { status: answer.status, code: body.error?.code, user: body.user, retryAfter: answer.headers.get('retry-after') };
+}
+
+describe('the user, from HighLevel', () => {
+  it('a location user of that location: signed in with HighLevel’s role and type, whatever the payload claims', async () => {
+    const { status, user } = await signIn('loc-user');
+    expect(status).toBe(200);
+    expect(user).toMatchObject({ userId: 'loc-user', locationId: 'loc-a', role: 'user', type: 'location' });
+  });
+
+  it('a user HighLevel does not know: 401', async () => {
+    expect(await signIn('nobody-at-all')).toMatchObject({ status: 401, code: 'unauthorized', user: undefined });
+  });
+
+  it('a location user of another location: 401 (and 200 in their own)', async () => {
+    expect(await signIn('b-user', 'loc-a')).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(await signIn('b-user', 'loc-b')).toMatchObject({ status: 200, user: { role: 'user', locationId: 'loc-b' } });
+  });
+
+  it('an agency user of the same agency: signed in as an agency user; one restricted to other sub-accounts is not', async () => {
+    expect(await signIn('agency-admin')).toMatchObject({ status: 200, user: { userId: 'agency-admin', role: 'admin', type: 'agency' } });
+    expect(await signIn('agency-restricted', 'loc-a')).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(await signIn('agency-restricted', 'loc-b')).toMatchObject({ status: 200, user: { role: 'user', type: 'agency' } });
+  });
+
+  it('an agency user of another agency: 401 (the location’s token does not reach them)', async () => {
+    expect(await signIn('other-agency-admin')).toMatchObject({ status: 401, code: 'unauthorized' });
+  });
+
+  it('HighLevel refuses the token (401): highlevel-auth, and the provider is told; a token without users.readonly likewise', async () => {
+    refused.length = 0;
+    expect(await signIn('loc-admin', 'loc-stale')).toMatchObject({ status: 502, code: 'highlevel-auth', user: undefined });
+    expect(refused).toEqual([{ locationId: 'loc-stale', token: 'a-token-highlevel-forgot' }]);
+    expect(await signIn('loc-admin', 'loc-noscope')).toMatchObject({ status: 502, code: 'highlevel-auth', user: undefined });
+  });
+
+  it('HighLevel’s other refusals: 403 is highlevel-auth (the token is not told), 404 and 422 are 401', async () => {
+    refused.length = 0;
+    stack.mock.failNextUserLookup({ kind: 'answer', status: 403, body: { statusCode: 403, message: 'The token does not have access to this location.' } });
+    expect(await signIn('loc-admin')).toMatchObject({ status: 502, code: 'highlevel-auth' });
+    expect(refused).toEqual([]);
+    for (const status of [404, 422]) {
+      stack.mock.failNextUserLookup({ kind: 'answer', status });
+      expect(await signIn('loc-admin'), String(status)).toMatchObject({ status: 401, code: 'unauthorized' });
+    }
+  });
+
+  it('a refused user gets the same 401 as a payload that does not decrypt, no sooner than the floor', async () => {
+    const started = Date.now();
+    const unknown = await fetch(`${stack.endpoint}/session`, {
+      method: 'POST',
+      headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ encryptedData: encryptUserContext({ ...mockUserContext('loc-a'), userId: 'nobody' }, SECRET) }),
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SIGN_IN_FLOOR_MS - 1);
+    const garbled = await fetch(`${stack.endpoint}/session`, {
+      method: 'POST',
+      headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ encryptedData: encryptUserContext(mockUserContext('loc-a'), 'not-the-apps-shared-secret-00000') }),
+    });
+    expect([unknown.status, await unknown.text()]).toEqual([garbled.status, await garbled.text()]);
+  });
+
+  it('HighLevel fails (5xx, a reset, a redirect): highlevel-unavailable, never a session from the payload alone', async () => {
+    for (const fault of [{ kind: 'answer', status: 500 }, { kind: 'answer', status: 503 }, { kind: 'reset' }, { kind: 'redirect', location: 'http://127.0.0.1:9/' }] as const) {
+      stack.mock.failNextUserLookup(fault);
+      expect(await signIn('loc-admin'), JSON.stringify(fault)).toMatchObject({ status: 502, code: 'highlevel-unavailable', user: undefined });
+    }
+  });
+
+  it('HighLevel does not answer: highlevel-timeout, within the deadline', async () => {
+    stack.mock.failNextUserLookup({ kind: 'hang' });
+    const started = Date.now();
+    expect(await signIn('loc-admin')).toMatchObject({ status: 504, code: 'highlevel-timeout', user: undefined });
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT_MS - 100);
+    expect(elapsed).toBeLessThan(UPSTREAM_TIMEOUT_MS + 5000);
+  });
+
+  it('HighLevel’s 429: rate-limited, with its Retry-After', async () => {
+    stack.mock.failNextUserLookup({ kind: 'answer', status: 429, body: { statusCode: 429, message: 'Too Many Requests' }, headers: { 'Retry-After': '7' } });
+    expect(await signIn('loc-admin')).toMatchObject({ status: 429, code: 'rate-limited', retryAfter: '7' });
+  });
+
+  it('asks HighLevel once per user and location for a session’s life: the next sign-in is answered from the store', async () => {
+    expect((await signIn('loc-admin')).status).toBe(200);
+    const before = stack.mock.stats.userLookups;
+    expect(await signIn('loc-admin')).toMatchObject({ status: 200, user: { role: 'admin' } });
+    expect(stack.mock.stats.userLookups).toBe(before);
+    // Another location is another question.
+    expect(await signIn('loc-admin', 'loc-b')).toMatchObject({ status: 401 });
+    expect(stack.mock.stats.userLookups).toBe(before + 1);
+  });
+});
