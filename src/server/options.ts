@@ -4,6 +4,7 @@ import { sessionKey, type HighLevelSessionUser } from './auth/session-token.js';
 import { resolveFileTypes, type FileTypeInput, type FileTypeSpec } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES_PER_REQUEST } from '../shared/limits.js';
 import { Admission } from './admission.js';
+import { resolveLogger, type Logger, type ResolvedLogger } from './logger.js';
 import { Budget } from './budget.js';
 import { wholeNumberOption } from './check-option.js';
 import type { ClientAddressOptions } from './client-address.js';
@@ -73,12 +74,7 @@ export interface RateLimitOptions {
 /** The host app's decision: may this request use the token for this conversation? */
 export type Authorize = (request: Request, context: AuthorizeContext) => boolean | Promise<boolean>;
 
-/** Where log lines go. Lines never contain the token. Default: nothing is logged. */
-export interface Logger {
-  info?(message: string, fields?: Record<string, unknown>): void;
-  warn?(message: string, fields?: Record<string, unknown>): void;
-  error?(message: string, fields?: Record<string, unknown>): void;
-}
+export type { Logger } from './logger.js';
 
 /** Options of `createUploadHandler`. */
 export interface UploadHandlerOptions {
@@ -256,7 +252,10 @@ export interface UploadHandlerOptions {
    * `trustProxy` tells it, per-address bounds do not apply. Default: the socket's address.
    */
   clientAddress?: (request: Request) => string | undefined;
-  /** Default: none. */
+  /**
+   * Where log lines go: `console`, pino, winston or your own (see `Logger` for the call shapes).
+   * Lines never contain the token. Default: warnings and errors to `console`; `{}` for silence.
+   */
   logger?: Logger;
 }
 
@@ -310,7 +309,7 @@ export interface ResolvedOptions {
   /** Set only when the caller gave one. */
   fetch: typeof fetch | undefined;
   clientAddress: ClientAddressOptions;
-  logger: Logger;
+  logger: ResolvedLogger;
 }
 
 const OWNER = 'createUploadHandler';
@@ -325,7 +324,7 @@ const WIDGET_HEADERS = ['x-requested-with', 'content-type', 'range'];
 export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
   const { locationId } = options;
   const apiBase = (options.apiBase ?? DEFAULT_API_BASE).replace(/\/+$/, '');
-  const logger = options.logger ?? {};
+  const logger = resolveLogger(options.logger, OWNER);
   if (typeof options.getToken !== 'function') throw new TypeError('createUploadHandler: `getToken` is required (staticToken(pit), oauthToken({...}) or your own).');
   if (!options.highLevelSso && (locationId === undefined || locationId === '')) {
     throw new TypeError('createUploadHandler: `locationId` is required (or `highLevelSso`, whose sessions carry the location).');
@@ -419,7 +418,7 @@ function resolveAuthorize(authorize: UploadHandlerOptions['authorize'] | undefin
   );
 }
 
-function resolvePreviewSecret(secret: string | undefined, logger: Logger): string {
+function resolvePreviewSecret(secret: string | undefined, logger: ResolvedLogger): string {
   if (secret !== undefined) {
     if (secret.length < 32) throw new TypeError('createUploadHandler: `previewSecret` must be at least 32 characters.');
     return secret;

@@ -31,6 +31,8 @@ export async function startStack(
       authorize: 'anyone',
       // Tests that are about the fleet's pace pass their own: the others send more than 100 in 10 s.
       rateLimit: false,
+      // Tests that are about logging pass their own: the default writes warnings to the console.
+      logger: {},
       getToken: options.bff?.getToken ?? staticToken(mock.token),
       locationId: mock.locationId,
       apiBase: mock.url,

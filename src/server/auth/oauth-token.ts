@@ -1,5 +1,6 @@
 import { isUploadError, uploadError } from '../../shared/upload-error.js';
-import { DEFAULT_API_BASE, type Logger, type TokenContext, type TokenProvider } from '../options.js';
+import { resolveLogger, type Logger } from '../logger.js';
+import { DEFAULT_API_BASE, type TokenContext, type TokenProvider } from '../options.js';
 import { memoryStore } from '../store/memory-store.js';
 import type { SharedStore } from '../store/shared-store.js';
 import { sharedTokenStore, type OAuthTokens, type TokenStore } from './token-store.js';
@@ -31,7 +32,7 @@ export interface OAuthTokenOptions {
   lockWaitMs?: number;
   /** `user_type` of refreshes and installs. Default: `Location` (sub-account tokens). */
   userType?: 'Location' | 'Company';
-  /** Where a lost or refused refresh is reported (`error`). Default: `console`. */
+  /** Where a lost or refused refresh is reported (`error`); any `Logger` shape. Default: `console`. */
   logger?: Logger;
   /** Default: `globalThis.fetch`. */
   fetch?: typeof fetch;
@@ -92,7 +93,7 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
   const lockTtlMs = refreshTimeoutMs + 20_000;
   const shared = options.shared ?? memoryStore();
   const store = options.store ?? sharedTokenStore(shared);
-  const logger: Logger = options.logger ?? console;
+  const logger = resolveLogger(options.logger, 'oauthToken');
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
 
   // What this process knows per location: the pair in use, a single flight of refreshing, a

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis as IORedis } from 'ioredis';
 import { uploadError } from '../../shared/upload-error.js';
-import type { Logger } from '../options.js';
+import { resolveLogger, type Logger, type ResolvedLogger } from '../logger.js';
 import type { SharedStore, SlotLimits, SlotReservation } from './shared-store.js';
 
 /**
@@ -31,7 +31,7 @@ export interface RedisStoreOptions {
    * Default: 2,000.
    */
   commandTimeoutMs?: number;
-  /** Default: none. */
+  /** Where its warnings and errors go. Default: `console`; `{}` for silence. */
   logger?: Logger;
 }
 
@@ -80,7 +80,7 @@ const sha1 = (script: string) => createHash('sha1').update(script).digest('hex')
 export async function redisStore(options: RedisStoreOptions): Promise<SharedStore> {
   const prefix = options.prefix ?? 'ghl-attachments:';
   const timeoutMs = options.commandTimeoutMs ?? 2000;
-  const logger = options.logger ?? {};
+  const logger = resolveLogger(options.logger, 'redisStore');
   const own = options.client === undefined;
   const client = options.client ?? (await connect(options, timeoutMs, logger));
 
@@ -136,7 +136,7 @@ export async function redisStore(options: RedisStoreOptions): Promise<SharedStor
   };
 }
 
-async function connect(options: RedisStoreOptions, timeoutMs: number, logger: Logger): Promise<RedisClientLike> {
+async function connect(options: RedisStoreOptions, timeoutMs: number, logger: ResolvedLogger): Promise<RedisClientLike> {
   if (!options.url) throw new TypeError('redisStore: pass `url` (redis://host:port) or `client`.');
   let Redis: typeof IORedis;
   try {
