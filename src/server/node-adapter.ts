@@ -4,10 +4,12 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { uploadError } from '../shared/upload-error.js';
+import { wholeNumberOption } from './check-option.js';
 import { attachClientAddress } from './client-address.js';
 import { boundUnreadBody, DEFAULT_UNREAD_BODY_BOUND } from './bound-unread-body.js';
 import type { FetchHandler } from './create-upload-handler.js';
 import { ALLOWED_METHODS, errorResponse } from './error-response.js';
+import { MAX_TIMER_MS } from './options.js';
 import { attachNodeBody } from './request-body.js';
 
 /** A Node `http` / Express / Connect handler; `next` is accepted and never needed. */
@@ -17,9 +19,13 @@ export interface NodeHandlerOptions {
   /**
    * A client answered before its body was all sent (a refusal: 408, 413, 415…) may go on
    * sending while it sends at least `unreadBodyMinBytesPerSecond` over each window of
-   * `unreadBodyWindowMs`, up to `unreadBodyMaxBytes` in all; at the end of a window that breaks
-   * either, its connection is closed. Defaults: 5,000 ms, 1,024 bytes a second, 32 MiB.
+   * `unreadBodyRateWindowMs`, up to `unreadBodyMaxBytes` in all; at the end of a window that
+   * breaks either, its connection is closed (the handler's own rule for a body it reads is
+   * `clientRateWindowMs` and `clientMinBytesPerSecond`). Defaults: 5,000 ms, 1,024 bytes a
+   * second, 32 MiB.
    */
+  unreadBodyRateWindowMs?: number;
+  /** @deprecated Since 1.1: `unreadBodyRateWindowMs`. */
   unreadBodyWindowMs?: number;
   unreadBodyMinBytesPerSecond?: number;
   unreadBodyMaxBytes?: number;
@@ -32,8 +38,6 @@ export interface NodeHandlerOptions {
   maxConnectionsPerAddress?: number;
 }
 
-/** The longest interval a Node timer takes; past it Node fires after 1 ms instead. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Wraps a fetch handler for Node's `http` server, Express or Connect. The request body is handed
@@ -47,13 +51,12 @@ const MAX_TIMER_MS = 2_147_483_647;
  */
 export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}): NodeHandler {
   const bound = {
-    windowMs: options.unreadBodyWindowMs ?? DEFAULT_UNREAD_BODY_BOUND.windowMs,
+    windowMs: options.unreadBodyRateWindowMs ?? options.unreadBodyWindowMs ?? DEFAULT_UNREAD_BODY_BOUND.windowMs,
     minBytesPerSecond: options.unreadBodyMinBytesPerSecond ?? DEFAULT_UNREAD_BODY_BOUND.minBytesPerSecond,
     maxBytes: options.unreadBodyMaxBytes ?? DEFAULT_UNREAD_BODY_BOUND.maxBytes,
   };
-  if (!(bound.windowMs >= 1 && bound.windowMs <= MAX_TIMER_MS)) {
-    throw new TypeError(`toNodeHandler: \`unreadBodyWindowMs\` must be from 1 to ${MAX_TIMER_MS} ms.`);
-  }
+  const windowName = options.unreadBodyRateWindowMs !== undefined || options.unreadBodyWindowMs === undefined ? 'unreadBodyRateWindowMs' : 'unreadBodyWindowMs';
+  wholeNumberOption('toNodeHandler', windowName, bound.windowMs, 0, 1, MAX_TIMER_MS);
   for (const [name, value] of [['unreadBodyMinBytesPerSecond', bound.minBytesPerSecond], ['unreadBodyMaxBytes', bound.maxBytes]] as const) {
     if (!(value > 0 && Number.isFinite(value))) throw new TypeError(`toNodeHandler: \`${name}\` must be a number above 0.`);
   }

@@ -147,8 +147,8 @@ describe('defaults and how given options are taken', () => {
   it('holds the documented limits by default and takes given ones', () => {
     const defaults = resolve({});
     expect(defaults).toMatchObject({
-      clientIdleTimeoutMs: 30_000,
-      minClientBytesPerSecond: 1024,
+      clientRateWindowMs: 30_000,
+      clientMinBytesPerSecond: 1024,
       previewTtlSeconds: 604_800,
       maxFileSize: DEFAULT_MAX_FILE_SIZE,
       maxFilesPerRequest: 5,
@@ -158,8 +158,8 @@ describe('defaults and how given options are taken', () => {
     expect(defaults.admission.limits).toEqual({ maxInFlight: 256, maxUnauthenticatedInFlight: 32, maxInFlightPerAddress: 64, maxUnauthenticatedPerAddress: 8 });
     expect(defaults.unauthenticatedDeadlineMs).toBe(5_000);
     const given = resolve({
-      clientIdleTimeoutMs: 1000,
-      minClientBytesPerSecond: 10,
+      clientRateWindowMs: 1000,
+      clientMinBytesPerSecond: 10,
       previewTtlSeconds: 60,
       maxFileSize: 100,
       maxFilesPerRequest: 2,
@@ -172,8 +172,8 @@ describe('defaults and how given options are taken', () => {
       unauthenticatedDeadlineMs: 700,
     });
     expect(given).toMatchObject({
-      clientIdleTimeoutMs: 1000,
-      minClientBytesPerSecond: 10,
+      clientRateWindowMs: 1000,
+      clientMinBytesPerSecond: 10,
       previewTtlSeconds: 60,
       maxFileSize: 100,
       maxFilesPerRequest: 2,
@@ -225,5 +225,41 @@ describe('the bounds of strangers and addresses', () => {
 
   it('refuses an authenticate that is not a function', () => {
     expect(refusal({ authenticate: 'yes' as never })?.message).toMatch(/`authenticate` must be a function/);
+  });
+});
+
+describe('numbers that make no sense are refused when the handler is made', () => {
+  it.each([
+    ['clientRateWindowMs', { clientRateWindowMs: 3e9 }],
+    ['clientRateWindowMs', { clientIdleTimeoutMs: 3e9 }],
+    ['clientMinBytesPerSecond', { clientMinBytesPerSecond: 0 }],
+    ['upstreamTimeoutMs', { upstreamTimeoutMs: 2 ** 31 }],
+    ['maxFileSize', { maxFileSize: -1 }],
+    ['maxFilesPerRequest', { maxFilesPerRequest: 0.5 }],
+    ['maxReadAheadBytes', { maxReadAheadBytes: Number.NaN }],
+    ['previewTtlSeconds', { previewTtlSeconds: 0 }],
+    ['rateLimit.max', { rateLimit: { max: 0 } }],
+    ['rateLimit.intervalMs', { rateLimit: { intervalMs: Number.POSITIVE_INFINITY } }],
+    ['rateLimit.maxWaitMs', { rateLimit: { maxWaitMs: -5 } }],
+  ] as [string, Partial<UploadHandlerOptions>][])('%s (%o)', (name, options) => {
+    const error = refusal(options);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error!.message).toContain(`createUploadHandler: \`${name}\` must be a whole number from`);
+  });
+
+  it('refuses highLevelSso.sessionTtlSeconds outside a minute to a week', () => {
+    const sso = (sessionTtlSeconds: number) => refusal({ locationId: undefined, highLevelSso: { sharedSecret: 's'.repeat(32), sessionTtlSeconds } });
+    expect(sso(10)?.message).toMatch(/`highLevelSso.sessionTtlSeconds` must be a whole number from 60 to 604800/);
+    expect(sso(900)).toBeUndefined();
+  });
+});
+
+describe('the client-rate rule’s 1.0 names (deprecated)', () => {
+  it('still work, and the new names win where both are given', () => {
+    expect(resolve({ clientIdleTimeoutMs: 2000, minClientBytesPerSecond: 20 })).toMatchObject({ clientRateWindowMs: 2000, clientMinBytesPerSecond: 20 });
+    expect(resolve({ clientIdleTimeoutMs: 2000, clientRateWindowMs: 3000, minClientBytesPerSecond: 20, clientMinBytesPerSecond: 30 })).toMatchObject({
+      clientRateWindowMs: 3000,
+      clientMinBytesPerSecond: 30,
+    });
   });
 });

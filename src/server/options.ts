@@ -190,11 +190,17 @@ export interface UploadHandlerOptions {
   upstreamTimeoutMs?: number;
   /**
    * The window over which the browser's sending rate is judged, in ms: a client that sends less
-   * than `minClientBytesPerSecond` over a whole window (while the server is ready to read) is
-   * dropped with 408 `request-timeout`. Default: 30,000.
+   * than `clientMinBytesPerSecond` over a whole window (while the server is ready to read) is
+   * dropped with 408 `request-timeout`. (The Node adapter's rule for a body after an early answer
+   * has the same two names, `unreadBodyRateWindowMs` and `unreadBodyMinBytesPerSecond`.)
+   * From 100 to 2,147,483,647. Default: 30,000.
    */
+  clientRateWindowMs?: number;
+  /** The slowest sending rate tolerated over a window, in bytes per second, from 1. Default: 1,024. */
+  clientMinBytesPerSecond?: number;
+  /** @deprecated Since 1.1: `clientRateWindowMs` (it is a rate window, not an idle timeout). */
   clientIdleTimeoutMs?: number;
-  /** The slowest sending rate tolerated, in bytes per second. Default: 1,024. */
+  /** @deprecated Since 1.1: `clientMinBytesPerSecond`. */
   minClientBytesPerSecond?: number;
   /**
    * Bytes all requests together may hold while reading a file ahead (chunked requests, several
@@ -283,8 +289,8 @@ export interface ResolvedOptions {
   shared: SharedStore;
   rateLimit: SlotLimits | undefined;
   authorize: Authorize;
-  clientIdleTimeoutMs: number;
-  minClientBytesPerSecond: number;
+  clientRateWindowMs: number;
+  clientMinBytesPerSecond: number;
   apiBase: string;
   allowedOrigins: ReadonlySet<string>;
   allowCredentials: boolean;
@@ -334,16 +340,21 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     throw new TypeError('createUploadHandler: `highLevelSso.sharedSecret` must be the app\'s Shared Secret (at least 16 characters).');
   }
   const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
+  const number = (name: string, value: unknown, fallback: number, min: number, max: number) => wholeNumberOption(OWNER, name, value, fallback, min, max);
   return {
     getToken: options.getToken,
     resolveLocationId: sso || locationId === undefined ? undefined : typeof locationId === 'function' ? locationId : () => locationId,
     sso: sso ? resolveSso(sso) : undefined,
     install: resolveInstall(options.install),
     shared: options.sharedStore ?? memoryStore(),
-    rateLimit: rate && { max: rate.max ?? 100, intervalMs: rate.intervalMs ?? 11_000, maxWaitMs: rate.maxWaitMs ?? 30_000 },
+    rateLimit: rate && {
+      max: number('rateLimit.max', rate.max, 100, 1, 1_000_000),
+      intervalMs: number('rateLimit.intervalMs', rate.intervalMs, 11_000, 1, MAX_TIMER_MS),
+      maxWaitMs: number('rateLimit.maxWaitMs', rate.maxWaitMs, 30_000, 0, MAX_TIMER_MS),
+    },
     authorize: resolveAuthorize(options.authorize),
-    clientIdleTimeoutMs: options.clientIdleTimeoutMs ?? 30_000,
-    minClientBytesPerSecond: options.minClientBytesPerSecond ?? 1024,
+    clientRateWindowMs: number('clientRateWindowMs', options.clientRateWindowMs ?? options.clientIdleTimeoutMs, 30_000, 100, MAX_TIMER_MS),
+    clientMinBytesPerSecond: number('clientMinBytesPerSecond', options.clientMinBytesPerSecond ?? options.minClientBytesPerSecond, 1024, 1, 1e12),
     apiBase,
     filePrefixes: (options.fileOrigins ?? [apiBase]).flatMap((base) => {
       const url = new URL(base);
@@ -356,19 +367,19 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     allowedHeaders: [...WIDGET_HEADERS, ...(sso ? ['authorization'] : []), ...(options.allowedHeaders ?? []).map((name) => name.toLowerCase())],
     publicOrigin: options.publicOrigin === undefined ? undefined : new URL(options.publicOrigin).origin,
     previewSecret: resolvePreviewSecret(options.previewSecret, logger),
-    previewTtlSeconds: options.previewTtlSeconds ?? 7 * 24 * 3600,
+    previewTtlSeconds: number('previewTtlSeconds', options.previewTtlSeconds, 7 * 24 * 3600, 1, 10 * 365 * 24 * 3600),
     allowedTypes: resolveFileTypes(options.allowedTypes),
-    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-    maxFilesPerRequest: options.maxFilesPerRequest ?? DEFAULT_MAX_FILES_PER_REQUEST,
-    upstreamTimeoutMs: options.upstreamTimeoutMs ?? 60_000,
-    readAhead: new Budget(options.maxReadAheadBytes ?? 64 * 1024 * 1024),
+    maxFileSize: number('maxFileSize', options.maxFileSize, DEFAULT_MAX_FILE_SIZE, 1, Number.MAX_SAFE_INTEGER),
+    maxFilesPerRequest: number('maxFilesPerRequest', options.maxFilesPerRequest, DEFAULT_MAX_FILES_PER_REQUEST, 1, 1000),
+    upstreamTimeoutMs: number('upstreamTimeoutMs', options.upstreamTimeoutMs, 60_000, 1, MAX_TIMER_MS),
+    readAhead: new Budget(number('maxReadAheadBytes', options.maxReadAheadBytes, 64 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER)),
     admission: new Admission({
-      maxInFlight: wholeNumberOption(OWNER, 'maxUploadsInFlight', options.maxUploadsInFlight, 256, 1, 1_000_000),
-      maxUnauthenticatedInFlight: wholeNumberOption(OWNER, 'maxUnauthenticatedInFlight', options.maxUnauthenticatedInFlight, 32, 1, 1_000_000),
-      maxInFlightPerAddress: wholeNumberOption(OWNER, 'maxInFlightPerAddress', options.maxInFlightPerAddress, 64, 1, 1_000_000),
-      maxUnauthenticatedPerAddress: wholeNumberOption(OWNER, 'maxUnauthenticatedPerAddress', options.maxUnauthenticatedPerAddress, 8, 1, 1_000_000),
+      maxInFlight: number('maxUploadsInFlight', options.maxUploadsInFlight, 256, 1, 1_000_000),
+      maxUnauthenticatedInFlight: number('maxUnauthenticatedInFlight', options.maxUnauthenticatedInFlight, 32, 1, 1_000_000),
+      maxInFlightPerAddress: number('maxInFlightPerAddress', options.maxInFlightPerAddress, 64, 1, 1_000_000),
+      maxUnauthenticatedPerAddress: number('maxUnauthenticatedPerAddress', options.maxUnauthenticatedPerAddress, 8, 1, 1_000_000),
     }),
-    unauthenticatedDeadlineMs: wholeNumberOption(OWNER, 'unauthenticatedDeadlineMs', options.unauthenticatedDeadlineMs, 5_000, 100, MAX_TIMER_MS),
+    unauthenticatedDeadlineMs: number('unauthenticatedDeadlineMs', options.unauthenticatedDeadlineMs, 5_000, 100, MAX_TIMER_MS),
     authenticate: resolveAuthenticate(options.authenticate),
     anyoneMayUpload: options.authorize === 'anyone',
     fetch: options.fetch,
@@ -393,7 +404,7 @@ function resolveSso(sso: HighLevelSsoOptions): ResolvedSso {
   return {
     key: sessionKey(sso.sharedSecret),
     sharedSecret: sso.sharedSecret,
-    ttlSeconds: sso.sessionTtlSeconds ?? 900,
+    ttlSeconds: wholeNumberOption(OWNER, 'highLevelSso.sessionTtlSeconds', sso.sessionTtlSeconds, 900, 60, 7 * 24 * 3600),
     perAddress: perMinute('signInsPerMinutePerAddress', 30),
     perLocation: perMinute('signInsPerMinutePerLocation', 120),
   };

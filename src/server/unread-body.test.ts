@@ -86,7 +86,7 @@ describe('after an early answer, the rest of the body', () => {
   }
 
   it('a client that goes on dripping after its 408 is disconnected at the end of the first window, not held until it stops', async () => {
-    const held = await heldAfter408({ unreadBodyWindowMs: 1000 });
+    const held = await heldAfter408({ unreadBodyRateWindowMs: 1000 });
     expect(held).toBeGreaterThanOrEqual(900);
     expect(held).toBeLessThan(4000);
   }, 30_000);
@@ -167,6 +167,8 @@ describe('after an early answer, the rest of the body', () => {
     const handler = createUploadHandler({ getToken: staticToken('t'), locationId: 'loc', authorize: 'anyone' });
     const refused: [keyof NodeHandlerOptions, number[]][] = [
       // Past 2^31 - 1 ms, Node fires a timer after 1 ms instead.
+      ['unreadBodyRateWindowMs', [0, 0.5, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]],
+      // The 1.0 name, deprecated: still read, and still named when it is the one given.
       ['unreadBodyWindowMs', [0, 0.5, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]],
       ['unreadBodyMinBytesPerSecond', [0, -1, Number.NaN, Number.POSITIVE_INFINITY]],
       ['unreadBodyMaxBytes', [0, -1, Number.NaN, Number.POSITIVE_INFINITY]],
@@ -175,6 +177,6 @@ describe('after an early answer, the rest of the body', () => {
       for (const value of values) expect(() => toNodeHandler(handler, { [name]: value }), `${name}: ${value}`).toThrow(name);
       expect(() => toNodeHandler(handler, { [name]: 1 })).not.toThrow();
     }
-    expect(() => toNodeHandler(handler, { unreadBodyWindowMs: 2 ** 31 - 1 })).not.toThrow();
+    expect(() => toNodeHandler(handler, { unreadBodyRateWindowMs: 2 ** 31 - 1 })).not.toThrow();
   });
 });

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { uploadError } from './upload-error.js';
+
+describe('uploadError', () => {
+  it('takes one object: the message values, the details and the cause', () => {
+    const cause = new Error('socket hang up');
+    const error = uploadError('rate-limited', { values: { seconds: 7 }, details: { retryAfter: 7, fileName: 'a.png' }, cause });
+    expect(error).toMatchObject({ code: 'rate-limited', retryAfter: 7, fileName: 'a.png', status: 429 });
+    expect(error.message).toContain('7');
+    expect(error.cause).toBe(cause);
+  });
+
+  it('leaves out what it is not given: no cause at all, not an undefined one', () => {
+    const error = uploadError('highlevel-unavailable');
+    expect('cause' in error).toBe(false);
+    expect(error.retryAfter).toBeUndefined();
+  });
+
+  it('still takes the deprecated positional form and makes the same error', () => {
+    const cause = new Error('down');
+    const old = uploadError('rate-limited', { seconds: 3 }, { retryAfter: 3 }, { cause });
+    const current = uploadError('rate-limited', { values: { seconds: 3 }, details: { retryAfter: 3 }, cause });
+    expect(old.message).toBe(current.message);
+    expect(old).toMatchObject({ code: current.code, retryAfter: 3 });
+    expect(old.cause).toBe(cause);
+    expect(uploadError('too-many-files', { maxFiles: 5 }).message).toContain('5');
+  });
+});
