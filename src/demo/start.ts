@@ -22,7 +22,7 @@ import {
   type UploadHandlerOptions,
 } from '../server/index.js';
 import { listOf } from '../server/env-options.js';
-import { serveStatic } from './serve-static.js';
+import { OWN_ORIGIN_FRAMING, serveStatic, staticName } from './serve-static.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
@@ -145,7 +145,7 @@ const appApi = mock ? mockAppHandler() : undefined;
 
 // frame.html is the page HighLevel (or a CRM) frames: only they and this origin may frame it.
 const frameAncestors = [...HIGHLEVEL_APP_ORIGINS, ...listOf(process.env.GHL_FRAME_ANCESTORS ?? '')];
-const frameHeaders = { '/frame.html': { 'Content-Security-Policy': frameAncestorsPolicy(frameAncestors) } };
+const frameHeaders = { 'frame.html': { 'Content-Security-Policy': frameAncestorsPolicy(frameAncestors) } };
 
 /**
  * The Marketplace app's custom page in the demo: frame.html, whose relative endpoint then
@@ -177,7 +177,9 @@ if (dev) {
   const { createServer: createVite } = await import('vite');
   const vite = await createVite({ root, server: { middlewareMode: true }, appType: 'spa' });
   page = (req, res) => {
-    if (req.url?.split('?')[0] === '/frame.html') res.setHeader('Content-Security-Policy', frameHeaders['/frame.html']['Content-Security-Policy']);
+    // As in the built demo: the policy goes by the file, however its path is spelled.
+    const framed = staticName(req.url ?? '/') === 'frame.html';
+    res.setHeader('Content-Security-Policy', framed ? frameHeaders['frame.html']['Content-Security-Policy'] : OWN_ORIGIN_FRAMING);
     vite.middlewares(req, res);
   };
 } else {
