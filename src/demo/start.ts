@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createMockHighLevel } from '../mock-highlevel/index.js';
 import {
@@ -22,6 +23,7 @@ import {
   type UploadHandlerOptions,
 } from '../server/index.js';
 import { listOf } from '../server/env-options.js';
+import { isLoopbackAddress, refuseOtherHosts } from './loopback-only.js';
 import { OWN_ORIGIN_FRAMING, serveStatic, staticName } from './serve-static.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,6 +39,8 @@ const appEnv = await appOptionsFromEnv(process.env, {
   warn: (message, fields) => console.warn(`[bff] ${message}`, fields ?? ''),
 });
 const realHighLevel = Boolean(envOptions || appEnv.getToken);
+/** A real token with no authorization: only this machine may use the server (see decideAuthorization). */
+let loopbackOnly = false;
 // The mock plays HighLevel's secure attachments (public for an hour), so previews go through the
 // BFF's signed links as they will against HighLevel itself.
 const APP_PATH = '/app';
@@ -123,20 +127,13 @@ function mockAppHandler() {
 
 /**
  * With a real token, who may use it is a decision: `GHL_AUTHORIZE=anyone` says so explicitly.
- * Without it, the demo serves only this machine (loopback), and refuses to listen elsewhere.
+ * Without it, the demo serves only this machine: it must be bound to loopback (checked once it
+ * listens, on the address it is bound to) and it answers only requests addressed to a loopback
+ * name.
  */
 function decideAuthorization(fromEnv: UploadHandlerOptions['authorize'] | undefined): UploadHandlerOptions['authorize'] {
   if (fromEnv) return fromEnv;
-  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
-  if (!loopback) {
-    console.error(
-      `Refusing to listen on ${host} with a real GHL_TOKEN and no authorization: anyone who reaches the server could ` +
-        'upload with the token. Put the route behind your own authorize (see the README, "Security model"), or set ' +
-        'GHL_AUTHORIZE=anyone if a proxy in front already authenticates every request.',
-    );
-    process.exit(1);
-  }
-  log('Authorization: none (GHL_AUTHORIZE unset); only this machine can reach the server, since it listens on loopback.');
+  loopbackOnly = true;
   return 'anyone';
 }
 
@@ -189,8 +186,14 @@ if (dev) {
   page = (req, res) => void serve(req, res);
 }
 
+/** Set once the server listens: in loopback-only mode, the check of the names it answers for. */
+let hostCheck: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
 const server = createServer((req, res) => {
   try {
+    if (loopbackOnly && (!hostCheck || hostCheck(req, res))) {
+      if (!hostCheck) res.destroy();
+      return;
+    }
     if (mock?.handle(req, res)) return;
     const path = req.url?.split('?')[0] ?? '';
     if (path === '/api/attachments' || path.startsWith('/api/attachments/')) return api(req, res);
@@ -210,8 +213,21 @@ server.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 server.listen(port, host, () => {
-  log(`\nghl-attachments demo: ${origin}/`);
-  log(`A CRM page that is not React (custom element and iframe): ${origin}/crm-page.html`);
+  const bound = server.address() as AddressInfo;
+  if (loopbackOnly) {
+    if (!isLoopbackAddress(bound.address)) {
+      console.error(
+        `Refusing to listen on ${host} with a real GHL_TOKEN and no authorization (bound to ${bound.address}, not loopback): anyone who reaches the server could ` +
+          'upload with the token. Put the route behind your own authorize (see the README, "Security model"), or set ' +
+          'GHL_AUTHORIZE=anyone if a proxy in front already authenticates every request.',
+      );
+      process.exit(1);
+    }
+    hostCheck = refuseOtherHosts(bound.port);
+  }
+  const shown = `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}`;
+  log(`\nghl-attachments demo: ${shown}/`);
+  log(`A CRM page that is not React (custom element and iframe): ${shown}/crm-page.html`);
   if (mock) {
     log(`As a HighLevel Marketplace app, inside a stand-in for HighLevel: ${standInOrigin}/highlevel/custom-page.html`);
     log(`  (switch sub-account on the left, install the app, drop a file; shared state: ${process.env.GHL_REDIS_URL ? 'Redis' : 'this process'})`);
@@ -224,6 +240,9 @@ server.listen(port, host, () => {
           bffOptions.highLevelSso ? 'the location of each HighLevel SSO session' : `location ${String(bffOptions.locationId)}`
         }`,
   );
+  if (loopbackOnly) {
+    log(`Authorization: none (GHL_AUTHORIZE unset); only this machine can reach the server: it listens on loopback (${bound.address}) and answers only for localhost, 127.0.0.1 and [::1].`);
+  }
 });
 
 const stop = () => {
