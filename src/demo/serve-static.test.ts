@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest } from '../testing/raw-request.js';
+import { rawHttp, rawRequest } from '../testing/raw-request.js';
 import { serveStatic } from './serve-static.js';
 
 const FRAMED = "frame-ancestors 'self' https://app.gohighlevel.com";
@@ -76,6 +76,29 @@ describe('the demo’s static files', () => {
       const answer = await get(path);
       expect([path, answer?.status]).toEqual([path, 404]);
       expect(answer?.text).not.toContain('root:');
+    }
+  });
+
+  it('reads with GET and HEAD only: any other method is 405 with Allow, on known and unknown paths alike', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      for (const path of ['/', '/frame.html', '/nowhere', '/api/attachments']) {
+        const answer = await rawRequest(`${origin}${path}`, { method, headers: { 'Content-Length': 2 }, body: ['{}'] });
+        expect([method, path, answer?.status, answer?.headers.allow]).toEqual([method, path, 405, 'GET, HEAD']);
+        expect(answer?.text).not.toContain('<p>');
+      }
+    }
+    const head = await rawRequest(`${origin}/frame.html`, { method: 'HEAD' });
+    expect(head?.status).toBe(200);
+    expect(head?.headers['content-security-policy']).toBe(FRAMED);
+    expect(head?.text).toBe('');
+  });
+
+  it('answers 421 to a target that names a host, whatever the method', async () => {
+    const port = Number(new URL(origin).port);
+    for (const line of ['POST http://evil.example/api/attachments HTTP/1.1', 'GET http://evil.example/frame.html HTTP/1.1', 'GET * HTTP/1.1']) {
+      const answer = await rawHttp(port, `${line}\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      expect([line, answer.status]).toEqual([line, 421]);
+      expect(answer.body).not.toContain('<p>');
     }
   });
 });

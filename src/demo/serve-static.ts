@@ -27,20 +27,28 @@ const text = (res: ServerResponse, status: number, body: string, headers: Record
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...headers }).end(body);
 
 /**
- * Serves the built demo from `folder`: a folder by its `index.html`, anything else that is no
- * file 404. The headers are chosen by the file served, never by how its path was spelled
+ * Serves the built demo from `folder`, to `GET` and `HEAD` only (405 otherwise): a folder by its
+ * `index.html`, anything else that is no file 404. The headers are chosen by the file served, never by how its path was spelled
  * (`/%2Fframe.html` and `/frame.html` are one file, with one policy), and every HTML page
  * carries a framing policy, its own origin's unless `extra` names one for it. A file whose name
  * matches no entry of `extra` (another case on a case-insensitive disk, say) gets the default,
- * the strictest. A path that does not decode is answered 400, one that climbs out of `folder`
- * 404; nothing a client sends can throw out of here.
+ * the strictest. A target that names a host (`http://other.example/x`) is answered 421, a path
+ * that does not decode 400, one that climbs out of `folder` 404; nothing a client sends can
+ * throw out of here.
  */
 export function serveStatic(folder: string, extra: ExtraHeaders = {}) {
   const root = resolve(folder);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const target = req.url ?? '/';
+    // Only the origin form (`/path`): an absolute target names a host this server does not
+    // claim to be, and `*` names none.
+    if (!target.startsWith('/')) return void text(res, 421, 'Misdirected request: this server answers for its own paths only, not for another host.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return void text(res, 405, `Method not allowed: the demo's files are read with GET or HEAD, not ${req.method ?? ''}.`, { Allow: 'GET, HEAD' });
+    }
     let path: string;
     try {
-      path = decodeURIComponent(new URL(`http://x${req.url ?? '/'}`).pathname);
+      path = decodeURIComponent(new URL(`http://x${target}`).pathname);
     } catch {
       return void text(res, 400, 'Bad request: the path does not decode.');
     }
@@ -57,6 +65,7 @@ export function serveStatic(folder: string, extra: ExtraHeaders = {}) {
       ...(type.startsWith('text/html') ? { 'Content-Security-Policy': OWN_ORIGIN_FRAMING } : {}),
       ...extra[name],
     });
+    if (req.method === 'HEAD') return void res.end();
     createReadStream(served)
       .on('error', () => res.destroy())
       .pipe(res);

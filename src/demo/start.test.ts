@@ -78,3 +78,41 @@ describe('npm start with a real token and no authorization, on loopback', () => 
     }
   }, 70_000);
 });
+
+describe('npm start on the mock', () => {
+  let child: ChildProcess;
+  let port: number;
+  beforeAll(async () => {
+    ({ child, port } = await startDemo({ HOST: '127.0.0.1', GHL_TOKEN: '', GHL_CLIENT_ID: '' }));
+  }, 70_000);
+  afterAll(() => {
+    child.kill();
+  });
+
+  const send = (line: string) => rawHttp(port, `${line}\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+
+  it('answers 421 to a target that names another host, on every route', async () => {
+    for (const path of ['/api/attachments', '/highlevel/conversations/messages/upload', '/app/frame.html', '/app/api/attachments/session', '/']) {
+      const line = `POST http://evil.example${path} HTTP/1.1`;
+      const answer = await send(line);
+      expect([line, answer.status]).toEqual([line, 421]);
+      expect(answer.body).not.toContain('<html');
+    }
+  });
+
+  it('takes an absolute target that names its own host as the path', async () => {
+    const answer = await send(`GET http://127.0.0.1:${port}/frame.html HTTP/1.1`);
+    expect(answer.status).not.toBe(421);
+    expect(answer.head).toMatch(/content-security-policy: frame-ancestors 'self' /i);
+  });
+
+  it('answers a method other than GET and HEAD on a page 405 with Allow, not with the demo page', async () => {
+    for (const path of ['/', '/nowhere', '/crm-page.html', '/app/frame.html']) {
+      const line = `POST ${path} HTTP/1.1`;
+      const answer = await send(line);
+      expect([line, answer.status]).toEqual([line, 405]);
+      expect(answer.head).toMatch(/^allow: GET, HEAD$/im);
+      expect(answer.body).not.toContain('<html');
+    }
+  });
+});

@@ -23,6 +23,7 @@ import {
   type UploadHandlerOptions,
 } from '../server/index.js';
 import { listOf } from '../server/env-options.js';
+import { answerOtherTargets } from './request-target.js';
 import { isLoopbackAddress, refuseOtherHosts } from './loopback-only.js';
 import { OWN_ORIGIN_FRAMING, serveStatic, staticName } from './serve-static.js';
 
@@ -149,7 +150,11 @@ const frameHeaders = { 'frame.html': { 'Content-Security-Policy': frameAncestors
  * resolves to /app/api/attachments, framed by the stand-in (on `localhost`, another site than
  * `127.0.0.1`, as HighLevel is to an app) and answered only by it.
  */
-async function serveAppFrame(res: ServerResponse): Promise<void> {
+async function serveAppFrame(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed: the page is read with GET or HEAD.');
+    return;
+  }
   const parents = [standInOrigin, origin];
   const html = (await readFile(`${root}public/frame.html`, 'utf8')).replace(
     '<meta name="ghl-highlevel-origins" content="" />',
@@ -160,7 +165,7 @@ async function serveAppFrame(res: ServerResponse): Promise<void> {
     'Cache-Control': 'no-cache',
     'Content-Security-Policy': frameAncestorsPolicy([...frameAncestors, standInOrigin]),
   });
-  res.end(html);
+  res.end(req.method === 'HEAD' ? undefined : html);
 }
 
 const { build } = await import('vite');
@@ -194,11 +199,12 @@ const server = createServer((req, res) => {
       if (!hostCheck) res.destroy();
       return;
     }
+    if (answerOtherTargets(req, res)) return;
     if (mock?.handle(req, res)) return;
     const path = req.url?.split('?')[0] ?? '';
     if (path === '/api/attachments' || path.startsWith('/api/attachments/')) return api(req, res);
     if (appApi && (path === `${APP_PATH}/api/attachments` || path.startsWith(`${APP_PATH}/api/attachments/`))) return appApi(req, res);
-    if (appApi && path === `${APP_PATH}/frame.html`) return void serveAppFrame(res);
+    if (appApi && path === `${APP_PATH}/frame.html`) return void serveAppFrame(req, res);
     if (req.url === '/ghl-attachments.js') return void elementScript(req, res);
     page(req, res);
   } catch (error) {
