@@ -2,9 +2,12 @@
  * `npm start`: the demo page, the BFF at /api/attachments and, without GHL_TOKEN or
  * GHL_CLIENT_ID, the HighLevel mock at /highlevel, all on one origin. With the mock, a
  * Marketplace app lives at /app (SSO, tokens per location, installs) and the mock's stand-in for
- * HighLevel frames it at /highlevel/custom-page.html. `--dev` serves the page through Vite with
- * hot reload instead of building it.
+ * HighLevel frames it at /highlevel/custom-page.html. It serves what `npm start` built
+ * (scripts/build-demo.mjs) and runs compiled, on plain Node; `--dev` (`npm run dev`, under tsx)
+ * serves the page through Vite with hot reload instead.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +69,9 @@ const mock = realHighLevel
       ],
       customPage: { url: `${origin}${APP_PATH}/frame.html?sso=1` },
     });
+// On the mock, one process is the whole deployment: a secret of its own signs its preview links
+// (GHL_PREVIEW_SECRET still wins). With a real token the BFF warns when none is set.
+const mockPreviewSecret = randomBytes(32).toString('base64url');
 const logger = {
   warn: (message: string, fields?: Record<string, unknown>) => console.warn(`[bff] ${message}`, fields ?? ''),
   error: (message: string, fields?: Record<string, unknown>) => console.error(`[bff] ${message}`, fields ?? ''),
@@ -76,6 +82,7 @@ const bffOptions: UploadHandlerOptions = realHighLevel
       getToken: staticToken(mock!.token),
       locationId: mock!.locationId,
       apiBase: `${origin}/highlevel`,
+      previewSecret: mockPreviewSecret,
       ...deploymentFromEnv(),
       // The mock's token reaches nothing real: every caller may use it.
       authorize: 'anyone',
@@ -118,6 +125,7 @@ function mockAppHandler() {
       install: { app, afterInstallUrl: `${standInOrigin}/highlevel/custom-page.html?location={locationId}` },
       sharedStore: appEnv.sharedStore,
       apiBase: `${origin}/highlevel`,
+      previewSecret: mockPreviewSecret,
       ...deploymentFromEnv(),
       // Any user the stand-in signs in (a session of that location) may upload there.
       authorize: 'anyone',
@@ -168,15 +176,15 @@ async function serveAppFrame(req: IncomingMessage, res: ServerResponse): Promise
   res.end(req.method === 'HEAD' ? undefined : html);
 }
 
-const { build } = await import('vite');
-// The standalone <ghl-attachments> script, for public/crm-page.html and frame.html.
-log('Building the <ghl-attachments> script…');
-await build({ root, mode: 'standalone', logLevel: 'warn', build: { outDir: 'dist/element' } });
-const elementScript = serveStatic(`${root}dist/element`);
-
+// Built by `npm start` (scripts/build-demo.mjs) before this runs: the standalone
+// <ghl-attachments> script, for public/crm-page.html and frame.html, and the demo page.
+const elementDir = `${root}dist/element`;
 let page: (req: IncomingMessage, res: ServerResponse) => void;
 if (dev) {
-  const { createServer: createVite } = await import('vite');
+  // Vite loads only here: `npm run dev`, under tsx, with hot reload for the page.
+  const { build, createServer: createVite } = await import('vite');
+  log('Building the <ghl-attachments> script…');
+  await build({ root, mode: 'standalone', logLevel: 'warn', build: { outDir: 'dist/element' } });
   const vite = await createVite({ root, server: { middlewareMode: true }, appType: 'spa' });
   page = (req, res) => {
     // As in the built demo: the policy goes by the file, however its path is spelled.
@@ -185,11 +193,11 @@ if (dev) {
     vite.middlewares(req, res);
   };
 } else {
-  log('Building the demo page…');
-  await build({ root, logLevel: 'warn' });
+  if (!existsSync(`${root}dist/demo/index.html`)) console.error('The demo page is not built: `npm start` builds it before it serves.');
   const serve = serveStatic(`${root}dist/demo`, frameHeaders);
   page = (req, res) => void serve(req, res);
 }
+const elementScript = serveStatic(elementDir);
 
 /** Set once the server listens: in loopback-only mode, the check of the names it answers for. */
 let hostCheck: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
