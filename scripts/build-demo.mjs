@@ -15,20 +15,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamps = join(root, '.build', 'stamps');
-/** Test files, stories and the like change no output. */
-const ignored = (name) => /\.(test|stories|browser\.test)\.[cm]?[jt]sx?$/.test(name) || name === 'node_modules';
+/** Test files and the like change no output. */
+const ignored = (name) => /\.test\.[cm]?[jt]sx?$/.test(name) || name === 'node_modules';
+/** What the browser's bundles are made of: src/ but the server side and the tests' helpers. */
+const BROWSER_SOURCES = ['src/index.ts', 'src/react', 'src/client', 'src/shared', 'src/embed', 'src/demo'];
 
 /** @type {Record<string, { label: string, inputs: string[], output: string, build: () => Promise<void> }>} */
 const PARTS = {
   page: {
     label: 'the demo page',
-    inputs: ['index.html', 'public', 'src', 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'],
+    inputs: ['index.html', 'public', ...BROWSER_SOURCES, 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'],
     output: 'dist/demo/index.html',
     build: async () => (await import('vite')).build({ root, logLevel: 'warn' }).then(() => undefined),
   },
   element: {
     label: 'the <ghl-attachments> script',
-    inputs: ['src', 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'],
+    inputs: [...BROWSER_SOURCES, 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'],
     output: 'dist/element/ghl-attachments.js',
     build: async () =>
       (await import('vite')).build({ root, mode: 'standalone', logLevel: 'warn', build: { outDir: 'dist/element' } }).then(() => undefined),
