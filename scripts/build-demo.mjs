@@ -13,33 +13,33 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const stamps = join(root, '.build', 'stamps');
+const ownRoot = fileURLToPath(new URL('..', import.meta.url));
+const stampsOf = (root) => join(root, '.build', 'stamps');
 /** Test files and the like change no output. */
 const ignored = (name) => /\.test\.[cm]?[jt]sx?$/.test(name) || name === 'node_modules';
 /** What the browser's bundles are made of: src/ but the server side and the tests' helpers. */
 const BROWSER_SOURCES = ['src/index.ts', 'src/react', 'src/client', 'src/shared', 'src/embed', 'src/demo'];
 
-/** @type {Record<string, { label: string, inputs: string[], output: string, build: () => Promise<void> }>} */
+/** @type {Record<string, { label: string, inputs: string[], output: string, build: (root: string) => Promise<void> }>} */
 const PARTS = {
   page: {
     label: 'the demo page',
     inputs: ['index.html', 'public', ...BROWSER_SOURCES, 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'],
     output: 'dist/demo/index.html',
-    build: async () => (await import('vite')).build({ root, logLevel: 'warn' }).then(() => undefined),
+    build: async (root) => (await import('vite')).build({ root, logLevel: 'warn' }).then(() => undefined),
   },
   element: {
     label: 'the <ghl-attachments> script',
     inputs: [...BROWSER_SOURCES, 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'],
     output: 'dist/element/ghl-attachments.js',
-    build: async () =>
+    build: async (root) =>
       (await import('vite')).build({ root, mode: 'standalone', logLevel: 'warn', build: { outDir: 'dist/element' } }).then(() => undefined),
   },
   server: {
     label: 'the server code',
     inputs: ['src/demo', 'src/server', 'src/mock-highlevel', 'src/shared', 'tsconfig.server.json', 'tsconfig.json', 'package.json'],
     output: '.build/demo/start.js',
-    build: async () => {
+    build: async (root) => {
       // Only the compiled code goes: the stamps stay, each one vouching for its own part.
       for (const entry of existsSync(join(root, '.build')) ? readdirSync(join(root, '.build')) : []) {
         if (entry !== 'stamps') rmSync(join(root, '.build', entry), { recursive: true, force: true });
@@ -67,8 +67,8 @@ function* files(path) {
   }
 }
 
-/** The fingerprint of a part's inputs as they are now. */
-function fingerprint(part) {
+/** The fingerprint of a part's inputs in `root` as they are now. */
+function fingerprint(part, root) {
   const hash = createHash('sha256');
   for (const input of part.inputs) {
     for (const file of files(join(root, input))) {
@@ -79,23 +79,29 @@ function fingerprint(part) {
   return hash.digest('hex');
 }
 
-/** The parts whose output is missing or older than their inputs, each with its fingerprint now. */
-export function staleParts() {
+/**
+ * The parts whose output is missing or whose inputs changed since they were built, each with
+ * its fingerprint now. `root`: the project's folder. Default: this one.
+ */
+export function staleParts(root = ownRoot) {
   return Object.entries(PARTS).flatMap(([name, part]) => {
-    const now = fingerprint(part);
-    const stamp = join(stamps, name);
+    const now = fingerprint(part, root);
+    const stamp = join(stampsOf(root), name);
     const fresh = existsSync(join(root, part.output)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === now;
     return fresh ? [] : [{ name, label: part.label, fingerprint: now }];
   });
 }
 
-/** Builds `stale` (from `staleParts()`) one after another, stamping each once it is built. */
-export async function buildParts(stale) {
-  mkdirSync(stamps, { recursive: true });
+/**
+ * Builds `stale` (from `staleParts(root)`) one after another with `build` (default: each part's
+ * own build), stamping each once it is built.
+ */
+export async function buildParts(stale, root = ownRoot, build = (name) => PARTS[name].build(root)) {
+  mkdirSync(stampsOf(root), { recursive: true });
   for (const { name, fingerprint: inputs } of stale) {
-    const stamp = join(stamps, name);
+    const stamp = join(stampsOf(root), name);
     rmSync(stamp, { force: true });
-    await PARTS[name].build();
+    await build(name);
     // The inputs as they were before the build: a file edited meanwhile makes the next start build again.
     writeFileSync(stamp, inputs);
   }
