@@ -19,25 +19,27 @@ const stampsOf = (root) => join(root, '.build', 'stamps');
 const ignored = (name) => /\.test\.[cm]?[jt]sx?$/.test(name) || name === 'node_modules';
 /** What the browser's bundles are made of: src/ but the server side and the tests' helpers. */
 const BROWSER_SOURCES = ['src/index.ts', 'src/react', 'src/client', 'src/shared', 'src/embed', 'src/demo'];
+/** How the parts are built is an input of each: this script, the project's settings. */
+const SETTINGS = ['scripts/build-demo.mjs', 'tsconfig.json', 'package.json'];
 
 /** @type {Record<string, { label: string, inputs: string[], output: string, build: (root: string) => Promise<void> }>} */
 const PARTS = {
   page: {
     label: 'the demo page',
-    inputs: ['index.html', 'public', ...BROWSER_SOURCES, 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'],
+    inputs: ['index.html', 'public', ...BROWSER_SOURCES, 'vite.config.ts', 'package-lock.json', ...SETTINGS],
     output: 'dist/demo/index.html',
     build: async (root) => (await import('vite')).build({ root, logLevel: 'warn' }).then(() => undefined),
   },
   element: {
     label: 'the <ghl-attachments> script',
-    inputs: [...BROWSER_SOURCES, 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'],
+    inputs: [...BROWSER_SOURCES, 'vite.config.ts', 'package-lock.json', ...SETTINGS],
     output: 'dist/element/ghl-attachments.js',
     build: async (root) =>
       (await import('vite')).build({ root, mode: 'standalone', logLevel: 'warn', build: { outDir: 'dist/element' } }).then(() => undefined),
   },
   server: {
     label: 'the server code',
-    inputs: ['src/demo', 'src/server', 'src/mock-highlevel', 'src/shared', 'tsconfig.server.json', 'tsconfig.json', 'package.json'],
+    inputs: ['src/demo', 'src/server', 'src/mock-highlevel', 'src/shared', 'tsconfig.server.json', ...SETTINGS],
     output: '.build/demo/start.js',
     build: async (root) => {
       // Only the compiled code goes: the stamps stay, each one vouching for its own part.

@@ -48,12 +48,15 @@ describe('what npm start builds before it serves', () => {
     expect(stale()).toEqual(['page', 'element', 'server']);
   });
 
-  it('takes a test file for no input, and a new source file for one', async () => {
+  it('takes a test file for no input, and a new source file or a change of settings for one', async () => {
     await buildParts(staleParts(root), root, fakeBuild);
     write('src/server/route.test.ts');
     expect(stale()).toEqual([]);
     write('src/server/new-part.ts');
     expect(stale()).toEqual(['server']);
+    await buildParts(staleParts(root), root, fakeBuild);
+    touch('tsconfig.json');
+    expect(stale()).toEqual(['page', 'element', 'server']);
   });
 
   it('builds a part again whose output is gone, or whose build failed half-way', async () => {
