@@ -22,7 +22,7 @@ const layer = (folder, forbidden) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist', 'storybook-static', 'node_modules', 'test-results', 'playwright-report', 'public/mockServiceWorker.js', '.reports', '.stryker-tmp', 'reports'] },
+  { ignores: ['dist', '.build', 'storybook-static', 'node_modules', 'test-results', 'playwright-report', 'public/mockServiceWorker.js', '.reports', '.stryker-tmp', 'reports'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -40,8 +40,18 @@ export interface LoadResult {
   failed: number;
 }
 
-/** Sends `count` uploads to `url`, `concurrency` at a time, and times the whole run. */
-export async function runLoad(url: string, upload: PreparedUpload, fileBytes: number, count: number, concurrency: number): Promise<LoadResult> {
+/**
+ * Sends `count` uploads to `url`, `concurrency` at a time, and times the whole run; `headersOf`
+ * adds headers to the n-th upload (its location, say). Default: none.
+ */
+export async function runLoad(
+  url: string,
+  upload: PreparedUpload,
+  fileBytes: number,
+  count: number,
+  concurrency: number,
+  headersOf: (index: number) => Record<string, string> = () => ({}),
+): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
   let ok = 0;
@@ -50,8 +60,9 @@ export async function runLoad(url: string, upload: PreparedUpload, fileBytes: nu
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
+        const index = next;
         next += 1;
-        const status = await send(url, upload, agent);
+        const status = await send(url, upload, agent, headersOf(index));
         if (status === 200) ok += 1;
         else failed += 1;
       }
@@ -62,14 +73,14 @@ export async function runLoad(url: string, upload: PreparedUpload, fileBytes: nu
   return { seconds, mbPerSecond: (ok * fileBytes) / 1e6 / seconds, ok, failed };
 }
 
-function send(url: string, upload: PreparedUpload, agent: Agent): Promise<number> {
+function send(url: string, upload: PreparedUpload, agent: Agent, extra: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
     const req = request(
       url,
       {
         method: 'POST',
         agent,
-        headers: { ...upload.headers, 'Content-Type': upload.contentType, 'Content-Length': upload.body.length },
+        headers: { ...upload.headers, ...extra, 'Content-Type': upload.contentType, 'Content-Length': upload.body.length },
       },
       (res) => {
         res.resume();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pngOfSize } from '../src/testing/fixtures.js';
 import { bffForm, highLevelForm, runLoad, type PreparedUpload } from './load.js';
+import { spreadOverLocations } from './locations.js';
 import { startServer } from './processes.js';
 
 const FIVE_MB = 5_000_000;
@@ -41,9 +42,9 @@ async function profile(name: 'bff' | 'bare-proxy', mockUrl: string, upload: Prep
   const dir = mkdtempSync(join(tmpdir(), `ghl-profile-${name}-`));
   const server = await startServer(name, { MOCK_URL: mockUrl }, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   try {
-    await runLoad(`${server.url}${path}`, upload, FIVE_MB, 8, 4); // warm-up
+    await runLoad(`${server.url}${path}`, upload, FIVE_MB, 8, 4, spreadOverLocations); // warm-up
     const before = await server.cpuMs();
-    const load = await runLoad(`${server.url}${path}`, upload, FIVE_MB, UPLOADS, 8);
+    const load = await runLoad(`${server.url}${path}`, upload, FIVE_MB, UPLOADS, 8, spreadOverLocations);
     const cpuPer100MB = ((await server.cpuMs()) - before) / ((UPLOADS * FIVE_MB) / 100e6);
     await server.stop();
     // The largest profile is the server's main thread (tsx's loader thread writes one too).

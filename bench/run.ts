@@ -4,9 +4,14 @@
  * memory is its own. Figures are printed as ratios with the raw numbers beside them; rounds
  * alternate between the contenders and the median is kept, because these machines are shared.
  */
+import { spawnSync } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { pngOfSize } from '../src/testing/fixtures.js';
 import { bffForm, highLevelForm, runLoad, sendPaced, type LoadResult, type PreparedUpload } from './load.js';
+import { LOCATIONS, spreadOverLocations } from './locations.js';
 import { startServer, type BenchServer } from './processes.js';
+import { measureStart, type StartFigures } from './start-process.js';
 import { measureShrink } from './shrink.js';
 import { measureWidget } from './widget.js';
 
@@ -38,21 +43,36 @@ function expectAllOk(label: string, result: LoadResult) {
 }
 
 async function throughputVsBareProxy(mockUrl: string) {
-  console.log('\n1. Throughput: BFF vs a bare pass-through proxy (48 uploads of 5 MB, 8 at once)');
+  console.log(`\n1. Throughput: BFF vs a bare pass-through proxy (48 uploads of 5 MB, 8 at once, over ${LOCATIONS.length} locations)`);
   const file = Buffer.from(pngOfSize(FIVE_MB, 1));
   await withServers([['bff', { MOCK_URL: mockUrl }], ['bare-proxy', { MOCK_URL: mockUrl }]], async ([bff, bare]) => {
     const ours: number[] = [];
     const floor: number[] = [];
+    // CPU time of each server process per 100 MB of files: what a fleet pays for, whatever the cores.
+    const cpu = { bff: [] as number[], bare: [] as number[] };
     for (let round = 0; round < ROUNDS; round += 1) {
-      const a = await runLoad(`${bff!.url}/api/attachments`, bffForm(file, 'a.png'), FIVE_MB, 48, 8);
+      const before = { bff: await bff!.cpuMs(), bare: await bare!.cpuMs() };
+      const a = await runLoad(`${bff!.url}/api/attachments`, bffForm(file, 'a.png'), FIVE_MB, 48, 8, spreadOverLocations);
+      const afterBff = await bff!.cpuMs();
       const b = await runLoad(`${bare!.url}/`, highLevelForm(file, 'a.png'), FIVE_MB, 48, 8);
       expectAllOk('bff', a);
       expectAllOk('bare proxy', b);
       ours.push(a.mbPerSecond);
       floor.push(b.mbPerSecond);
+      const per100MB = (48 * FIVE_MB) / (100 * MB);
+      cpu.bff.push((afterBff - before.bff) / per100MB);
+      cpu.bare.push(((await bare!.cpuMs()) - before.bare) / per100MB);
     }
     const ratio = median(ours) / median(floor);
-    report('throughput vs bare proxy', ratio, '≥ 0.8×', ratio >= 0.8, `BFF ${fmt(median(ours))} MB/s, bare proxy ${fmt(median(floor))} MB/s`);
+    report(
+      `throughput vs bare proxy (${LOCATIONS.length} locations, HighLevel's pace on)`,
+      ratio,
+      '≥ 0.8×',
+      ratio >= 0.8,
+      `BFF ${fmt(median(ours))} MB/s, bare proxy ${fmt(median(floor))} MB/s`,
+    );
+    const cpuRatio = median(cpu.bff) / median(cpu.bare);
+    report('CPU time per 100 MB vs bare proxy (5 MB files, 8 at once)', cpuRatio, '≤ 1.5×', cpuRatio <= 1.5, `BFF ${fmt(median(cpu.bff), 0)} ms, bare proxy ${fmt(median(cpu.bare), 0)} ms`);
   });
 }
 
@@ -66,7 +86,7 @@ async function memoryVsBuffering(mockUrl: string) {
     for (const name of ['bff', 'buffering'] as const) {
       // A fresh process per round: the kernel's peak RSS only ever grows.
       await withServers([[name, { MOCK_URL: mockUrl }]], async ([server]) => {
-        const result = await runLoad(`${server!.url}/api/attachments`, bffForm(file, 'a.png'), FIVE_MB, 64, 64);
+        const result = await runLoad(`${server!.url}/api/attachments`, bffForm(file, 'a.png'), FIVE_MB, 64, 64, spreadOverLocations);
         expectAllOk(name, result);
         speeds[name]!.push(result.mbPerSecond);
         peaks[name]!.push(await server!.peakRss());
@@ -159,7 +179,36 @@ async function pacedBigFile(mock: BenchServer, forms: { bff: PreparedUpload; hig
   });
 }
 
+/** `npm start` once built (the build runs first, untimed) beside a bare Node http server. */
+async function startVsBareNode() {
+  console.log('\n0. `npm start` (built, on the mock): time to its first answer and resident memory, vs a bare Node http server');
+  const build = spawnSync(process.execPath, ['scripts/build-demo.mjs'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('scripts/build-demo.mjs failed');
+  const port = await freePort();
+  const runs: Record<'start' | 'bare', StartFigures[]> = { start: [], bare: [] };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    // An empty GHL_TOKEN keeps a real one out: the demo runs on its mock, as for a first look.
+    runs.start.push(await measureStart(['npm', 'start', '--silent'], port, { GHL_TOKEN: '', GHL_CLIENT_ID: '' }));
+    runs.bare.push(await measureStart([process.execPath, fileURLToPath(new URL('./servers/bare-node.mjs', import.meta.url))], port));
+  }
+  const of = (name: 'start' | 'bare', key: keyof StartFigures) => median(runs[name].map((run) => run[key]));
+  const readyText = `npm start ${fmt(of('start', 'readyMs'), 0)} ms, bare Node ${fmt(of('bare', 'readyMs'), 0)} ms (from spawning the command; npm's own start is in it)`;
+  report('npm start: time to ready vs bare Node', of('start', 'readyMs') / of('bare', 'readyMs'), '≤ 1 s', of('start', 'readyMs') <= 1000, readyText);
+  const rssText = `npm start ${fmt(of('start', 'idleRss') / MB, 0)} MB (peak ${fmt(of('start', 'peakRss') / MB, 0)} MB), bare Node ${fmt(of('bare', 'idleRss') / MB, 0)} MB (peak ${fmt(of('bare', 'peakRss') / MB, 0)} MB); the serving process`;
+  report('npm start: RSS idle vs bare Node', of('start', 'idleRss') / of('bare', 'idleRss'), '≤ 100 MB', of('start', 'idleRss') <= 100 * MB, rssText);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 console.log(`ghl-attachments benchmarks — Node ${process.version}, ${ROUNDS} rounds each, medians`);
+await startVsBareNode();
 const mock = await startServer('mock');
 try {
   await throughputVsBareProxy(mock.url);

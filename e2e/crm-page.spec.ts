@@ -84,6 +84,9 @@ test('frame.html may be framed only by its own origin and HighLevel\'s app origi
   expect(policy).toMatch(/^frame-ancestors 'self' /);
   expect(policy).toContain('https://app.gohighlevel.com');
   expect(policy).not.toContain('*;');
-  // The other pages are not meant to be framed by HighLevel: no such policy is sent with them.
-  expect((await page.request.get('/crm-page.html')).headers()['content-security-policy']).toBeUndefined();
+  // The other pages are not meant to be framed by HighLevel: only their own origin may frame them.
+  expect((await page.request.get('/crm-page.html')).headers()['content-security-policy']).toBe("frame-ancestors 'self'");
+  expect((await page.request.get('/')).headers()['content-security-policy']).toBe("frame-ancestors 'self'");
+  // The same file under another spelling of its path has the same policy.
+  expect((await page.request.get('/%2Fframe.html')).headers()['content-security-policy']).toBe(policy);
 });

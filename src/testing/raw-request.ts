@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 
 export interface RawAnswer {
   status: number;
@@ -52,4 +53,33 @@ export function multipartBody(boundary: string, parts: { headers: string; body: 
   }
   if (close) pieces.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(pieces);
+}
+
+/** An answer read off a raw connection: the status line's code, the head's lines, the rest. */
+export interface RawHttpAnswer {
+  status: number;
+  head: string;
+  body: string;
+}
+
+/**
+ * Writes `text` as it is on a TCP connection to `port` on loopback (a request target or `Host`
+ * no HTTP client would send) and resolves with the first answer, once the server closes or
+ * `waitMs` passes. Default: 5,000 ms.
+ */
+export function rawHttp(port: number, text: string, waitMs = 5000): Promise<RawHttpAnswer> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let answer = '';
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      const [head = '', ...rest] = answer.split('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0), head, body: rest.join('\r\n\r\n') });
+    };
+    const timer = setTimeout(done, waitMs);
+    socket.on('data', (chunk) => (answer += String(chunk)));
+    socket.on('close', done);
+    socket.on('error', done);
+  });
 }
