@@ -41,4 +41,24 @@ describe('clientAddressOf', () => {
     expect(clientAddressOf(request(undefined, '2001:db8:0:1:ffff:1:2:3'), direct)).toBe('2001:db8:0:1::/64');
     expect(clientAddressOf(request(undefined, '::1'), direct)).toBe('0:0:0:0::/64');
   });
+
+  it('drops a port a proxy appends, so that one client is one key however many connections it opens', () => {
+    const proxy = { trustedProxies: 1, clientAddress: undefined };
+    expect(clientAddressOf(request('203.0.113.7:40001', '10.0.0.2'), proxy)).toBe('203.0.113.7');
+    expect(clientAddressOf(request('203.0.113.7:40002', '10.0.0.2'), proxy)).toBe('203.0.113.7');
+    expect(clientAddressOf(request('[2001:db8:0:1::5]:443', '10.0.0.2'), proxy)).toBe('2001:db8:0:1::/64');
+  });
+
+  it('takes the connection’s address where the entry it would trust is no address', () => {
+    const proxy = { trustedProxies: 1, clientAddress: undefined };
+    for (const entry of ['unknown', 'for=1.2.3.4', 'a-random-token', '999.1.1.1', '1.2.3.4.5']) {
+      expect(clientAddressOf(request(entry, '10.0.0.2'), proxy), entry).toBe('10.0.0.2');
+    }
+  });
+
+  it('reads an IPv4-mapped address in its hex spelling as the IPv4 address it is', () => {
+    expect(clientAddressOf(request(undefined, '::ffff:cb00:7107'), direct)).toBe('203.0.113.7');
+    expect(clientAddressOf(request(undefined, '::FFFF:203.0.113.7'), direct)).toBe('203.0.113.7');
+  });
 });
+

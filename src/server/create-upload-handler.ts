@@ -71,14 +71,27 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
   const address = clientAddressOf(request, options.clientAddress);
   if (path.endsWith(INSTALL_CALLBACK_PATH) && options.install) {
     if (request.method !== 'GET') throw uploadError('method-not-allowed');
-    return withTicket(options.admission.admitStranger(address), () => installRoute(request, options));
+    // No body to wait for: the callback is checked at once, and its place is not evictable.
+    return withTicket(options.admission.admitStranger(address), (ticket) => {
+      ticket.proven();
+      return installRoute(request, options);
+    });
   }
   if (path.endsWith(SESSION_PATH) && options.sso) {
     if (request.method !== 'POST') throw uploadError('method-not-allowed');
     // A sign-in is a stranger's until its payload is read: it holds a place of the strangers'.
-    return withTicket(options.admission.admitStranger(address), () => openSession(request, options));
+    return withTicket(options.admission.admitStranger(address), (ticket) => openSession(request, options, ticket));
   }
-  if (request.method === 'GET') return withTicket(options.admission.admitAddress(address), () => proxyPreview(request, options));
+  if (request.method === 'GET') {
+    // A preview holds its address's place until its body is sent or given up, not just its headers.
+    const ticket = options.admission.admitAddress(address);
+    try {
+      return heldUntilSent(await proxyPreview(request, options), ticket.release);
+    } catch (error) {
+      ticket.release();
+      throw error;
+    }
+  }
   if (request.method !== 'POST') throw uploadError('method-not-allowed');
   checkRequest(request, options);
   // Who is asking, before a byte of the body is read: with SSO, no session is 401 here.
@@ -86,9 +99,9 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
   const known = Boolean(options.sso) || options.anyoneMayUpload || (await authenticated(request, options));
   const started = Date.now();
   // Counted before a byte is read: past a limit, the client hears 503 (or 429 for its address) at once.
-  const ticket = known ? options.admission.admitKnown(address) : options.admission.admitStranger(address);
+  const ticket = known ? options.admission.admitKnown(address, caller.locationId) : options.admission.admitStranger(address);
   try {
-    const upload = await forwardUpload(request, options, caller, known ? undefined : { authorized: ticket.promote });
+    const upload = await forwardUpload(request, options, caller, known ? undefined : { authorized: ticket.promote, evicted: ticket.evicted });
     options.logger.info?.('uploaded', {
       files: upload.files.length,
       bytes: upload.files.reduce((sum, file) => sum + file.size, 0),
@@ -108,9 +121,37 @@ async function authenticated(request: Request, options: ResolvedOptions): Promis
   return true;
 }
 
-async function withTicket(ticket: Ticket, answer: () => Promise<Response>): Promise<Response> {
+/** `response` with `release` called once its body has been read to the end, failed or been cancelled. */
+function heldUntilSent(response: Response, release: () => void): Response {
+  if (!response.body) {
+    release();
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+async function withTicket(ticket: Ticket, answer: (ticket: Ticket) => Promise<Response>): Promise<Response> {
   try {
-    return await answer();
+    return await answer(ticket);
   } finally {
     ticket.release();
   }

@@ -8,7 +8,8 @@ import { UpstreamStallError, postStream, type UpstreamAnswer } from './post-stre
 import type { Lease } from './budget.js';
 import type { Caller, ResolvedOptions } from './options.js';
 import { UniqueNames, prepareFile, tooLarge, type PreparedFile } from './prepare-file.js';
-import { IdleTimeoutError, MalformedMultipartError, MultipartLimitError, readMultipart, type FieldPart, type Part } from './read-multipart.js';
+import { BUSY_RETRY_AFTER_SECONDS } from './budget.js';
+import { EvictedError, IdleTimeoutError, MalformedMultipartError, MultipartLimitError, readMultipart, type FieldPart, type Part } from './read-multipart.js';
 import { requestBodyStream } from './request-body.js';
 import { waitForTurn } from './store/wait-for-turn.js';
 
@@ -27,6 +28,10 @@ export async function forwardUpload(request: Request, options: ResolvedOptions, 
   // A client that fails (stalls, resets, sends garbage) stops the upstream request at once, even
   // while that request is waiting for HighLevel to take more bytes.
   const clientFailed = new AbortController();
+  // Every upload, a known caller's too, shows its conversation and passes authorize within the
+  // deadline and the first 8 KiB: a browser sends that field in its first packet.
+  let proven!: () => void;
+  const proof = new Promise<void>((resolve) => (proven = resolve));
   const parts = readMultipart(
     requestBodyStream(request),
     request.headers.get('content-type') ?? '',
@@ -36,17 +41,27 @@ export async function forwardUpload(request: Request, options: ResolvedOptions, 
       maxFieldSize: 256,
       rateWindowMs: options.clientRateWindowMs,
       minBytesPerSecond: options.clientMinBytesPerSecond,
-      ...(stranger ? { firstPart: { deadlineMs: options.unauthenticatedDeadlineMs, maxBytes: MAX_BYTES_BEFORE_FIRST_PART } } : {}),
+      proof: {
+        deadlineMs: options.unauthenticatedDeadlineMs,
+        maxBytes: MAX_BYTES_BEFORE_FIRST_PART,
+        proven: proof,
+        ...(stranger?.evicted ? { evicted: stranger.evicted } : {}),
+      },
     },
     contentLength,
     (error) => clientFailed.abort(error),
   );
   const readAhead = options.readAhead.lease();
   try {
-    return await forwardParts(parts, request, options, caller, readAhead, clientFailed.signal, stranger);
+    const authorized = () => {
+      proven();
+      stranger?.authorized();
+    };
+    return await forwardParts(parts, request, options, caller, readAhead, clientFailed.signal, authorized);
   } catch (error) {
     if (request.signal.aborted) throw uploadError('cancelled');
     if (error instanceof IdleTimeoutError) throw uploadError('request-timeout');
+    if (error instanceof EvictedError) throw uploadError('server-busy', { values: { seconds: BUSY_RETRY_AFTER_SECONDS }, details: { retryAfter: BUSY_RETRY_AFTER_SECONDS } });
     if (error instanceof MultipartLimitError) {
       throw error.limit === 'files' ? uploadError('too-many-files', { maxFiles: options.maxFilesPerRequest }) : uploadError('bad-request');
     }
@@ -59,13 +74,15 @@ export async function forwardUpload(request: Request, options: ResolvedOptions, 
   }
 }
 
-/** The bytes a caller not known yet may send before its first part: preamble, part headers, the field. */
+/** The bytes an upload may send before it is authorized: part headers, the conversation field. */
 const MAX_BYTES_BEFORE_FIRST_PART = 8 * 1024;
 
 /** An upload whose caller is not known until `authorize` has seen the conversation. */
 export interface Stranger {
   /** Called once `authorize` has said yes: the caller is known from then on. */
   authorized(): void;
+  /** Aborts when a newer stranger takes this one's place before it was authorized (503). */
+  evicted?: AbortSignal;
 }
 
 /** What HighLevel stored, and for whom. */
@@ -82,20 +99,20 @@ async function forwardParts(
   caller: Caller,
   readAhead: Lease,
   clientFailed: AbortSignal,
-  stranger: Stranger | undefined,
+  authorized: () => void,
 ): Promise<ForwardedUpload> {
   const names = new UniqueNames();
-  let conversationId = '';
   let step = await parts.next();
-  for (; !step.done && step.value.kind === 'field'; step = await parts.next()) {
-    if (conversationId) throw uploadError('bad-request');
-    conversationId = readField(step.value);
-  }
-  if (!conversationId) throw uploadError('missing-conversation-id');
+  if (step.done || step.value.kind !== 'field') throw uploadError('missing-conversation-id');
+  const conversationId = readField(step.value);
+  // Asked as soon as the conversation is known, before the next part is waited for: a field
+  // that never ends must not keep a caller unproven, and its place held, for as long as it drips.
   const { locationId, user } = caller;
   const context = { action: 'upload', conversationId, locationId, ...(user ? { user } : {}) } as const;
   if (!(await options.authorize(request, context))) throw uploadError('unauthorized');
-  stranger?.authorized();
+  authorized();
+  step = await parts.next();
+  if (!step.done && step.value.kind === 'field') throw uploadError('bad-request');
   if (step.done || step.value.kind !== 'file') throw uploadError('no-files');
   const first = await prepareFile(step.value, names, options, readAhead);
   // The client's bytes wait (backpressure) while the location's turn comes.

@@ -155,7 +155,13 @@ describe('defaults and how given options are taken', () => {
       upstreamTimeoutMs: 60_000,
     });
     expect(defaults.readAhead.limit).toBe(64 * 1024 * 1024);
-    expect(defaults.admission.limits).toEqual({ maxInFlight: 256, maxUnauthenticatedInFlight: 32, maxInFlightPerAddress: 64, maxUnauthenticatedPerAddress: 8 });
+    expect(defaults.admission.limits).toEqual({
+      maxInFlight: 256,
+      maxUnauthenticatedInFlight: 32,
+      maxInFlightPerAddress: 32,
+      maxUnauthenticatedPerAddress: 8,
+      maxUploadsPerLocation: 128,
+    });
     expect(defaults.unauthenticatedDeadlineMs).toBe(5_000);
     const given = resolve({
       clientRateWindowMs: 1000,
@@ -169,6 +175,7 @@ describe('defaults and how given options are taken', () => {
       maxUnauthenticatedInFlight: 4,
       maxInFlightPerAddress: 5,
       maxUnauthenticatedPerAddress: 2,
+      maxUploadsPerLocation: 6,
       unauthenticatedDeadlineMs: 700,
     });
     expect(given).toMatchObject({
@@ -180,7 +187,7 @@ describe('defaults and how given options are taken', () => {
       upstreamTimeoutMs: 500,
     });
     expect(given.readAhead.limit).toBe(4096);
-    expect(given.admission.limits).toEqual({ maxInFlight: 3, maxUnauthenticatedInFlight: 4, maxInFlightPerAddress: 5, maxUnauthenticatedPerAddress: 2 });
+    expect(given.admission.limits).toEqual({ maxInFlight: 3, maxUnauthenticatedInFlight: 4, maxInFlightPerAddress: 5, maxUnauthenticatedPerAddress: 2, maxUploadsPerLocation: 6 });
     expect(given.unauthenticatedDeadlineMs).toBe(700);
   });
 

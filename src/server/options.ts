@@ -227,11 +227,17 @@ export interface UploadHandlerOptions {
   /**
    * Requests of one client address handled at once, of every kind; one more gets 429
    * `rate-limited`. The address is the socket's, or the one `trustProxy` or `clientAddress`
-   * tells; where none is known, this bound does not apply. Default: 64.
+   * tells; where none is known, this bound does not apply. Default: 32.
    */
   maxInFlightPerAddress?: number;
   /** Requests of one client address not authenticated yet, at once; one more gets 429. Default: 8. */
   maxUnauthenticatedPerAddress?: number;
+  /**
+   * Uploads of known callers of one location at once, so that the users of one sub-account (or
+   * one who signed in to it) cannot take every place from the others; one more gets 429. With one
+   * fixed `locationId` it bounds nothing `maxUploadsInFlight` does not. Default: 128.
+   */
+  maxUploadsPerLocation?: number;
   /**
    * The host's check of the caller that needs no body (a bearer token, the app's session
    * cookie), run before a byte of the body is read. `false` answers 401 `unauthorized` at once;
@@ -376,8 +382,9 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     admission: new Admission({
       maxInFlight: number('maxUploadsInFlight', options.maxUploadsInFlight, 256, 1, 1_000_000),
       maxUnauthenticatedInFlight: number('maxUnauthenticatedInFlight', options.maxUnauthenticatedInFlight, 32, 1, 1_000_000),
-      maxInFlightPerAddress: number('maxInFlightPerAddress', options.maxInFlightPerAddress, 64, 1, 1_000_000),
+      maxInFlightPerAddress: number('maxInFlightPerAddress', options.maxInFlightPerAddress, 32, 1, 1_000_000),
       maxUnauthenticatedPerAddress: number('maxUnauthenticatedPerAddress', options.maxUnauthenticatedPerAddress, 8, 1, 1_000_000),
+      maxUploadsPerLocation: number('maxUploadsPerLocation', options.maxUploadsPerLocation, 128, 1, 1_000_000),
     }),
     unauthenticatedDeadlineMs: number('unauthenticatedDeadlineMs', options.unauthenticatedDeadlineMs, 5_000, 100, MAX_TIMER_MS),
     authenticate: resolveAuthenticate(options.authenticate),

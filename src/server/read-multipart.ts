@@ -40,11 +40,26 @@ export interface MultipartLimits {
   /** The slowest rate tolerated over a whole window, in bytes per second. */
   minBytesPerSecond: number;
   /**
-   * For a caller not known yet: the first part (a field, or a file's headers) must be in within
-   * `deadlineMs` of the start, after at most `maxBytes` of the body. A preamble (bytes before the
-   * first boundary, which the parser skips) is otherwise a way to hold a connection for free.
+   * Until the caller has proven it may upload (`proven` settles: `authorize` said yes), the body
+   * must not take longer than `deadlineMs`, and its first part must be in within `maxBytes`;
+   * `evicted` aborting fails the read with {@link EvictedError}. A preamble, or a field that
+   * never ends, is otherwise a way to hold a place for free.
    */
-  firstPart?: { deadlineMs: number; maxBytes: number };
+  proof?: { deadlineMs: number; maxBytes: number; proven: Promise<unknown>; evicted?: AbortSignal };
+}
+
+/**
+ * Most bytes between one part and the next (a part's headers, a field's value, boundaries, the
+ * epilogue after the last one): the parser skips a preamble and an epilogue whatever their size,
+ * so without this a body could go on after its last file for as long as it keeps the pace.
+ */
+export const MAX_BYTES_BETWEEN_PARTS = 16 * 1024;
+
+/** The request lost its place to a newer one while it had not shown who it is. */
+export class EvictedError extends Error {
+  constructor() {
+    super('the request was evicted before it showed who it is');
+  }
 }
 
 /** The client sent too little for too long (nothing at all, or a slow drip). */
@@ -59,7 +74,7 @@ export class MalformedMultipartError extends Error {}
 
 /** A limit of {@link MultipartLimits} was passed; `limit` says which. */
 export class MultipartLimitError extends Error {
-  constructor(readonly limit: 'files' | 'fields' | 'first-part') {
+  constructor(readonly limit: 'files' | 'fields' | 'proof' | 'between-parts') {
     super(`multipart ${limit} limit reached`);
   }
 }
@@ -123,11 +138,25 @@ export async function* readMultipart(
     }, limits.rateWindowMs);
   };
   startWindow();
+  // Bytes fed that went into no file since the last part began, and whether the caller is proven.
+  let between = 0;
+  let pushedToFiles = 0;
   let sawPart = false;
-  const firstPartTimer = limits.firstPart && setTimeout(() => fail(new IdleTimeoutError()), limits.firstPart.deadlineMs);
+  let proven = !limits.proof;
+  const proofTimer = limits.proof && setTimeout(() => fail(new IdleTimeoutError()), limits.proof.deadlineMs);
+  const onEvicted = () => fail(new EvictedError());
+  if (limits.proof) {
+    void limits.proof.proven.then(() => {
+      proven = true;
+      clearTimeout(proofTimer);
+      limits.proof?.evicted?.removeEventListener('abort', onEvicted);
+    }, () => undefined);
+    if (limits.proof.evicted?.aborted) queueMicrotask(onEvicted);
+    else limits.proof.evicted?.addEventListener('abort', onEvicted, { once: true });
+  }
   const partSeen = () => {
     sawPart = true;
-    clearTimeout(firstPartTimer);
+    between = 0;
   };
 
   parser.on('field', (name, value, info) => {
@@ -159,7 +188,10 @@ export async function* readMultipart(
     const push = stream.push.bind(stream);
     stream.push = (chunk: Buffer | null, encoding?: BufferEncoding) => {
       if (chunk === null) tracked.ended = true;
-      else tracked.pushed += chunk.length;
+      else {
+        tracked.pushed += chunk.length;
+        pushedToFiles += chunk.length;
+      }
       return push(chunk, encoding);
     };
     queue.push(part);
@@ -171,7 +203,7 @@ export async function* readMultipart(
   parser.on('close', () => {
     closed = true;
     clearTimeout(idle);
-    clearTimeout(firstPartTimer);
+    clearTimeout(proofTimer);
     notify();
   });
   // The body is fed by hand, counting bytes, so that the offset where each file's data starts
@@ -182,8 +214,11 @@ export async function* readMultipart(
     windowBytes += chunk.length;
     fed += chunk.length;
     started = undefined;
+    const filesBefore = pushedToFiles;
     const more = parser.write(chunk);
-    if (!sawPart && limits.firstPart && fed > limits.firstPart.maxBytes) fail(new MultipartLimitError('first-part'));
+    between += chunk.length - (pushedToFiles - filesBefore);
+    if (!proven && !sawPart && fed > limits.proof!.maxBytes) fail(new MultipartLimitError('proof'));
+    else if (between > MAX_BYTES_BETWEEN_PARTS) fail(new MultipartLimitError('between-parts'));
     // Set by the 'file' handler during the write above (TypeScript cannot see that).
     const file = started as { part: FilePart; pushed: number; ended: boolean } | undefined;
     if (file?.ended) file.part.maxPossibleSize = file.pushed;
@@ -223,7 +258,8 @@ export async function* readMultipart(
     }
   } finally {
     clearTimeout(idle);
-    clearTimeout(firstPartTimer);
+    clearTimeout(proofTimer);
+    limits.proof?.evicted?.removeEventListener('abort', onEvicted);
     if (!closed) {
       body.off('data', onData);
       for (const part of queue) if (part.kind === 'file') part.stream.resume();

@@ -320,3 +320,175 @@ describe('the client address behind a proxy', () => {
     expect(other === 429 ? 1 : 0).toBe(refusedFromOthers);
   });
 });
+
+describe('places held for nothing (each held before: 503 or 429 for as long as the flood lasted)', () => {
+  /** `perAddress` connections from each of `addresses` loopback addresses 127.0.0.10… */
+  const spread = (origin: string, head: string, drip: () => string | undefined, addresses: number, perAddress: number) =>
+    Array.from({ length: addresses }, (_, i) => flood(origin, head, drip, perAddress, `127.0.0.${10 + i}`));
+  let attacks: Attack[] = [];
+  afterEach(() => {
+    for (const each of attacks) each.stop();
+    attacks = [];
+  });
+
+  it('a field that never ends after the conversation holds no stranger’s place: authorize is asked at the conversation', async () => {
+    stack = await startStack({
+      mock: { conversations: ['conv1'] },
+      bff: { authorize: (request) => request.headers.get('authorization') === `Bearer ${BEARER}` },
+    });
+    const current = stack;
+    const opening =
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="conversationId"\r\n\r\nconv1\r\n` +
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="x"\r\n\r\n`;
+    const head = requestHead(current, '/api/attachments', `multipart/form-data; boundary=${BOUNDARY}`, 26_000_000) + opening;
+    attacks = spread(current.origin, head, () => 'x'.repeat(700), 4, 8);
+    await sleep(1500);
+    const result = await uploadLikeTheWidget(current.endpoint, { Authorization: `Bearer ${BEARER}` }, '127.0.0.2');
+    expect(result.answer.status, result.answer.text).toBe(200);
+    expect(result.ms).toBeLessThan(10_000);
+  }, 60_000);
+
+  it('sign-ins that hold their place for the deadline and come back cannot keep a newcomer out: the oldest gives way', async () => {
+    stack = await startStack({ mock: { conversations: ['conv1'] }, bff: { locationId: undefined, highLevelSso: { sharedSecret: SECRET } } });
+    const current = stack;
+    attacks = spread(current.origin, requestHead(current, '/api/attachments/session', 'application/json', 17_000), () => undefined, 4, 8);
+    await sleep(1500);
+    const started = Date.now();
+    let status = 0;
+    for (let tries = 0; tries < 10 && status !== 200; tries += 1) {
+      const answer = await new Promise<{ status: number; retryAfter: number }>((resolve, reject) => {
+        const body = JSON.stringify({ encryptedData: encryptUserContext(mockUserContext(current.mock.locationId), SECRET) });
+        const req = httpRequest(`${current.endpoint}/session`, {
+          method: 'POST',
+          localAddress: '127.0.0.2',
+          agent: false,
+          headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) });
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      status = answer.status;
+      if (status !== 200) await sleep(answer.retryAfter * 1000);
+    }
+    expect(status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // The flood's own places were taken back one by one: some of its sign-ins heard 503.
+    expect(attacks.reduce((sum, each) => sum + (each.statuses.get(503) ?? 0), 0)).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a known caller dripping a preamble is cut at the same deadline: anyone may upload, and still no flood fills the pool', async () => {
+    stack = await startStack({ mock: { conversations: ['conv1'] }, bff: { authorize: 'anyone' } });
+    const current = stack;
+    const started = Date.now();
+    attacks = spread(current.origin, requestHead(current, '/api/attachments', `multipart/form-data; boundary=${BOUNDARY}`, 26_000_000), () => 'p'.repeat(700), 4, 64);
+    await sleep(1500);
+    const result = await uploadLikeTheWidget(current.endpoint, {}, '127.0.0.2');
+    expect(result.answer.status, result.answer.text).toBe(200);
+    expect(result.ms).toBeLessThan(10_000);
+    while (attacks.every((each) => each.statuses.size === 0) && Date.now() - started < 15_000) await sleep(100);
+    const statuses = new Set(attacks.flatMap((each) => [...each.statuses.keys()]));
+    // Past its address's share (429), or cut at the deadline or past 8 KiB (408, 400).
+    for (const status of statuses) expect([400, 408, 429]).toContain(status);
+  }, 60_000);
+
+  it('bytes after the closing boundary are bounded: a body that goes on after its last file is refused, not held', async () => {
+    stack = await startStack({ mock: { conversations: ['conv1'] } });
+    const form = multipartBody(BOUNDARY, [
+      { headers: 'Content-Disposition: form-data; name="conversationId"', body: 'conv1' },
+      { headers: 'Content-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png', body: Buffer.from(fixture('sample.png').bytes) },
+    ]);
+    const started = Date.now();
+    const { port } = new URL(stack.origin);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    let seen = '';
+    socket.on('data', (chunk: Buffer) => (seen += chunk.toString('latin1')));
+    const chunk = (bytes: Buffer | string) => {
+      const data = Buffer.from(bytes);
+      socket.write(`${data.length.toString(16)}\r\n`);
+      socket.write(data);
+      socket.write('\r\n');
+    };
+    socket.write(
+      `POST /api/attachments HTTP/1.1\r\nHost: ${new URL(stack.origin).host}\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+        'X-Requested-With: ghl-attachments\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    chunk(form);
+    for (let i = 0; i < 60 && !seen.includes('HTTP/1.1') && !socket.destroyed; i += 1) {
+      chunk('e'.repeat(1400));
+      await sleep(250);
+    }
+    socket.destroy();
+    expect(seen).toMatch(/^HTTP\/1\.1 400/);
+    // 16 KiB at 5.6 KB/s: about 3 s, where the pace alone would have held it for hours.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 30_000);
+
+  it('one location’s uploads have a share of the pool: its callers hear 429 past it, and are served again once it is free', async () => {
+    stack = await startStack({
+      mock: { conversations: ['conv1'] },
+      bff: { locationId: undefined, highLevelSso: { sharedSecret: SECRET }, maxUploadsPerLocation: 1 },
+    });
+    const current = stack;
+    const signIn = await fetch(`${current.endpoint}/session`, {
+      method: 'POST',
+      headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ encryptedData: encryptUserContext(mockUserContext(current.mock.locationId), SECRET) }),
+    });
+    const { token } = (await signIn.json()) as { token: string };
+    // One upload of the location held open, sending its first bytes and then nothing.
+    const held = connect(Number(new URL(current.origin).port), '127.0.0.1');
+    held.on('error', () => undefined);
+    held.write(
+      requestHead(current, '/api/attachments', `multipart/form-data; boundary=${BOUNDARY}`, 100_000).replace('\r\n\r\n', `\r\nAuthorization: Bearer ${token}\r\n\r\n`),
+    );
+    await sleep(300);
+    try {
+      const second = await uploadOnce(current.endpoint, { Authorization: `Bearer ${token}` }, '127.0.0.2');
+      expect(second.status).toBe(429);
+      expect(JSON.parse(second.text).error.code).toBe('rate-limited');
+    } finally {
+      held.destroy();
+    }
+    await sleep(300);
+    expect((await uploadOnce(current.endpoint, { Authorization: `Bearer ${token}` }, '127.0.0.2')).status).toBe(200);
+  }, 30_000);
+});
+
+describe('a preview holds its address’s place while its body is sent', () => {
+  it('until the body is read or given up, not only until its headers are out', async () => {
+    const { createUploadHandler, staticToken } = await import('./index.js');
+    stack = await startStack({ mock: { conversations: ['conv1'] } });
+    const handler = createUploadHandler({
+      getToken: staticToken(stack.mock.token),
+      locationId: stack.mock.locationId,
+      apiBase: stack.mock.url,
+      authorize: 'anyone',
+      rateLimit: false,
+      logger: {},
+      // A fetch-style server: the host says who the client is.
+      clientAddress: () => '198.51.100.9',
+      maxInFlightPerAddress: 1,
+    });
+    const form = new FormData();
+    form.append('conversationId', 'conv1');
+    form.append('file', new Blob([fixture('sample.png').bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }), 'a.png');
+    const uploaded = await handler(new Request('http://127.0.0.1/api/attachments', { method: 'POST', body: form, headers: { 'X-Requested-With': 'ghl-attachments' } }));
+    const { files } = (await uploaded.json()) as { files: { previewUrl: string }[] };
+    const preview = () => handler(new Request(files[0]!.previewUrl));
+
+    const first = await preview();
+    expect(first.status).toBe(200);
+    // Its body not read yet: the address's only place is still taken.
+    expect((await preview()).status).toBe(429);
+    await first.body!.cancel();
+    const second = await preview();
+    expect(second.status).toBe(200);
+    await second.arrayBuffer();
+    expect((await preview()).status).toBe(200);
+  });
+});

@@ -63,6 +63,7 @@ if (process.send && process.env.FLEET_SETTINGS) {
       getToken: oauthToken({ clientId: settings.clientId, clientSecret: settings.clientSecret, shared, tokenUrl: `${settings.mockUrl}/oauth/token`, logger }),
       // The fleet's test plays hundreds of users, all on the loopback address.
       maxInFlightPerAddress: 100_000,
+      maxUploadsPerLocation: 100_000,
       logger,
     }),
   );

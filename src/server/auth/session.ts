@@ -1,4 +1,6 @@
 import { uploadError } from '../../shared/upload-error.js';
+import type { Ticket } from '../admission.js';
+import { BUSY_RETRY_AFTER_SECONDS } from '../budget.js';
 import { checkCaller } from '../check-request.js';
 import { clientAddressOf } from '../client-address.js';
 import { jsonResponse } from '../error-response.js';
@@ -63,7 +65,7 @@ function sessionTokenOf(request: Request): string | undefined {
  * {@link SIGN_IN_FLOOR_MS}. Sign-ins are counted per client address and per location (429
  * `rate-limited` past either), so that a forger gets few answers to learn from.
  */
-export async function openSession(request: Request, options: ResolvedOptions): Promise<Response> {
+export async function openSession(request: Request, options: ResolvedOptions, place?: Pick<Ticket, 'evicted' | 'proven'>): Promise<Response> {
   const sso = options.sso;
   if (!sso) throw uploadError('bad-request');
   const started = Date.now();
@@ -73,9 +75,11 @@ export async function openSession(request: Request, options: ResolvedOptions): P
   if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) throw uploadError('bad-request');
   // A sign-in holds up to ~17 KB while its body arrives, in a place of the strangers' pool
   // (taken by the route): the body must be in within the strangers' deadline.
-  const payload = (await readJson(request, MAX_SSO_PAYLOAD_LENGTH + 1024, options.unauthenticatedDeadlineMs)) as
+  const payload = (await readJson(request, MAX_SSO_PAYLOAD_LENGTH + 1024, options.unauthenticatedDeadlineMs, place?.evicted)) as
     | { encryptedData?: unknown }
     | undefined;
+  // The body is in: what follows is the server's own work, and the place is no longer evictable.
+  place?.proven();
   const context = decryptUserContext(payload?.encryptedData, sso.sharedSecret);
   const floor = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SIGN_IN_FLOOR_MS - Date.now())));
   // A location id goes into HighLevel's form and into store keys: only the shape HighLevel uses.
@@ -114,7 +118,7 @@ export async function openSession(request: Request, options: ResolvedOptions): P
  * `deadlineMs` (408 after: a client that sends headers and then nothing holds nothing for long).
  * Bytes past the limit are drained, not kept, so that the answer still reaches the client.
  */
-async function readJson(request: Request, limit: number, deadlineMs: number): Promise<unknown> {
+async function readJson(request: Request, limit: number, deadlineMs: number, evicted?: AbortSignal): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (!(declared <= limit)) throw uploadError('bad-request');
   const body = requestBodyStream(request);
@@ -122,8 +126,12 @@ async function readJson(request: Request, limit: number, deadlineMs: number): Pr
     const chunks: Buffer[] = [];
     let size = 0;
     const timer = setTimeout(() => finish(uploadError('request-timeout')), deadlineMs);
+    // A newer sign-in took this one's place while its body was still on the way.
+    const onEvicted = () => finish(uploadError('server-busy', { values: { seconds: BUSY_RETRY_AFTER_SECONDS }, details: { retryAfter: BUSY_RETRY_AFTER_SECONDS } }));
+    evicted?.addEventListener('abort', onEvicted, { once: true });
     const finish = (error?: unknown) => {
       clearTimeout(timer);
+      evicted?.removeEventListener('abort', onEvicted);
       body.off('data', onData);
       if (error) {
         body.resume();
