@@ -114,7 +114,7 @@ for name, data in [
     with open(path(name), 'wb') as f:
         f.write(data)
 
-# Types beyond the seed's 13 (EXTRA_FILE_TYPES), allowed by id: GIF and WebP by ffmpeg, HEIC by
+# Types beyond HighLevel's 13 documented types (EXTRA_FILE_TYPES), allowed by id: GIF and WebP by ffmpeg, HEIC by
 # libheif's heif-enc, CSV by hand, XLSX and PPTX by hand (the parts Office needs to open them),
 # XLS and PPT converted from those by LibreOffice.
 ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=48x32', '-frames:v', '1', path('sample.gif'))

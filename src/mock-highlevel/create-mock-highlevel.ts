@@ -37,7 +37,7 @@ export interface MockHighLevelOptions {
   maxFileSize?: number;
   /** Files per request. Default: 5, as HighLevel. */
   maxFilesPerRequest?: number;
-  /** Allowed types, by id or spec (checked by extension, as HighLevel does). Default: the seed's 13. */
+  /** Allowed types, by id or spec (checked by extension, as HighLevel does). Default: HighLevel's 13 documented types. */
   allowedTypes?: readonly FileTypeInput[];
   /** Rate limits per location. Default: HighLevel's, 100 per 10 s and 200,000 a day. */
   rateLimits?: RateLimits;

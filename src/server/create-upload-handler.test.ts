@@ -154,7 +154,7 @@ describe('HighLevel’s failures, translated', () => {
   });
 });
 
-describe('allowed types by id, and beyond the seed’s 13', () => {
+describe('allowed types by id, and beyond HighLevel’s 13 documented types', () => {
   const EXTRA = ['GIF', 'WEBP', 'HEIC', 'CSV', 'XLS', 'XLSX', 'PPT', 'PPTX'] as const;
   let extra: Stack;
   beforeAll(async () => {

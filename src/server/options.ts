@@ -174,8 +174,8 @@ export interface UploadHandlerOptions {
    */
   fileOrigins?: readonly string[];
   /**
-   * Allowed types, by id (`['PDF', 'PNG', 'HEIC']`, from the seed's 13 and `EXTRA_FILE_TYPES`) or
-   * as specs of your own. Default: the seed's 13.
+   * Allowed types, by id (`['PDF', 'PNG', 'HEIC']`, from HighLevel's 13 documented types and `EXTRA_FILE_TYPES`) or
+   * as specs of your own. Default: HighLevel's 13 documented types.
    */
   allowedTypes?: readonly FileTypeInput[];
   /** Bytes per file; a file of exactly this size passes. Default: 5,242,880 (HighLevel's 5 MB). */

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_FILE_SIZE } from './limits.js';
 
 /** The rules a file is held to, in the browser and again in the BFF. */
 export interface FileRules {
-  /** Allowed types, by id or spec. Default: the seed's 13. */
+  /** Allowed types, by id or spec. Default: HighLevel's 13 documented types. */
   allowedTypes?: readonly FileTypeInput[];
   /** Bytes per file; a file of exactly this size passes. Default: 5,242,880. */
   maxFileSize?: number;

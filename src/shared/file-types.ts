@@ -43,7 +43,7 @@ export interface FileTypeSpec {
 }
 
 /**
- * The seed's 13 types, the default allow-list. HighLevel's newer reference page lists more
+ * HighLevel's 13 documented types, the default allow-list. HighLevel's newer reference page lists more
  * (GIF, HEIC, CSV…): {@link EXTRA_FILE_TYPES}, allowed by id.
  */
 export const DEFAULT_FILE_TYPES: readonly FileTypeSpec[] = [
@@ -89,7 +89,7 @@ export const DEFAULT_FILE_TYPES: readonly FileTypeSpec[] = [
 ];
 
 /**
- * Types HighLevel's newer reference page lists beyond the seed's 13, with their content checks,
+ * Types HighLevel's newer reference page lists beyond HighLevel's 13 documented types, with their content checks,
  * for callers to allow by id (`allowedTypes={['PDF', 'HEIC']}`). Not allowed by default.
  */
 export const EXTRA_FILE_TYPES: readonly FileTypeSpec[] = [
@@ -116,7 +116,7 @@ export const EXTRA_FILE_TYPES: readonly FileTypeSpec[] = [
   },
 ];
 
-/** The id of a type this package knows: the seed's 13 and {@link EXTRA_FILE_TYPES}. */
+/** The id of a type this package knows: HighLevel's 13 documented types and {@link EXTRA_FILE_TYPES}. */
 export type FileTypeId =
   | 'JPG' | 'JPEG' | 'PNG' | 'MP4' | 'MPEG' | 'ZIP' | 'RAR' | 'PDF' | 'DOC' | 'DOCX' | 'TXT' | 'MP3' | 'WAV'
   | 'GIF' | 'WEBP' | 'HEIC' | 'CSV' | 'XLS' | 'XLSX' | 'PPT' | 'PPTX';

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_FILES_PER_REQUEST, DEFAULT_MAX_FILE_SIZE, formatBytes } fro
 import { DEFAULT_ERROR_MESSAGES, formatMessage } from './messages.js';
 
 describe('the allowed-types table', () => {
-  it('holds exactly the seed’s 13 types', () => {
+  it('holds exactly HighLevel’s 13 documented types', () => {
     expect(DEFAULT_FILE_TYPES.map((type) => type.id)).toEqual([
       'JPG', 'JPEG', 'PNG', 'MP4', 'MPEG', 'ZIP', 'RAR', 'PDF', 'DOC', 'DOCX', 'TXT', 'MP3', 'WAV',
     ]);
