@@ -1,3 +1,4 @@
+import { parseCookie, stringifySetCookie } from 'cookie';
 import { uploadError } from '../../shared/upload-error.js';
 import type { Ticket } from '../admission.js';
 import { BUSY_RETRY_AFTER_SECONDS } from '../budget.js';
@@ -48,11 +49,8 @@ const LOCATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 function sessionTokenOf(request: Request): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
   if (bearer) return bearer;
-  for (const pair of (request.headers.get('cookie') ?? '').split(';')) {
-    const at = pair.indexOf('=');
-    if (at > 0 && pair.slice(0, at).trim() === SESSION_COOKIE) return pair.slice(at + 1).trim();
-  }
-  return undefined;
+  const header = request.headers.get('cookie');
+  return header ? parseCookie(header)[SESSION_COOKIE] || undefined : undefined;
 }
 
 /**
@@ -109,7 +107,14 @@ export async function openSession(request: Request, options: ResolvedOptions, pl
   const token = signSession(user, expiresAt, sso.key);
   const body: SessionAnswer = { user, token, expiresAt };
   return jsonResponse(200, body, {
-    'Set-Cookie': `${SESSION_COOKIE}=${token}; Path=/; Max-Age=${sso.ttlSeconds}; HttpOnly; Secure; SameSite=None; Partitioned`,
+    'Set-Cookie': stringifySetCookie(SESSION_COOKIE, token, {
+      path: '/',
+      maxAge: sso.ttlSeconds,
+      httpOnly: true,
+      secure: true,
+      sameSite: 'none',
+      partitioned: true,
+    }),
   });
 }
 
