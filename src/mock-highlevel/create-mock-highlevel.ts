@@ -85,6 +85,9 @@ export type MockFault =
   | { kind: 'reset' }
   | { kind: 'redirect'; location: string };
 
+/** A fault for sends: any {@link MockFault}, or the normal answer after `ms` (a slow HighLevel). */
+export type MockSendFault = MockFault | { kind: 'delay'; ms: number };
+
 /** What tests can read off the mock. */
 export interface MockHighLevelStats extends MockOAuthStats {
   /** Upload requests that reached the mock, whatever their answer. */
@@ -116,7 +119,7 @@ export interface MockHighLevel {
   /** Plays these faults, one per upload request, before answering normally again. */
   failNext(...faults: MockFault[]): void;
   /** Plays these faults, one per `POST /conversations/messages`, before answering normally again. */
-  failNextSend(...faults: MockFault[]): void;
+  failNextSend(...faults: MockSendFault[]): void;
   /** A conversation's thread as the mock stored it, oldest first. */
   thread(conversationId: string): readonly MockMessage[];
   /** A code that installs the OAuth app in `locationId` (as HighLevel's location chooser gives). */
@@ -179,7 +182,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
   const files = new Map<string, StoredFile>();
   const conversations = new MockConversations(options.conversations, tokens[0]?.locationId ?? locations[0]?.id ?? '');
   const faults: MockFault[] = [];
-  const sendFaults: MockFault[] = [];
+  const sendFaults: MockSendFault[] = [];
   const hanging = new Set<ServerResponse>();
   const config = {
     storageDir,
@@ -249,7 +252,8 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
   const handleConversations = async (req: IncomingMessage, res: ServerResponse, kind: keyof typeof CONVERSATION_SCOPES, id?: string) => {
     stats.conversationRequests += 1;
     const fault = kind === 'send' ? sendFaults.shift() : undefined;
-    if (fault) return playFault(fault, req, res);
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    else if (fault) return playFault(fault, req, res);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = tokens.find(
       (candidate) => candidate.token === bearer && (candidate.expiresAt === undefined || candidate.expiresAt > Date.now()),

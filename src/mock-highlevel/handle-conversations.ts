@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { answers, type MockAnswer } from './highlevel-answers.js';
-import { MESSAGE_TYPES, type MockConversations, type MockMessageType } from './mock-conversations.js';
+import { MESSAGE_TYPES } from '../shared/message-wire.js';
+import type { MockConversations, MockMessageType } from './mock-conversations.js';
 
 /** The scope each conversation route needs (HighLevel's API docs, Conversations). */
 export const CONVERSATION_SCOPES = {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { MessageType } from '../shared/message-wire.js';
 
 /**
  * A conversation's channel, as HighLevel numbers it in `GET /conversations/{id}` (its API docs,
@@ -18,8 +19,7 @@ export interface MockConversation {
 }
 
 /** The message types `POST /conversations/messages` takes (`SendMessageBodyDto.type`). */
-export const MESSAGE_TYPES = ['SMS', 'RCS', 'Email', 'WhatsApp', 'IG', 'FB', 'Custom', 'Live_Chat', 'TIKTOK'] as const;
-export type MockMessageType = (typeof MESSAGE_TYPES)[number];
+export type MockMessageType = MessageType;
 
 /** One message of a thread, in the fields of HighLevel's `GetMessageResponseDto`. */
 export interface MockMessage {

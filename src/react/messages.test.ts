@@ -37,6 +37,9 @@ const ERRORS_FILLED: Partial<Record<ErrorCode, string[]>> = {
   'server-busy': ['seconds'],
   'rate-limited': ['seconds'],
   'image-not-shrinkable': ['maxSize'],
+  'message-type-not-allowed': ['types'],
+  'too-many-attachments': ['maxFiles'],
+  'send-in-progress': ['seconds'],
 };
 
 describe.each([
