@@ -37,7 +37,6 @@ const ERRORS_FILLED: Partial<Record<ErrorCode, string[]>> = {
   'server-busy': ['seconds'],
   'rate-limited': ['seconds'],
   'image-not-shrinkable': ['maxSize'],
-  'message-type-not-allowed': ['types'],
   'too-many-attachments': ['maxFiles'],
   'send-in-progress': ['seconds'],
 };

@@ -195,6 +195,6 @@ function messageType(asked: MessageType | undefined, conversationType: number, o
   const channel = CHANNEL_OF_CONVERSATION[conversationType];
   const allowed = options.messageTypes ?? (channel ? [channel] : []);
   const type = asked ?? (channel && allowed.includes(channel) ? channel : allowed[0]);
-  if (!type || !allowed.includes(type)) throw uploadError('message-type-not-allowed', { types: allowed.join(', ') || '—' });
+  if (!type || !allowed.includes(type)) throw uploadError('message-type-not-allowed');
   return type;
 }

@@ -29,7 +29,7 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   'server-busy': 'The server is busy. Retrying in {seconds} s.',
   'message-empty': 'Write a message or attach a file before sending.',
   'message-too-large': 'The message is too long to send.',
-  'message-type-not-allowed': 'This conversation cannot be answered on this channel. Allowed: {types}.',
+  'message-type-not-allowed': 'This conversation cannot be answered on this channel.',
   'email-subject-required': 'An email needs a subject.',
   'too-many-attachments': 'Too many attachments for one message ({maxFiles} max).',
   'attachment-not-signed': 'Only files uploaded here can be attached. Upload the file again.',

@@ -62,7 +62,7 @@ export const GERMAN_MESSAGES: UploaderMessages = {
     'preview-link-expired': 'Dieser Vorschau-Link ist abgelaufen. Öffnen Sie die Datei aus der Unterhaltung.',
     'message-empty': 'Schreiben Sie eine Nachricht oder hängen Sie eine Datei an, bevor Sie senden.',
     'message-too-large': 'Die Nachricht ist zu lang zum Senden.',
-    'message-type-not-allowed': 'Auf diesem Kanal kann diese Unterhaltung nicht beantwortet werden. Erlaubt: {types}.',
+    'message-type-not-allowed': 'Auf diesem Kanal kann diese Unterhaltung nicht beantwortet werden.',
     'email-subject-required': 'Eine E-Mail braucht einen Betreff.',
     'too-many-attachments': 'Zu viele Anhänge für eine Nachricht (höchstens {maxFiles}).',
     'attachment-not-signed': 'Nur hier hochgeladene Dateien können angehängt werden. Laden Sie die Datei erneut hoch.',

@@ -62,7 +62,7 @@ export const FRENCH_MESSAGES: UploaderMessages = {
     'preview-link-expired': 'Ce lien d’aperçu a expiré. Ouvrez le fichier depuis la conversation.',
     'message-empty': 'Écrivez un message ou joignez un fichier avant d’envoyer.',
     'message-too-large': 'Le message est trop long pour être envoyé.',
-    'message-type-not-allowed': 'Cette conversation ne peut pas recevoir de réponse sur ce canal. Autorisés : {types}.',
+    'message-type-not-allowed': 'Cette conversation ne peut pas recevoir de réponse sur ce canal.',
     'email-subject-required': 'Un e-mail doit avoir un objet.',
     'too-many-attachments': 'Trop de pièces jointes pour un message ({maxFiles} au maximum).',
     'attachment-not-signed': 'Seuls les fichiers envoyés ici peuvent être joints. Envoyez le fichier à nouveau.',
