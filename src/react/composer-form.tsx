@@ -4,6 +4,7 @@ import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
 import { MAX_ATTACHMENTS_PER_MESSAGE, type MessageType } from '../shared/message-wire.js';
 import type { UploadedFile } from '../shared/wire.js';
 import { AttachmentUploader } from './attachment-uploader.js';
+import composerStyles from './composer.css?inline';
 import type { AttachmentComposerProps } from './composer.js';
 import { composerMessagesFor } from './composer-messages.js';
 import { DEFAULT_MESSAGES, errorText, mergeMessages } from './messages.js';
@@ -87,6 +88,7 @@ export default function ComposerForm({
       onSubmit={(event) => void submit(event)}
       noValidate
     >
+      <style>{composerStyles}</style>
       {messageTypes && messageTypes.length > 1 ? (
         <div className="ghl-att-composer-field">
           <label htmlFor={`${id}-type`}>{words.channelLabel}</label>
