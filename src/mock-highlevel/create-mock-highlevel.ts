@@ -351,7 +351,13 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
         return true;
       }
       if (oauth && options.customPage && route === STAND_IN_PAGE && req.method === 'GET') {
-        serveCustomPage(new URL(req.url ?? '/', 'http://mock'), res, { appUrl: options.customPage.url, oauth, locations, basePath });
+        serveCustomPage(new URL(req.url ?? '/', 'http://mock'), res, {
+          appUrl: options.customPage.url,
+          oauth,
+          locations,
+          basePath,
+          conversationsOf: (locationId) => conversations.ofLocation(locationId),
+        });
         return true;
       }
       if (route === STAND_IN_FILES && req.method === 'GET') {
