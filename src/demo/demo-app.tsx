@@ -77,7 +77,8 @@ export function DemoApp() {
         <button type="submit" disabled={sender.isSending || (text.trim() === '' && uploaded.length === 0)}>
           {sender.isSending ? 'Sending…' : 'Send to the conversation'}
         </button>
-        <p role="status">{sentId ? `Sent: message ${sentId}.` : ''}</p>
+        {/* Polite, without the status role: the widget's own live region is the page's status. */}
+        <p aria-live="polite">{sentId ? `Sent: message ${sentId}.` : ''}</p>
         {sender.error ? <p role="alert">{errorText(DEFAULT_MESSAGES, sender.error.code, { types: '', maxSize: '', maxFiles: 5 })}</p> : null}
       </form>
     </div>
