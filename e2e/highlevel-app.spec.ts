@@ -75,7 +75,8 @@ test('the cookie path: the session is a partitioned cookie that carries uploads 
   const appFrame = page.frames().find((candidate) => candidate.url().startsWith(`${APP_ORIGIN}/app/frame.html`))!;
   const status = await appFrame.evaluate(async () => {
     const form = new FormData();
-    form.append('conversationId', 'cookie-only');
+    // The conversation the stand-in framed (one that exists in the sub-account).
+    form.append('conversationId', new URLSearchParams(window.location.search).get('conversationId') ?? '');
     form.append('file', new Blob(['hello from the cookie'], { type: 'text/plain' }), 'cookie-only.txt');
     const response = await fetch('api/attachments', { method: 'POST', headers: { 'X-Requested-With': 'ghl-attachments' }, body: form });
     return response.status;

@@ -1,8 +1,8 @@
-// Configures the frame's element from its URL (?conversationId=&locale=&theme=&sso=1) and the
+// Configures the frame's element from its URL (?conversationId=&locale=&theme=&mode=composer&messageTypes=&sso=1) and the
 // page's configured parent origin. postMessage then goes to that origin only.
 const params = new URLSearchParams(window.location.search);
 const element = document.querySelector('ghl-attachments');
-for (const [param, attribute] of [['conversationId', 'conversation-id'], ['locale', 'locale'], ['theme', 'theme']]) {
+for (const [param, attribute] of [['conversationId', 'conversation-id'], ['locale', 'locale'], ['theme', 'theme'], ['mode', 'mode'], ['messageTypes', 'message-types']]) {
   const value = params.get(param);
   if (value) element.setAttribute(attribute, value);
 }

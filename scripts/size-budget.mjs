@@ -79,8 +79,9 @@ export async function measureSizes() {
     { name: 'own code up front, dependencies external (JS + CSS)', bytes: own.initial + css, budget: 13_000, target: 10_000 },
     // A separate chunk, fetched by the first photo over the limit; never by most sessions.
     { name: 'photo shrinking, loaded when a photo needs it', bytes: own.shrinking, budget: 3_000 },
-    // One classic script cannot load chunks: shrinking is inside it.
-    { name: 'custom-element script, React inside', bytes: element, budget: 124_000 },
+    // One classic script cannot load chunks: shrinking is inside it, and so is the composer
+    // (`mode="composer"`: 3.9 kB with its send client and mutation), hence 128 kB.
+    { name: 'custom-element script, React inside', bytes: element, budget: 128_000 },
   ];
 }
 

@@ -4,6 +4,17 @@
  * element `ghl-attachments/embed`.
  */
 export {
+  AttachmentComposer,
+  DEFAULT_COMPOSER_MESSAGES,
+  FRENCH_COMPOSER_MESSAGES,
+  GERMAN_COMPOSER_MESSAGES,
+  SEND_MUTATION_KEY,
+  useSendMessage,
+  type AttachmentComposerProps,
+  type ComposerMessages,
+  type SendMessageInput,
+  type SendMessageState,
+  type UseSendMessageOptions,
   AttachmentPreview,
   AttachmentUploader,
   DEFAULT_MAX_FILES,
@@ -33,6 +44,7 @@ export {
   type UploaderMessagesInput,
 } from './react/index.js';
 export { DEFAULT_ENDPOINT, uploadFile, type UploadFileOptions, type UploadProgress } from './client/upload-file.js';
+export { RETRYABLE_SEND_CODES, sendMessage, type SendMessageOptions } from './client/send-message.js';
 export {
   DEFAULT_ERROR_MESSAGES,
   DEFAULT_FILE_TYPES,
@@ -50,4 +62,10 @@ export {
   type FileTypeSpec,
   type PreviewKind,
   type UploadedFile,
+  IDEMPOTENCY_KEY_HEADER,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MESSAGE_TYPES,
+  type MessageType,
+  type SendMessageRequestBody,
+  type SendMessageResponseBody,
 } from './shared/index.js';

@@ -18,6 +18,8 @@ export interface BffScenario {
   onlyFirst?: boolean;
   /** Seconds in `Retry-After`, for `rate-limited` and `server-busy`. Default: 5. */
   retryAfter?: number;
+  /** `POST /api/attachments/messages`: its delay (ms, `Infinity`: never) and answer. Default: sent after 300 ms. */
+  send?: { delayMs?: number; outcome?: 'ok' | ErrorCode };
 }
 
 const SAMPLE_BY_KIND: Record<string, string> = { image: 'sample.png', video: 'sample.mp4', audio: 'sample.mp3', pdf: 'sample.pdf' };
@@ -43,6 +45,18 @@ const RETRIED_AFTER_WAIT = new Set<string>(['rate-limited', 'server-busy']);
 export function bffHandlers(scenario: BffScenario = {}) {
   let attempts = 0;
   return [
+    // The send: HighLevel's answer for the message, or the error a story asks for.
+    http.post('*/api/attachments/messages', async ({ request }) => {
+      const body = (await request.json()) as { conversationId: string; attachments?: string[] };
+      const wait = scenario.send?.delayMs ?? 300;
+      await (Number.isFinite(wait) ? delay(wait) : delay('infinite'));
+      const outcome = scenario.send?.outcome ?? 'ok';
+      if (outcome !== 'ok') {
+        return HttpResponse.json({ error: { code: outcome, message: DEFAULT_ERROR_MESSAGES[outcome] } }, { status: ERROR_STATUS[outcome] || 500 });
+      }
+      const urls = (body.attachments ?? []).map((handle) => sampleUrl(handle.replace(/^story-handle\./, '')));
+      return HttpResponse.json({ conversationId: body.conversationId, messageId: 'story-message', status: 'delivered', type: 'SMS', attachments: urls });
+    }),
     http.post('*/api/attachments', async ({ request }) => {
       attempts += 1;
       const form = await request.formData();
@@ -66,6 +80,7 @@ export function bffHandlers(scenario: BffScenario = {}) {
             name: file.name,
             url: sampleUrl(file.name),
             previewUrl: samplePreviewUrl(file.name),
+            handle: `story-handle.${file.name}`,
             mimeType: type?.mimeTypes[0] ?? 'application/octet-stream',
             size: file.size,
             kind: type?.kind ?? 'file',

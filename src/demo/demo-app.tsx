@@ -1,5 +1,6 @@
 import { Profiler, useId, useState } from 'react';
-import { AttachmentUploader } from '../react/index.js';
+import { AttachmentUploader, useSendMessage } from '../react/index.js';
+import { DEFAULT_MESSAGES, errorText } from '../react/messages.js';
 import type { UploadedFile } from '../shared/wire.js';
 
 /** The conversation the mock is happy with; against the real API the user types their own. */
@@ -11,11 +12,15 @@ function numberParam(name: string): number | undefined {
   return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-/** The demo page: a conversation id, the widget, and the URLs that would go into a message. */
+/** The demo page: a conversation id, the widget, the URLs that go into the message, and Send. */
 export function DemoApp() {
   const [conversationId, setConversationId] = useState(DEMO_CONVERSATION_ID);
   const [uploaded, setUploaded] = useState<UploadedFile[]>([]);
+  const [text, setText] = useState('');
+  const [sentId, setSentId] = useState('');
+  const sender = useSendMessage({ onSent: (answer) => setSentId(answer.messageId) });
   const inputId = useId();
+  const textId = useId();
   return (
     <div className="demo">
       <h1>Attach files to a HighLevel conversation</h1>
@@ -35,7 +40,8 @@ export function DemoApp() {
           previewFrom="server"
           concurrency={numberParam('concurrency')}
           maxFiles={numberParam('maxFiles')}
-          onUploadSuccess={(file) => setUploaded((previous) => [...previous, file])}
+          value={uploaded}
+          onChange={setUploaded}
         />
       </Profiler>
       {uploaded.length > 0 && (
@@ -50,6 +56,31 @@ export function DemoApp() {
           </ul>
         </section>
       )}
+      {/* The message itself, with the hook: the composer (AttachmentComposer) does this ready-made. */}
+      <form
+        className="demo-send"
+        aria-label="Send the message"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setSentId('');
+          sender.send({ conversationId, message: text, attachments: uploaded }).then(
+            () => {
+              setText('');
+              setUploaded([]);
+            },
+            () => undefined,
+          );
+        }}
+      >
+        <label htmlFor={textId}>Message</label>
+        <textarea id={textId} rows={2} value={text} onChange={(event) => setText(event.target.value)} />
+        <button type="submit" disabled={sender.isSending || (text.trim() === '' && uploaded.length === 0)}>
+          {sender.isSending ? 'Sending…' : 'Send to the conversation'}
+        </button>
+        {/* Polite, without the status role: the widget's own live region is the page's status. */}
+        <p aria-live="polite">{sentId ? `Sent: message ${sentId}.` : ''}</p>
+        {sender.error ? <p role="alert">{errorText(DEFAULT_MESSAGES, sender.error.code, { types: '', maxSize: '', maxFiles: 5 })}</p> : null}
+      </form>
     </div>
   );
 }

@@ -67,7 +67,12 @@ const mock = realHighLevel
         { id: 'sunrise-dental', name: 'Sunrise Dental' },
         { id: 'harbor-fitness', name: 'Harbor Fitness' },
       ],
-      customPage: { url: `${origin}${APP_PATH}/frame.html?sso=1` },
+      // Conversations that exist, each sub-account its own: a phone one and an email one.
+      conversations: ['mock-location', 'sunrise-dental', 'harbor-fitness'].flatMap((locationId) => [
+        { id: locationId === 'mock-location' ? 'demo-conversation' : `${locationId}-sms`, locationId },
+        { id: `${locationId}-email`, locationId, type: 2 as const },
+      ]),
+      customPage: { url: `${origin}${APP_PATH}/frame.html?sso=1&mode=composer` },
     });
 // On the mock, one process is the whole deployment: a secret of its own signs its preview links
 // (GHL_PREVIEW_SECRET still wins). With a real token the BFF warns when none is set.

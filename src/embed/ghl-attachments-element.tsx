@@ -3,6 +3,8 @@ import { createRoot, type Root } from 'react-dom/client';
 import { HighLevelSsoController } from './highlevel-session.js';
 import type { PreviewSource } from '../react/attachment-preview.js';
 import { AttachmentUploader } from '../react/attachment-uploader.js';
+import { AttachmentComposer } from '../react/composer.js';
+import { MESSAGE_TYPES, type MessageType, type SendMessageResponseBody } from '../shared/message-wire.js';
 import { GERMAN_MESSAGES } from '../react/locales/de.js';
 import { FRENCH_MESSAGES } from '../react/locales/fr.js';
 import { DEFAULT_MESSAGES, errorText, type UploaderMessages } from '../react/messages.js';
@@ -49,6 +51,10 @@ export interface GhlAttachmentsEventDetails {
   'ghl-change': { files: UploadedFile[] };
   /** `onItemsChange`: every row, whenever one changes. */
   'ghl-items-change': { items: ElementFileDetail[] };
+  /** `mode="composer"`, `onSent`: the message went to the conversation. */
+  'ghl-message-sent': { answer: SendMessageResponseBody };
+  /** `mode="composer"`, `onSendError`: a send failed for good; `message` is in the element's locale. */
+  'ghl-send-error': { code: ErrorCode; message: string };
 }
 
 /** The element's events as `CustomEvent`s, for `addEventListener` typing. */
@@ -77,6 +83,8 @@ export const ELEMENT_ATTRIBUTES = [
   'locale',
   'theme',
   'parent-origin',
+  'mode',
+  'message-types',
 ] as const;
 
 // On a server there is no HTMLElement: the module must still import (SSR, tests, bundlers).
@@ -89,7 +97,9 @@ const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} 
  * `shrink-images` (`false` turns it off), `max-image-dimension` (pixels), `with-credentials`
  * (present: cookies go to a BFF on another origin), `preview-from` (`server`, `highlevel`),
  * `disabled`, `locale` (`en`, `fr`, `de`), `theme` (`light`, `dark`, `auto`), and `parent-origin`:
- * inside an iframe, the one origin events are posted to with `postMessage`. Events (bubbling,
+ * inside an iframe, the one origin events are posted to with `postMessage`; `mode="composer"`:
+ * the ready-made composer (a message box and Send around the uploader), with `message-types`
+ * (`SMS Email`…) the channels to choose among. Events (bubbling,
  * out of the shadow root), each named after its prop: `ghl-upload-success`, `ghl-upload-error`,
  * `ghl-reject`, `ghl-change`, `ghl-items-change` (see {@link GhlAttachmentsEventDetails}).
  * Styles live in its shadow root: nothing leaks in or out.
@@ -150,31 +160,40 @@ export class GhlAttachmentsElement extends Base {
         maxFiles: maxFiles ?? DEFAULT_MAX_FILES,
         seconds,
       });
-    this.#root?.render(
-      <AttachmentUploader
-        conversationId={this.getAttribute('conversation-id') ?? ''}
-        endpoint={this.getAttribute('endpoint') ?? undefined}
-        withCredentials={this.hasAttribute('with-credentials')}
-        headers={this.#sso.headers}
-        allowedTypes={allowedTypes}
-        maxFileSize={maxFileSize}
-        maxFiles={maxFiles}
-        concurrency={this.#number('concurrency')}
-        shrinkImages={this.getAttribute('shrink-images') !== 'false'}
-        maxImageDimension={this.#number('max-image-dimension')}
-        previewFrom={(this.getAttribute('preview-from') === 'highlevel' ? 'highlevel' : 'server') satisfies PreviewSource}
-        disabled={this.hasAttribute('disabled')}
-        messages={messages}
-        theme={theme === 'dark' || theme === 'auto' ? theme : 'light'}
-        onUploadSuccess={(file) => this.#emit('ghl-upload-success', { file })}
-        onUploadError={(error, item) =>
-          this.#emit('ghl-upload-error', { code: error.code, message: say(error.code, error.retryAfter), fileName: item.name })
-        }
-        onReject={(rejections) => this.#emit('ghl-reject', { rejections: rejections.map((rejection) => rejectionOf(rejection, say)) })}
-        onChange={(files) => this.#emit('ghl-change', { files })}
-        onItemsChange={(items) => this.#emit('ghl-items-change', { items: items.map(detailOf) })}
-      />,
-    );
+    const props = {
+        conversationId: this.getAttribute('conversation-id') ?? '',
+        endpoint: this.getAttribute('endpoint') ?? undefined,
+        withCredentials: this.hasAttribute('with-credentials'),
+        headers: this.#sso.headers,
+        allowedTypes,
+        maxFileSize,
+        maxFiles,
+        concurrency: this.#number('concurrency'),
+        shrinkImages: this.getAttribute('shrink-images') !== 'false',
+        maxImageDimension: this.#number('max-image-dimension'),
+        previewFrom: (this.getAttribute('preview-from') === 'highlevel' ? 'highlevel' : 'server') satisfies PreviewSource,
+        disabled: this.hasAttribute('disabled'),
+        messages,
+        theme: theme === 'dark' || theme === 'auto' ? theme : 'light',
+        onUploadSuccess: (file: UploadedFile) => this.#emit('ghl-upload-success', { file }),
+        onUploadError: (error: { code: ErrorCode; retryAfter?: number }, item: { name: string }) =>
+          this.#emit('ghl-upload-error', { code: error.code, message: say(error.code, error.retryAfter), fileName: item.name }),
+        onReject: (rejections: readonly RejectedFile[]) =>
+          this.#emit('ghl-reject', { rejections: rejections.map((rejection) => rejectionOf(rejection, say)) }),
+        onItemsChange: (items: readonly UploadItem[]) => this.#emit('ghl-items-change', { items: items.map(detailOf) }),
+    } as const;
+    if (this.getAttribute('mode') === 'composer') {
+      this.#root?.render(
+        <AttachmentComposer
+          {...props}
+          messageTypes={messageTypesFrom(this.getAttribute('message-types'))}
+          onSent={(answer) => this.#emit('ghl-message-sent', { answer })}
+          onSendError={(error) => this.#emit('ghl-send-error', { code: error.code, message: say(error.code, error.retryAfter) })}
+        />,
+      );
+      return;
+    }
+    this.#root?.render(<AttachmentUploader {...props} onChange={(files) => this.#emit('ghl-change', { files })} />);
   }
 
   #emit<K extends keyof GhlAttachmentsEventDetails>(type: K, detail: GhlAttachmentsEventDetails[K]): void {
@@ -209,6 +228,13 @@ export function typesFrom(attribute: string | null): FileTypeId[] | undefined {
     .filter((type) => wanted.includes(type.id.toLowerCase()) || type.extensions.some((ext) => wanted.includes(ext.slice(1))))
     .map((type) => type.id as FileTypeId);
   return ids.length > 0 ? ids : undefined;
+}
+
+/** The message types a `message-types` attribute names (`SMS Email`, any case), or `undefined`. */
+function messageTypesFrom(attribute: string | null): MessageType[] | undefined {
+  const wanted = (attribute ?? '').split(/[\s,]+/).map((token) => token.trim().toLowerCase());
+  const types = MESSAGE_TYPES.filter((type) => wanted.includes(type.toLowerCase()));
+  return types.length > 0 ? types : undefined;
 }
 
 function detailOf(item: UploadItem): ElementFileDetail {

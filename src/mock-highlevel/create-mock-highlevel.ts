@@ -12,16 +12,22 @@ import { serveStoredFile } from './serve-stored-file.js';
 import { serveCustomPage } from './custom-page-stand-in.js';
 import { MOCK_COMPANY_ID, MockOAuth, type MockLocation, type MockOAuthApp, type MockOAuthStats } from './mock-oauth.js';
 import { answerUser, type MockUser } from './mock-users.js';
+import { CONVERSATION_SCOPES, conversationRoute, readConversation, readThread, sendMessage } from './handle-conversations.js';
+import { MockConversations, type MockConversation, type MockMessage } from './mock-conversations.js';
 
 export type { MockLocation, MockOAuthApp } from './mock-oauth.js';
 export type { MockUser } from './mock-users.js';
+export type { MockConversation, MockConversationType, MockMessage } from './mock-conversations.js';
 
 /** A token the mock accepts. */
 export interface MockToken {
   token: string;
   /** The sub-account (location) the token belongs to. */
   locationId: string;
-  /** Default: `['conversations/message.write', 'users.readonly']`. */
+  /**
+   * Default: `['conversations/message.write', 'conversations.readonly', 'conversations/message.readonly', 'users.readonly']`
+   * (upload and send, read a conversation, read its thread, read who a user is).
+   */
   scopes?: string[];
   /** When it stops working, in ms since the epoch. Default: never. */
   expiresAt?: number;
@@ -31,8 +37,13 @@ export interface MockToken {
 export interface MockHighLevelOptions {
   /** Accepted tokens. Default: one, `mock-token`, for location `mock-location`. */
   tokens?: MockToken[];
-  /** Conversation ids that exist. Default: every id exists. */
-  conversations?: readonly string[];
+  /**
+   * Conversations that exist, each in its location with its contact and channel (a bare id: a
+   * phone conversation of the first token's location, with contact `contact-{id}`). An unknown
+   * one is refused as HighLevel refuses it, on upload (500) and on read (400). Default: every id
+   * exists, in the location of the token that first names it.
+   */
+  conversations?: readonly (string | MockConversation)[];
   /** Bytes per file. Default: 5,242,880, as HighLevel. */
   maxFileSize?: number;
   /** Files per request. Default: 5, as HighLevel. */
@@ -81,6 +92,9 @@ export type MockFault =
   | { kind: 'reset' }
   | { kind: 'redirect'; location: string };
 
+/** A fault for sends: any {@link MockFault}, or the normal answer after `ms` (a slow HighLevel). */
+export type MockSendFault = MockFault | { kind: 'delay'; ms: number };
+
 /** What tests can read off the mock. */
 export interface MockHighLevelStats extends MockOAuthStats {
   /** Upload requests that reached the mock, whatever their answer. */
@@ -93,7 +107,11 @@ export interface MockHighLevelStats extends MockOAuthStats {
    * The latest upload and file requests (at most 10,000): when each arrived, for which location
    * (of its token; `''` when none), and the status answered. Enough to check a rate limit.
    */
-  requestLog: { at: number; locationId: string; status: number; path: 'upload' | 'file' }[];
+  requestLog: { at: number; locationId: string; status: number; path: 'upload' | 'file' | 'conversation' }[];
+  /** Requests to the conversation routes (read, thread, send), whatever their answer. */
+  conversationRequests: number;
+  /** Messages `POST /conversations/messages` stored. */
+  messagesSent: number;
 }
 
 /** A HighLevel stand-in that can be mounted in any `node:http` server. */
@@ -111,6 +129,10 @@ export interface MockHighLevel {
   failNext(...faults: MockFault[]): void;
   /** Plays these faults, one per `GET /users/{userId}`, before answering normally again. */
   failNextUserLookup(...faults: MockFault[]): void;
+  /** Plays these faults, one per `POST /conversations/messages`, before answering normally again. */
+  failNextSend(...faults: MockSendFault[]): void;
+  /** A conversation's thread as the mock stored it, oldest first. */
+  thread(conversationId: string): readonly MockMessage[];
   /** A code that installs the OAuth app in `locationId` (as HighLevel's location chooser gives). */
   authorizationCode(locationId: string, redirectUri?: string): string;
   /** Removes the stored files (and the temp folder, when the mock made it). */
@@ -128,7 +150,9 @@ const USERS_PATH = /^\/users\/([^/]+)$/;
 /** The Users API's version (HighLevel's API docs, Users → Get User); uploads use another. */
 const USERS_API_VERSION = '2021-07-28';
 /** What a token is granted when a test does not say: what the product asks for. */
-const DEFAULT_SCOPES = ['conversations/message.write', 'users.readonly'];
+
+const STAND_IN_THREAD = '/_stand-in/thread';
+const DEFAULT_SCOPES = ['conversations/message.write', CONVERSATION_SCOPES.read, CONVERSATION_SCOPES.thread, 'users.readonly'];
 const REQUEST_LOG_SIZE = 10_000;
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
@@ -160,6 +184,8 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     installs: 0,
     tokenRequests: 0,
     requestLog: [],
+    conversationRequests: 0,
+    messagesSent: 0,
   };
   const oauth = options.oauth ? new MockOAuth({ ...options.oauth }, (issued) => tokens.push(issued), stats) : undefined;
   const locations: MockLocation[] =
@@ -167,7 +193,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     [...new Set([...tokens.map((token) => token.locationId), ...(options.oauth?.locationId ? [options.oauth.locationId] : [])])].map(
       (id, index) => ({ id, name: `Sub-account ${index + 1}` }),
     );
-  const log = (locationId: string, status: number, path: 'upload' | 'file') => {
+  const log = (locationId: string, status: number, path: 'upload' | 'file' | 'conversation') => {
     stats.requestLog.push({ at: Date.now(), locationId, status, path });
     if (stats.requestLog.length > REQUEST_LOG_SIZE) stats.requestLog.splice(0, stats.requestLog.length - REQUEST_LOG_SIZE);
   };
@@ -175,8 +201,10 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     { id: 'mock-user', name: 'Mock User', email: 'mock.user@example.com', role: 'admin', type: 'account', locationIds: locations.map((location) => location.id) },
   ];
   const files = new Map<string, StoredFile>();
+  const conversations = new MockConversations(options.conversations, tokens[0]?.locationId ?? locations[0]?.id ?? '');
   const faults: MockFault[] = [];
   const userFaults: MockFault[] = [];
+  const sendFaults: MockSendFault[] = [];
   const hanging = new Set<ServerResponse>();
   const config = {
     storageDir,
@@ -184,7 +212,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     maxFiles: options.maxFilesPerRequest ?? DEFAULT_MAX_FILES_PER_REQUEST,
     allowedTypes: resolveFileTypes(options.allowedTypes),
-    conversations: options.conversations ? new Set(options.conversations) : undefined,
+    conversationIn: (id: string, locationId: string) => conversations.exists(id, locationId),
     secureFiles: options.secureFiles ? { publicForMs: options.secureFiles.publicForMs ?? 3_600_000 } : undefined,
   };
 
@@ -266,6 +294,35 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     send(res, answerUser(id, users, MOCK_COMPANY_ID), rate.headers);
   };
 
+  // The conversation routes, with the upload's checks in the same order: token, scope, rate, Version.
+  const handleConversations = async (req: IncomingMessage, res: ServerResponse, kind: keyof typeof CONVERSATION_SCOPES, id?: string) => {
+    stats.conversationRequests += 1;
+    const fault = kind === 'send' ? sendFaults.shift() : undefined;
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    else if (fault) return playFault(fault, req, res);
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = tokens.find(
+      (candidate) => candidate.token === bearer && (candidate.expiresAt === undefined || candidate.expiresAt > Date.now()),
+    );
+    const rate = limiter.take(token?.locationId ?? 'anonymous');
+    const reply = (answer: MockAnswer) => {
+      log(token?.locationId ?? '', answer.status, 'conversation');
+      req.resume();
+      const done = () => send(res, answer, rate.headers);
+      if (req.readableEnded) done();
+      else req.once('end', done).once('error', done);
+    };
+    if (!token) return reply(answers.invalidToken());
+    if (!(token.scopes ?? DEFAULT_SCOPES).includes(CONVERSATION_SCOPES[kind])) return reply(answers.missingScope());
+    if (!rate.allowed) return reply(answers.rateLimited(rate.retryAfter));
+    if (req.headers.version !== '2021-04-15') return reply(answers.badRequest('Version header was not found'));
+    if (kind === 'read') return reply(readConversation(id!, token.locationId, conversations));
+    if (kind === 'thread') return reply(readThread(id!, token.locationId, new URL(req.url ?? '/', 'http://mock'), conversations));
+    const answer = await sendMessage(req, token.locationId, conversations);
+    if (answer.status === 200) stats.messagesSent += 1;
+    reply(answer);
+  };
+
   return {
     // An OAuth-only mock starts with no token: they come from installs.
     token: tokens[0]?.token ?? '',
@@ -278,6 +335,14 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
       const route = path.slice(basePath.length);
       if (route === UPLOAD_PATH && req.method === 'POST') {
         handleApi(req, res).catch(() => {
+          if (!res.headersSent) send(res, { status: 500, body: { statusCode: 500, message: 'Internal server error' } });
+          else res.destroy();
+        });
+        return true;
+      }
+      const conversationCall = conversationRoute(route, req.method);
+      if (conversationCall) {
+        handleConversations(req, res, conversationCall.kind, conversationCall.id).catch(() => {
           if (!res.headersSent) send(res, { status: 500, body: { statusCode: 500, message: 'Internal server error' } });
           else res.destroy();
         });
@@ -338,7 +403,13 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
         return true;
       }
       if (oauth && options.customPage && route === STAND_IN_PAGE && req.method === 'GET') {
-        serveCustomPage(new URL(req.url ?? '/', 'http://mock'), res, { appUrl: options.customPage.url, oauth, locations, basePath });
+        serveCustomPage(new URL(req.url ?? '/', 'http://mock'), res, {
+          appUrl: options.customPage.url,
+          oauth,
+          locations,
+          basePath,
+          conversationsOf: (locationId) => conversations.ofLocation(locationId),
+        });
         return true;
       }
       if (route === STAND_IN_FILES && req.method === 'GET') {
@@ -351,6 +422,14 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
         res.end(JSON.stringify(list));
         return true;
       }
+      if (route === STAND_IN_THREAD && req.method === 'GET') {
+        // Not HighLevel's API: the thread its UI would show, only for the page's own location.
+        const query = new URL(req.url ?? '/', 'http://mock').searchParams;
+        const thread = conversations.thread(query.get('conversationId') ?? '').filter((message) => message.locationId === query.get('location'));
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify(thread.map(({ id, body, attachments, dateAdded, messageType }) => ({ id, body, attachments, dateAdded, messageType }))));
+        return true;
+      }
       return false;
     },
     failNext(...next) {
@@ -359,6 +438,10 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     failNextUserLookup(...next) {
       userFaults.push(...next);
     },
+    failNextSend(...next) {
+      sendFaults.push(...next);
+    },
+    thread: (conversationId) => conversations.thread(conversationId),
     authorizationCode(locationId, redirectUri) {
       if (!oauth) throw new Error('createMockHighLevel: no `oauth` app to install');
       return oauth.authorizationCode(locationId, redirectUri);

@@ -25,6 +25,8 @@ export interface StandInConfig {
   oauth: MockOAuth;
   locations: readonly MockLocation[];
   basePath: string;
+  /** The location's conversations, to offer and to frame the first of. Default: `demo-conversation` only. */
+  conversationsOf?: (locationId: string) => readonly { id: string }[];
 }
 
 /**
@@ -32,7 +34,8 @@ export interface StandInConfig {
  * around a Marketplace app's custom page. It frames the app's page, answers its
  * `REQUEST_USER_DATA` message (only from that frame, only to the app's origin) with the user
  * context encrypted under the app's Shared Secret, lets one switch sub-account, install the app
- * there (through the mock's location chooser), and lists the files HighLevel stored for the
+ * there (through the mock's location chooser), and shows the conversation's thread (each message with its
+ * attachments, where a HighLevel user would look) and the files HighLevel stored for the
  * sub-account.
  */
 export function serveCustomPage(url: URL, res: ServerResponse, config: StandInConfig): void {
@@ -45,7 +48,9 @@ export function serveCustomPage(url: URL, res: ServerResponse, config: StandInCo
     res.end(secret ? `No sub-account "${locationId}" in the mock.` : 'The mock has no app Shared Secret: pass oauth.sharedSecret.');
     return;
   }
-  const conversationId = /^[\w-]{1,128}$/.test(url.searchParams.get('conversationId') ?? '') ? url.searchParams.get('conversationId')! : 'demo-conversation';
+  const offered = config.conversationsOf?.(location.id) ?? [];
+  const asked = url.searchParams.get('conversationId') ?? '';
+  const conversationId = /^[\w-]{1,128}$/.test(asked) ? asked : (offered[0]?.id ?? 'demo-conversation');
   const appUrl = new URL(config.appUrl);
   appUrl.searchParams.set('conversationId', conversationId);
   const installHref = `${basePath}/oauth/chooselocation?${new URLSearchParams({
@@ -66,6 +71,7 @@ export function serveCustomPage(url: URL, res: ServerResponse, config: StandInCo
     payload: encryptUserContext(mockUserContext(location.id), secret),
     appOrigin: appUrl.origin,
     filesUrl: `${basePath}/_stand-in/files?${new URLSearchParams({ location: location.id })}`,
+    threadUrl: `${basePath}/_stand-in/thread?${new URLSearchParams({ location: location.id, conversationId })}`,
   }).replace(/</g, '\\u003c');
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(`<!doctype html>
@@ -86,8 +92,19 @@ export function serveCustomPage(url: URL, res: ServerResponse, config: StandInCo
       ? 'The app is installed in this sub-account.'
       : `The app is not installed in this sub-account. <a href="${escapeHtml(installHref)}">Install the app</a>`
   }</p>
-  <p>Conversation <code>${escapeHtml(conversationId)}</code></p>
+  <p>Conversation <code>${escapeHtml(conversationId)}</code></p>${
+    offered.length > 1
+      ? `<nav aria-label="Conversations"><ul>${offered
+          .map(({ id }) => {
+            const href = `?${new URLSearchParams({ location: location.id, conversationId: id })}`;
+            return `<li><a href="${escapeHtml(href)}"${id === conversationId ? ' aria-current="page"' : ''}>${escapeHtml(id)}</a></li>`;
+          })
+          .join('')}</ul></nav>`
+      : ''
+  }
   <iframe title="Marketplace app: Attach files" src="${escapeHtml(appUrl.toString())}"></iframe>
+  <h2>Conversation thread</h2>
+  <ol id="thread" aria-live="polite"></ol>
   <h2>Files HighLevel stored in this sub-account</h2>
   <ul id="stored-files"></ul>
 </main>
@@ -110,8 +127,35 @@ export function serveCustomPage(url: URL, res: ServerResponse, config: StandInCo
       return item;
     }));
   }
+  // What HighLevel's conversation view shows: each message with its attachments.
+  const thread = document.getElementById('thread');
+  async function refreshThread() {
+    const messages = await (await fetch(config.threadUrl)).json();
+    thread.replaceChildren(...messages.map((message) => {
+      const item = document.createElement('li');
+      item.className = 'message';
+      const body = document.createElement('p');
+      body.textContent = message.body;
+      item.append(body);
+      if (message.attachments.length > 0) {
+        const files = document.createElement('ul');
+        files.setAttribute('aria-label', 'Attachments');
+        for (const url of message.attachments) {
+          const file = document.createElement('li');
+          const link = document.createElement('a');
+          link.href = url;
+          link.textContent = decodeURIComponent(url.split('/').pop());
+          file.append(link);
+          files.append(file);
+        }
+        item.append(files);
+      }
+      return item;
+    }));
+  }
   refresh();
-  setInterval(refresh, 1000);
+  refreshThread();
+  setInterval(() => { refresh(); refreshThread(); }, 1000);
 </script>
 </body>
 </html>

@@ -23,7 +23,8 @@ export interface UploadConfig {
   maxFileSize: number;
   maxFiles: number;
   allowedTypes: readonly FileTypeSpec[];
-  conversations: Set<string> | undefined;
+  /** Whether the conversation exists in the location (HighLevel answers 500 for one that does not). */
+  conversationIn: (conversationId: string, locationId: string) => boolean;
   secureFiles: { publicForMs: number } | undefined;
 }
 
@@ -97,7 +98,7 @@ function judge(
   if (locationId !== tokenLocationId) return answers.wrongLocation();
   if (files.length === 0) return answers.badRequest();
   if (fields.get('isGroupSms')?.[0] === 'true' && files.length > 1) return answers.badRequest();
-  if (conversationId && config.conversations && !config.conversations.has(conversationId)) {
+  if (conversationId && !config.conversationIn(conversationId, locationId)) {
     return answers.conversationNotFound(conversationId);
   }
   return undefined;

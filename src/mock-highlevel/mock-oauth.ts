@@ -15,7 +15,7 @@ export interface MockOAuthApp {
   redirectUri?: string;
   /** The app's Shared Secret, which the stand-in custom page encrypts the user context with. Default: none. */
   sharedSecret?: string;
-  /** Scopes granted. Default: `conversations/message.write files.readonly users.readonly`. */
+  /** Scopes granted. Default: `conversations/message.write conversations.readonly conversations/message.readonly files.readonly users.readonly`. */
   scope?: string;
 }
 
@@ -102,7 +102,7 @@ export class MockOAuth {
     const accessToken = `mock-access-${randomUUID()}`;
     const refreshToken = `mock-refresh-${randomUUID()}`;
     this.installed.set(locationId, refreshToken);
-    const scope = app.scope ?? 'conversations/message.write files.readonly users.readonly';
+    const scope = app.scope ?? 'conversations/message.write conversations.readonly conversations/message.readonly files.readonly users.readonly';
     this.issue({ token: accessToken, locationId, expiresAt: Date.now() + seconds * 1000, scopes: scope.split(' ') });
     return {
       status: 200,

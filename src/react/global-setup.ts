@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
-import type { MockFault } from '../mock-highlevel/index.js';
+import type { MockFault, MockSendFault } from '../mock-highlevel/index.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 import type { OwnStackOptions } from '../testing/own-stack.js';
 
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
         const stack: Stack = await startStack({
           mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } },
           bff: options.maxUploadsInFlight ? { maxUploadsInFlight: options.maxUploadsInFlight } : {},
-          routes: { '/__stats': statsRoute(() => stack), '/__fail': failRoute(() => stack) },
+          routes: { '/__stats': statsRoute(() => stack), '/__fail': failRoute(() => stack), '/__fail-send': failRoute(() => stack, 'send') },
         });
         stacks.push(stack);
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ origin: stack.origin }));
@@ -71,12 +71,13 @@ function statsRoute(stack: () => Stack) {
   };
 }
 
-/** `POST /__fail` with a MockFault as JSON: the stack's mock plays it on the next upload. */
-function failRoute(stack: () => Stack) {
+/** `POST /__fail` (`/__fail-send`) with a MockFault as JSON: the stack's mock plays it on the next upload (send). */
+function failRoute(stack: () => Stack, on: 'upload' | 'send' = 'upload') {
   return (req: IncomingMessage, res: ServerResponse) => {
-    readJson<MockFault>(req).then(
+    readJson<MockSendFault>(req).then(
       (fault) => {
-        stack().mock.failNext(fault);
+        if (on === 'send') stack().mock.failNextSend(fault);
+        else stack().mock.failNext(fault as MockFault);
         res.writeHead(204).end();
       },
       () => res.writeHead(400).end(),

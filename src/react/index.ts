@@ -1,5 +1,20 @@
 export { AttachmentPreview, type AttachmentPreviewProps, type PreviewSource } from './attachment-preview.js';
 export { AttachmentUploader, type AttachmentUploaderProps } from './attachment-uploader.js';
+export { AttachmentComposer, type AttachmentComposerProps } from './composer.js';
+export {
+  DEFAULT_COMPOSER_MESSAGES,
+  FRENCH_COMPOSER_MESSAGES,
+  GERMAN_COMPOSER_MESSAGES,
+  composerMessagesFor,
+  type ComposerMessages,
+} from './composer-messages.js';
+export {
+  SEND_MUTATION_KEY,
+  useSendMessage,
+  type SendMessageInput,
+  type SendMessageState,
+  type UseSendMessageOptions,
+} from './use-send-message.js';
 export { GERMAN_MESSAGES } from './locales/de.js';
 export { FRENCH_MESSAGES } from './locales/fr.js';
 export { DEFAULT_MESSAGES, formatPlural, mergeMessages, type PluralMessage, type UploaderMessages, type UploaderMessagesInput } from './messages.js';

@@ -37,6 +37,8 @@ const ERRORS_FILLED: Partial<Record<ErrorCode, string[]>> = {
   'server-busy': ['seconds'],
   'rate-limited': ['seconds'],
   'image-not-shrinkable': ['maxSize'],
+  'too-many-attachments': ['maxFiles'],
+  'send-in-progress': ['seconds'],
 };
 
 describe.each([

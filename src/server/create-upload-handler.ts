@@ -11,6 +11,8 @@ import { forwardUpload, type ForwardedUpload } from './forward-upload.js';
 import { resolveOptions, type ResolvedOptions, type UploadHandlerOptions } from './options.js';
 import { PREVIEW_PARAM, signPreview } from './preview-link.js';
 import { isPreviewable, proxyPreview } from './proxy-preview.js';
+import { MESSAGES_PATH } from '../shared/message-wire.js';
+import { sendMessageRoute } from './send-message.js';
 
 /** A Web-standard request handler: Next.js route handlers, Hono, any server that speaks `Request`. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -81,6 +83,11 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
     if (request.method !== 'POST') throw uploadError('method-not-allowed');
     // A sign-in is a stranger's until its payload is read: it holds a place of the strangers'.
     return withTicket(options.admission.admitStranger(address), (ticket) => openSession(request, options, ticket));
+  }
+  if (path.endsWith(MESSAGES_PATH)) {
+    if (request.method !== 'POST') throw uploadError('method-not-allowed');
+    // A small JSON body within the strangers' deadline; the address's place is held meanwhile.
+    return withTicket(options.admission.admitAddress(address), () => sendMessageRoute(request, options));
   }
   if (request.method === 'GET') {
     // A preview holds its address's place until its body is sent or given up, not just its headers.
@@ -157,17 +164,20 @@ async function withTicket(ticket: Ticket, answer: (ticket: Ticket) => Promise<Re
   }
 }
 
-/** Each file with a signed link to read it back through this route, where the server can read it. */
+/**
+ * Each file with its signed handle (what a message names it by) and, where the server can read
+ * it, a link to read it back through this route.
+ */
 function withPreviewLinks(upload: ForwardedUpload, request: Request, options: ResolvedOptions): UploadedFile[] {
   const route = `${ownOrigin(request, options)}${new URL(request.url).pathname}`;
   const expiresAt = Math.floor(Date.now() / 1000) + options.previewTtlSeconds;
   return upload.files.map((file) => {
-    if (!isPreviewable(file.url, options)) return file;
     const handle = signPreview(
       { url: file.url, locationId: upload.locationId, conversationId: upload.conversationId, expiresAt },
       options.previewSecret,
     );
-    return { ...file, previewUrl: `${route}?${PREVIEW_PARAM}=${handle}` };
+    if (!isPreviewable(file.url, options)) return { ...file, handle };
+    return { ...file, handle, previewUrl: `${route}?${PREVIEW_PARAM}=${handle}` };
   });
 }
 

@@ -106,7 +106,8 @@ function uploadedFiles(answers: readonly HttpAnswer[]): UploadResponseBody['file
     if (answer.status !== 200 || !isJson(answer)) continue;
     if (!answer.complete) return 'unreadable';
     try {
-      files.push(...(JSON.parse(answer.body.toString('utf8')) as UploadResponseBody).files);
+      // A sent message's 200 lists no files.
+      files.push(...((JSON.parse(answer.body.toString('utf8')) as Partial<UploadResponseBody>).files ?? []));
     } catch {
       return 'unreadable';
     }
@@ -260,13 +261,15 @@ describe('fuzz', () => {
     const statuses = new Map<string, number>();
     let sent = 0;
     let previewHandle: string | undefined;
+    let attachment: { handle: string; conversationId: string } | undefined;
+    let messagesAnswered = 0;
     const orphans = new Map<string, number>();
     let allowedOrphans = 0;
 
     const batches = ONLY.length > 0 ? 1 : BATCHES;
     for (let batch = 0; batch < batches; batch += 1) {
       currentBatch = batch;
-      const context = { host, ...(previewHandle ? { previewHandle } : {}) };
+      const context = { host, ...(previewHandle ? { previewHandle } : {}), ...(attachment ? { attachment } : {}) };
       const cases = ONLY.length > 0 ? ONLY.flatMap((id) => generateCases(SEED, id, 1, context)) : generateCases(SEED, batch * BATCH_SIZE, BATCH_SIZE, context);
       const results = await sendAll(port, cases, LANES, SEND);
       sent += results.length;
@@ -281,6 +284,9 @@ describe('fuzz', () => {
         const json = result.answers.find((answer) => answer.status === 200 && isJson(answer) && answer.complete);
         const previewUrl = json && (JSON.parse(json.body.toString('utf8')) as UploadResponseBody).files?.[0]?.previewUrl;
         if (previewUrl) previewHandle = new URL(previewUrl).searchParams.get('preview') ?? previewHandle;
+        const handle = json && result.case.kind === 'valid' && (JSON.parse(json.body.toString('utf8')) as UploadResponseBody).files?.[0]?.handle;
+        if (handle) attachment = { handle, conversationId: result.case.conversationId };
+        if (result.case.kind === 'message' && json) messagesAnswered += 1;
       }
 
       // 1. Alive: new connections are taken and answered.
@@ -342,10 +348,12 @@ describe('fuzz', () => {
     for (const entry of logs) if (entry.level === 'warn') warnings.set(String(entry.line[0]), (warnings.get(String(entry.line[0])) ?? 0) + 1);
     console.info(
       `fuzz: seed ${SEED}, ${sent} requests in ${seconds} s; outcomes ${count(outcomes)}; statuses ${count(statuses)}; ` +
-        `HighLevel: ${stack.mock.stats.uploadRequests} requests, ${stack.mock.files.size} files (uploads whose answer was lost: ${count(orphans) || 'none'}); ` +
+        `HighLevel: ${stack.mock.stats.uploadRequests} requests, ${stack.mock.files.size} files, ${stack.mock.stats.messagesSent} messages (uploads whose answer was lost: ${count(orphans) || 'none'}); ` +
         `warnings logged: ${count(warnings) || 'none'}`,
     );
     if (ONLY.length === 0) expect(sent).toBeGreaterThanOrEqual(Math.min(10_000, BATCHES * BATCH_SIZE));
+    // Sends never leave early: HighLevel stored exactly the messages answered 200.
+    expect(stack.mock.stats.messagesSent, 'messages HighLevel stored = messages answered 200').toBe(messagesAnswered);
     expect(findings.length, report(findings)).toBe(0);
   }, 120_000);
 });

@@ -167,6 +167,62 @@ describe('refused before anything reaches HighLevel', () => {
   });
 });
 
+describe('hostile sends (POST {route}/messages), refused before HighLevel hears of them', () => {
+  const json = (body: unknown) => Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  function sendRaw(body: Buffer, headers: Record<string, string | number> = {}, extra: Partial<RawRequest> = {}) {
+    const all: Record<string, string | number> = {
+      'Content-Type': 'application/json',
+      'Content-Length': body.length,
+      'X-Requested-With': 'ghl-attachments',
+      'Idempotency-Key': `hostile-${Math.random().toString(36).slice(2)}`,
+      ...headers,
+    };
+    // An empty value leaves the header out.
+    return rawRequest(`${stack.endpoint}/messages`, {
+      headers: Object.fromEntries(Object.entries(all).filter(([, value]) => value !== '')),
+      body: [body],
+      ...extra,
+    });
+  }
+  const hello = { conversationId: 'conv1', message: 'hello' };
+  const cases: [string, () => Promise<RawAnswer | undefined>, number, string][] = [
+    ['a body declared past 64 KB', () => sendRaw(json(hello), { 'Content-Length': 10_000_000 }, { end: 'stall' }), 413, 'message-too-large'],
+    ['a chunked body past 64 KB', () => sendRaw(json({ ...hello, message: 'x'.repeat(100_000) }), { 'Content-Length': '', 'Transfer-Encoding': 'chunked' }), 413, 'message-too-large'],
+    ['a body that never comes', () => sendRaw(json(hello).subarray(0, 10), { 'Content-Length': json(hello).length }, { end: 'stall' }), 408, 'request-timeout'],
+    ['10,000 nested arrays', () => sendRaw(json(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)), 400, 'bad-request'],
+    ['a __proto__ key', () => sendRaw(json('{"conversationId":"conv1","message":"x","__proto__":{"admin":true}}')), 400, 'bad-request'],
+    ['a contactId of the browser’s (to message someone else)', () => sendRaw(json({ ...hello, contactId: 'victim' })), 400, 'bad-request'],
+    ['a locationId of the browser’s', () => sendRaw(json({ ...hello, locationId: 'loc2' })), 400, 'bad-request'],
+    ['a raw HighLevel URL as an attachment', () => sendRaw(json({ ...hello, attachments: [`${stack.mock.url}/conversations-assets/location/loc1/x.png`] })), 403, 'attachment-not-signed'],
+    ['a thousand attachments', () => sendRaw(json({ ...hello, attachments: Array(1000).fill('a.b') })), 400, 'too-many-attachments'],
+    ['a key with spaces in it', () => sendRaw(json(hello), { 'Idempotency-Key': 'not a key at all' }), 400, 'idempotency-key-required'],
+    ['a key of 300 characters', () => sendRaw(json(hello), { 'Idempotency-Key': 'k'.repeat(300) }), 400, 'idempotency-key-required'],
+    ['no widget header (a form of another site)', () => sendRaw(json(hello), { 'X-Requested-With': '' }), 403, 'missing-requested-with'],
+    ['a form post as text/plain (what a foreign page may send without a preflight)', () => sendRaw(json(hello), { 'Content-Type': 'text/plain' }), 400, 'bad-request'],
+    ['a page of another origin', () => sendRaw(json(hello), { Origin: 'https://evil.example' }), 403, 'forbidden-origin'],
+  ];
+
+  it.each(cases)('%s', async (_, send, status, code) => {
+    const before = stack.mock.stats.conversationRequests;
+    await attack(send, status, code);
+    expect(stack.mock.stats.conversationRequests).toBe(before);
+  });
+
+  it('authorize refusing: 401, and HighLevel hears nothing', async () => {
+    allow = false;
+    const before = stack.mock.stats.conversationRequests;
+    const answer = await sendRaw(json(hello));
+    expect([answer?.status, JSON.parse(answer!.text).error.code]).toEqual([401, 'unauthorized']);
+    expect(stack.mock.stats.conversationRequests).toBe(before);
+  });
+
+  it('a good send after all of them: 200, and the token appears nowhere', async () => {
+    const answer = await sendRaw(json(hello));
+    expect(answer?.status, answer?.text).toBe(200);
+    expectNoSecret(answer);
+  });
+});
+
 describe('a client that goes away', () => {
   it('mid-upload: HighLevel’s request is aborted, nothing is stored, the server carries on', async () => {
     const before = { stored: stack.mock.stats.uploadsStored, files: stack.mock.files.size };

@@ -46,4 +46,8 @@ export {
   type FileTypeInput,
   type FileTypeSpec,
   type UploadedFile,
+  MESSAGE_TYPES,
+  type MessageType,
+  type SendMessageRequestBody,
+  type SendMessageResponseBody,
 } from '../shared/index.js';

@@ -111,15 +111,16 @@ describe('defaults and how given options are taken', () => {
     expect(sso.sso!.key).toHaveLength(32);
     expect(resolve({ highLevelSso: { sharedSecret: 's'.repeat(16), sessionTtlSeconds: 60 } }).sso!.ttlSeconds).toBe(60);
     expect(resolve({}).sso).toBeUndefined();
-    expect(sso.allowedHeaders).toEqual(['x-requested-with', 'content-type', 'range', 'authorization']);
+    expect(sso.allowedHeaders).toEqual(['x-requested-with', 'content-type', 'range', 'idempotency-key', 'authorization']);
   });
 
   it('allows the widget\'s own headers and the given ones, lower-cased, and nothing else', () => {
-    expect(resolve({}).allowedHeaders).toEqual(['x-requested-with', 'content-type', 'range']);
+    expect(resolve({}).allowedHeaders).toEqual(['x-requested-with', 'content-type', 'range', 'idempotency-key']);
     expect(resolve({ allowedHeaders: ['Authorization', 'X-Tenant'] }).allowedHeaders).toEqual([
       'x-requested-with',
       'content-type',
       'range',
+      'idempotency-key',
       'authorization',
       'x-tenant',
     ]);

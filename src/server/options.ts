@@ -9,6 +9,7 @@ import { Budget } from './budget.js';
 import { wholeNumberOption } from './check-option.js';
 import type { ClientAddressOptions } from './client-address.js';
 import { RateWindow } from './per-key-limits.js';
+import { MESSAGE_TYPES, type MessageType } from '../shared/message-wire.js';
 import { memoryStore } from './store/memory-store.js';
 import type { SharedStore, SlotLimits } from './store/shared-store.js';
 
@@ -28,8 +29,11 @@ export type TokenProvider = ((context: TokenContext) => string | Promise<string>
 
 /** What `authorize` is asked about. */
 export interface AuthorizeContext {
-  /** `upload`: files are about to be sent; `preview`: a stored file is about to be read. */
-  action: 'upload' | 'preview';
+  /**
+   * `upload`: files are about to be sent; `preview`: a stored file is about to be read; `send`:
+   * a message (with attachments uploaded here) is about to go to the conversation's contact.
+   */
+  action: 'upload' | 'preview' | 'send';
   conversationId: string;
   locationId: string;
   /** With `highLevelSso`: the HighLevel user of the request's session. */
@@ -265,6 +269,13 @@ export interface UploadHandlerOptions {
    */
   clientAddress?: (request: Request) => string | undefined;
   /**
+   * The message types `POST {route}/messages` may send, e.g. `['SMS', 'WhatsApp']`; the client
+   * may choose among them, and a message without a type goes as the conversation's channel when
+   * it is one of them, else as the first. Default: only the conversation's own channel (SMS for
+   * a phone conversation, Email for an email one, FB for Messenger).
+   */
+  messageTypes?: readonly MessageType[];
+  /**
    * Where log lines go: `console`, pino, winston or your own (see `Logger` for the call shapes).
    * Lines never contain the token. Default: warnings and errors to `console`; `{}` for silence.
    */
@@ -321,6 +332,8 @@ export interface ResolvedOptions {
   /** Set only when the caller gave one. */
   fetch: typeof fetch | undefined;
   clientAddress: ClientAddressOptions;
+  /** `undefined`: the conversation's own channel only. */
+  messageTypes: readonly MessageType[] | undefined;
   logger: ResolvedLogger;
 }
 
@@ -331,7 +344,7 @@ export const MAX_TIMER_MS = 2_147_483_647;
 export const DEFAULT_API_BASE = 'https://services.leadconnectorhq.com';
 
 /** Headers the widget itself sends cross-origin. */
-const WIDGET_HEADERS = ['x-requested-with', 'content-type', 'range'];
+const WIDGET_HEADERS = ['x-requested-with', 'content-type', 'range', 'idempotency-key'];
 
 export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
   const { locationId } = options;
@@ -391,6 +404,7 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
     anyoneMayUpload: options.authorize === 'anyone',
     fetch: options.fetch,
     clientAddress: { trustedProxies: resolveTrustProxy(options.trustProxy), clientAddress: options.clientAddress },
+    messageTypes: resolveMessageTypes(options.messageTypes),
     logger,
   };
 }
@@ -415,6 +429,14 @@ function resolveSso(sso: HighLevelSsoOptions): ResolvedSso {
     perAddress: perMinute('signInsPerMinutePerAddress', 30),
     perLocation: perMinute('signInsPerMinutePerLocation', 120),
   };
+}
+
+function resolveMessageTypes(types: readonly MessageType[] | undefined): readonly MessageType[] | undefined {
+  if (types === undefined) return undefined;
+  if (!Array.isArray(types) || types.length === 0 || types.some((type) => !MESSAGE_TYPES.includes(type))) {
+    throw new TypeError(`createUploadHandler: \`messageTypes\` must list one or more of ${MESSAGE_TYPES.join(', ')}.`);
+  }
+  return [...new Set(types)];
 }
 
 function resolveTrustProxy(trustProxy: boolean | number | undefined): number {

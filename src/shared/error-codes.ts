@@ -29,6 +29,20 @@ export const ERROR_STATUS = {
   'preview-link-invalid': 403,
   'preview-link-expired': 403,
   'server-busy': 503,
+  // Sending a message (`POST {endpoint}/messages`).
+  'message-empty': 400,
+  'message-too-large': 413,
+  'message-type-not-allowed': 400,
+  'email-subject-required': 400,
+  'too-many-attachments': 400,
+  'attachment-not-signed': 403,
+  'attachment-other-conversation': 403,
+  'attachment-expired': 403,
+  'conversation-other-location': 403,
+  'idempotency-key-required': 400,
+  'idempotency-key-reused': 422,
+  'send-in-progress': 409,
+  'message-rejected': 502,
   // The shared store (Redis, or the process's memory) that holds tokens, locks and rate limits.
   'store-unavailable': 503,
   // HighLevel's single sign-on (a Marketplace app's custom page).

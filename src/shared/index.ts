@@ -16,6 +16,16 @@ export {
 } from './file-types.js';
 export { DEFAULT_MAX_FILES_PER_REQUEST, DEFAULT_MAX_FILE_SIZE, formatBytes } from './limits.js';
 export { DEFAULT_ERROR_MESSAGES, formatMessage } from './messages.js';
+export {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MESSAGES_PATH,
+  MESSAGE_TYPES,
+  type MessageType,
+  type SendMessageRequestBody,
+  type SendMessageResponseBody,
+} from './message-wire.js';
 export { UploadError, isUploadError, uploadError, type UploadErrorDetails } from './upload-error.js';
 export {
   CONVERSATION_ID_FIELD,

@@ -30,6 +30,12 @@ export interface UploadedFile {
    * file it can read back; absent on files from elsewhere.
    */
   previewUrl?: string;
+  /**
+   * The BFF's signed handle of the file, bound to its location and conversation until it
+   * expires: what a message's `attachments` name it by (`POST {endpoint}/messages`). Set by the
+   * BFF on every file it uploads.
+   */
+  handle?: string;
   mimeType: string;
   /** Bytes, as counted by the BFF while streaming. */
   size: number;

@@ -25,6 +25,8 @@ export interface FleetSettings {
   clientSecret: string;
   /** The location every request of this instance goes to. */
   locationId: string;
+  /** The fleet's one secret for signed handles. Default: a random one per instance. */
+  previewSecret?: string;
 }
 
 export async function startFleetInstance(settings: FleetSettings): Promise<FleetInstance> {
@@ -60,6 +62,7 @@ if (process.send && process.env.FLEET_SETTINGS) {
       locationId: settings.locationId,
       apiBase: settings.mockUrl,
       sharedStore: shared,
+      ...(settings.previewSecret ? { previewSecret: settings.previewSecret } : {}),
       getToken: oauthToken({ clientId: settings.clientId, clientSecret: settings.clientSecret, shared, tokenUrl: `${settings.mockUrl}/oauth/token`, logger }),
       // The fleet's test plays hundreds of users, all on the loopback address.
       maxInFlightPerAddress: 100_000,

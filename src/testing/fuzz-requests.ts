@@ -129,13 +129,16 @@ export type FuzzKind =
   | 'slow'
   | 'leave'
   | 'pipeline'
-  | 'preview';
+  | 'preview'
+  | 'message';
 
 export interface FuzzContext {
   /** `127.0.0.1:PORT`: the BFF's Host. */
   host: string;
   /** A real preview handle (from an earlier good upload), to replay and mutate. */
   previewHandle?: string;
+  /** A real file handle, and the conversation it was uploaded for, to send in a message. */
+  attachment?: { handle: string; conversationId: string };
 }
 
 const KINDS: readonly (readonly [number, FuzzKind])[] = [
@@ -151,6 +154,7 @@ const KINDS: readonly (readonly [number, FuzzKind])[] = [
   [2.5, 'leave'],
   [2, 'pipeline'],
   [3, 'preview'],
+  [6, 'message'],
 ];
 
 export const ROUTE = '/api/attachments';
@@ -1259,8 +1263,119 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
       made.writes = [head];
       break;
     }
+    case 'message':
+      Object.assign(made, messageCase(rng, ctx, conversationId, draft.notes));
+      break;
   }
   return { id, kind, conversationId, note: draft.notes.join('; '), ...made };
+}
+
+/**
+ * A send (`POST {route}/messages`, JSON): valid, or broken in its key, type, JSON, size, fields,
+ * attachment handles or pace. A valid one must get 200; the others an answer, never a 5xx.
+ */
+function messageCase(rng: Rng, ctx: FuzzContext, conversationId: string, notes: string[]): Partial<FuzzCase> {
+  const attachment = ctx.attachment;
+  const withFile = attachment !== undefined && rng.chance(0.5);
+  const body: Record<string, unknown> = { conversationId: withFile ? attachment.conversationId : conversationId, message: rng.pick(['hi', 'Here are the files', '日本語 😀', ' x ']) };
+  if (withFile) body.attachments = [attachment.handle];
+  const variant = rng.pick([
+    'valid',
+    'valid',
+    'no-key',
+    'bad-key',
+    'not-json',
+    'text-plain',
+    'bad-json',
+    'deep-json',
+    'huge-declared',
+    'huge-chunked',
+    'extra-field',
+    'wrong-types',
+    'handle-flipped',
+    'handle-junk',
+    'bare-url',
+    'many-attachments',
+    'short-body',
+    'drip',
+  ] as const);
+  notes.push(`message ${variant}${withFile ? ' with a file' : ''}`);
+  const headers = [`Host: ${ctx.host}`, 'Content-Type: application/json', 'X-Requested-With: ghl-attachments', `Idempotency-Key: fz-key-${randomToken(rng, 16)}`, 'Connection: close'];
+  let text = JSON.stringify(body);
+  let framing: Draft['framing'] = 'length';
+  const made: Partial<FuzzCase> = { then: 'wait', expect: 'answer' };
+  switch (variant) {
+    case 'valid':
+      made.expectStatus = 200;
+      break;
+    case 'no-key':
+      headers.splice(3, 1);
+      break;
+    case 'bad-key':
+      headers[3] = `Idempotency-Key: ${rng.pick(['', 'short', 'x'.repeat(300), 'with space inside', 'éééééééé'])}`;
+      break;
+    case 'not-json':
+      text = randomToken(rng, rng.between(0, 200));
+      break;
+    case 'text-plain':
+      headers[1] = 'Content-Type: text/plain';
+      break;
+    case 'bad-json':
+      text = text.slice(0, rng.int(text.length));
+      break;
+    case 'deep-json':
+      text = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+      break;
+    case 'huge-declared':
+      text = JSON.stringify({ ...body, message: 'x'.repeat(rng.between(65_536, 200_000)) });
+      break;
+    case 'huge-chunked':
+      text = JSON.stringify({ ...body, message: 'x'.repeat(rng.between(65_536, 200_000)) });
+      framing = 'chunked';
+      break;
+    case 'extra-field':
+      text = JSON.stringify({ ...body, [rng.pick(['contactId', 'locationId', '__proto__', 'attachmentUrls', 'type'])]: rng.pick(['x', 1, null, [], {}]) });
+      break;
+    case 'wrong-types':
+      text = JSON.stringify({ ...body, [rng.pick(['conversationId', 'message', 'subject', 'html', 'attachments'])]: rng.pick([1, null, true, {}, [1], ['x'.repeat(5000)]]) });
+      break;
+    case 'handle-flipped': {
+      const handle = attachment?.handle ?? `${randomToken(rng, 40)}.${randomToken(rng, 43)}`;
+      const at = rng.int(handle.length);
+      text = JSON.stringify({ ...body, attachments: [`${handle.slice(0, at)}${handle[at] === 'A' ? 'B' : 'A'}${handle.slice(at + 1)}`] });
+      break;
+    }
+    case 'handle-junk':
+      text = JSON.stringify({ ...body, attachments: [randomToken(rng, rng.between(0, 300))] });
+      break;
+    case 'bare-url':
+      text = JSON.stringify({ ...body, attachments: [`http://${ctx.host}/conversations-assets/x.png`] });
+      break;
+    case 'many-attachments':
+      text = JSON.stringify({ ...body, attachments: Array.from({ length: rng.between(6, 1000) }, () => attachment?.handle ?? 'x') });
+      break;
+    case 'short-body':
+      break;
+    case 'drip':
+      break;
+  }
+  const draft: Draft = { method: 'POST', target: `${ROUTE}/messages`, version: 'HTTP/1.1', headers, body: Buffer.from(text, 'utf8'), framing, notes };
+  const { head, body: bytes } = render(draft, rng);
+  if (variant === 'short-body') {
+    // Declares more than it sends: the read deadline answers 408.
+    made.writes = [head, bytes.subarray(0, rng.int(bytes.length))];
+    made.slow = true;
+  } else if (variant === 'drip') {
+    const full = Buffer.concat([head, bytes]);
+    let budget = 1500;
+    made.writes = splitWrites(rng, full, rng.between(3, 8), () => {
+      const pause = Math.min(budget, rng.between(100, 400));
+      budget -= pause;
+      return pause;
+    });
+    made.slow = true;
+  } else made.writes = [Buffer.concat([head, bytes])];
+  return made;
 }
 
 /** The seed of case `id` of a run: each case has its own stream, so any one replays alone. */

@@ -23,6 +23,10 @@ export interface OwnStack {
   failNext(fault: MockFault): Promise<void>;
   /** Upload requests that reached the mock so far. */
   uploadRequests(): Promise<number>;
+  /** The mock plays `fault` instead of its answer to the next send that reaches it. */
+  failNextSend(fault: MockFault | { kind: 'delay'; ms: number }): Promise<void>;
+  /** Messages the mock stored so far. */
+  messagesSent(): Promise<number>;
 }
 
 export async function ownStack(options: OwnStackOptions = {}): Promise<OwnStack> {
@@ -31,6 +35,8 @@ export async function ownStack(options: OwnStackOptions = {}): Promise<OwnStack>
     origin,
     failNext: async (fault) => void (await call(`${origin}/__fail`, 'POST', JSON.stringify(fault))),
     uploadRequests: async () => (JSON.parse(await call(`${origin}/__stats`, 'GET')) as { uploadRequests: number }).uploadRequests,
+    failNextSend: async (fault) => void (await call(`${origin}/__fail-send`, 'POST', JSON.stringify(fault))),
+    messagesSent: async () => (JSON.parse(await call(`${origin}/__stats`, 'GET')) as { messagesSent: number }).messagesSent,
   };
 }
 

@@ -3,6 +3,7 @@ import { uploadError } from '../../shared/upload-error.js';
 import type { Ticket } from '../admission.js';
 import { BUSY_RETRY_AFTER_SECONDS } from '../budget.js';
 import { checkCaller } from '../check-request.js';
+import { parseContentType } from '../content-type.js';
 import { clientAddressOf } from '../client-address.js';
 import { jsonResponse } from '../error-response.js';
 import type { Caller, ResolvedOptions } from '../options.js';
@@ -70,7 +71,7 @@ export async function openSession(request: Request, options: ResolvedOptions, pl
   checkCaller(request, options);
   // Before anything is read: every try counts, whatever it carries.
   sso.perAddress.hit(clientAddressOf(request, options.clientAddress));
-  if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) throw uploadError('bad-request');
+  if (parseContentType(request.headers.get('content-type'))?.type !== 'application/json') throw uploadError('bad-request');
   // A sign-in holds up to ~17 KB while its body arrives, in a place of the strangers' pool
   // (taken by the route): the body must be in within the strangers' deadline.
   const payload = (await readJson(request, MAX_SSO_PAYLOAD_LENGTH + 1024, options.unauthenticatedDeadlineMs, place?.evicted)) as

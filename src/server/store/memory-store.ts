@@ -9,19 +9,29 @@ import type { SharedStore, SlotLimits, SlotReservation } from './shared-store.js
 export function memoryStore(options: { now?: () => number } = {}): SharedStore {
   const now = options.now ?? Date.now;
   const values = new Map<string, string>();
+  // When each value with a time to live stops being there.
+  const expiries = new Map<string, number>();
   const locks = new Map<string, { owner: string; until: number }>();
   // Reserved moments per key, in ascending order (reservations only ever append at the end).
   const windows = new Map<string, number[]>();
 
   return {
     async get(key) {
+      const until = expiries.get(key);
+      if (until !== undefined && until <= now()) {
+        values.delete(key);
+        expiries.delete(key);
+      }
       return values.get(key);
     },
-    async set(key, value) {
+    async set(key, value, ttlMs) {
       values.set(key, value);
+      if (ttlMs === undefined) expiries.delete(key);
+      else expiries.set(key, now() + ttlMs);
     },
     async delete(key) {
       values.delete(key);
+      expiries.delete(key);
     },
     async tryLock(key, ttlMs) {
       const held = locks.get(key);
@@ -38,6 +48,7 @@ export function memoryStore(options: { now?: () => number } = {}): SharedStore {
     },
     async close() {
       values.clear();
+      expiries.clear();
       locks.clear();
       windows.clear();
     },

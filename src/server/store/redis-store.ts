@@ -11,6 +11,7 @@ import type { SharedStore, SlotLimits, SlotReservation } from './shared-store.js
 export interface RedisClientLike {
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<unknown>;
+  set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
   set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<unknown>;
   del(key: string): Promise<number>;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
@@ -113,7 +114,8 @@ export async function redisStore(options: RedisStoreOptions): Promise<SharedStor
 
   return {
     get: (key) => run(async () => (await client.get(prefix + key)) ?? undefined),
-    set: (key, value) => run(async () => void (await client.set(prefix + key, value))),
+    set: (key, value, ttlMs) =>
+      run(async () => void (await (ttlMs === undefined ? client.set(prefix + key, value) : client.set(prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)))))),
     delete: (key) => run(async () => void (await client.del(prefix + key))),
     tryLock: (key, ttlMs) =>
       run(async () => {

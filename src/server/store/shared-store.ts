@@ -10,8 +10,8 @@
 export interface SharedStore {
   /** The value at `key`, or `undefined`. */
   get(key: string): Promise<string | undefined>;
-  /** Stores `value` at `key`, with no expiry. */
-  set(key: string, value: string): Promise<void>;
+  /** Stores `value` at `key`: for `ttlMs` when given (it is then gone), else with no expiry. */
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
   /** Removes `key`. */
   delete(key: string): Promise<void>;
   /**

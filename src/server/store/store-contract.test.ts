@@ -33,6 +33,18 @@ describe.each([
   });
   afterAll(() => store.close());
 
+  it('forgets a value set with a time to live once it is up, and keeps one set again without', async () => {
+    const k = key('ttl');
+    await store.set(k, 'brief', 300);
+    expect(await store.get(k)).toBe('brief');
+    await sleep(600);
+    expect(await store.get(k)).toBeUndefined();
+    await store.set(k, 'short', 300);
+    await store.set(k, 'for good');
+    await sleep(600);
+    expect(await store.get(k)).toBe('for good');
+  });
+
   it('lets anyone call unlock on a lock nobody holds, changing nothing', async () => {
     const k = key('free');
     await expect(store.unlock(k, 'nobody')).resolves.toBeUndefined();

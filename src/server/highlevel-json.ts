@@ -1,0 +1,56 @@
+import { uploadError } from '../shared/upload-error.js';
+import { HIGHLEVEL_API_VERSION } from './forward-upload.js';
+import type { ResolvedOptions } from './options.js';
+
+/** HighLevel's answer to a JSON call: its status, headers and parsed body (`undefined` when not JSON). */
+export interface HighLevelJsonAnswer {
+  status: number;
+  headers: Headers;
+  data: unknown;
+  text: string;
+}
+
+/**
+ * One JSON call to HighLevel's API with the server's token, within `upstreamTimeoutMs`
+ * (`highlevel-timeout` after) and never following a redirect (it could lead anywhere, with the
+ * token). It is not tied to the browser's request: a send HighLevel has begun is seen through,
+ * so that its answer can be kept for the retry of a client that went away.
+ */
+export async function callHighLevel(
+  options: ResolvedOptions,
+  token: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<HighLevelJsonAnswer> {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  let response: Response;
+  try {
+    response = await fetchImpl(`${options.apiBase}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Version: HIGHLEVEL_API_VERSION,
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.upstreamTimeoutMs),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, data: parseJson(text), text };
+  } catch (error) {
+    if ((error as { name?: string } | null)?.name === 'TimeoutError') throw uploadError('highlevel-timeout');
+    options.logger.warn?.('HighLevel could not be reached', { error: String(error) });
+    throw uploadError('highlevel-unavailable', {}, {}, { cause: error });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

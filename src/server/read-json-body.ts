@@ -1,0 +1,46 @@
+import { uploadError } from '../shared/upload-error.js';
+import type { ErrorCode } from '../shared/error-codes.js';
+import { requestBodyStream } from './request-body.js';
+
+/**
+ * A small JSON body, read up to `limit` bytes within `deadlineMs`: a declared or actual size past
+ * the limit is `tooLarge` (413 for a message), a body that does not parse is 400 `bad-request`,
+ * and one that has not arrived by the deadline is 408 `request-timeout` (a client that sends
+ * headers and then nothing holds nothing for long). Bytes past the limit are drained, not kept,
+ * so that the answer still reaches the client.
+ */
+export async function readJsonBody(request: Request, limit: number, deadlineMs: number, tooLarge: ErrorCode = 'bad-request'): Promise<unknown> {
+  const header = request.headers.get('content-length');
+  if (header !== null && (!/^\d+$/.test(header) || Number(header) > limit)) {
+    requestBodyStream(request).resume();
+    throw uploadError(/^\d+$/.test(header) ? tooLarge : 'bad-request');
+  }
+  const body = requestBodyStream(request);
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const timer = setTimeout(() => finish(uploadError('request-timeout')), deadlineMs);
+    const finish = (error?: unknown) => {
+      clearTimeout(timer);
+      body.off('data', onData);
+      if (error) {
+        body.resume();
+        reject(error);
+      } else resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) finish(uploadError(tooLarge));
+      else chunks.push(chunk);
+    };
+    body.on('data', onData);
+    body.once('end', () => finish());
+    // The client went away mid-body (a reset, a half-close): its request ends, nothing to log.
+    body.once('error', () => finish(uploadError('cancelled')));
+  });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw uploadError('bad-request');
+  }
+}
