@@ -63,8 +63,10 @@ beforeAll(async () => {
     mock: { tokens: [{ token: TOKEN, locationId: LOCATION }], rateLimits: { max: 10_000_000, daily: 10_000_000 } },
     bff: {
       // Short, so that stalled clients cost a second each; low, so that dribbles are judged by it.
-      clientIdleTimeoutMs: 1000,
-      minClientBytesPerSecond: 64,
+      clientRateWindowMs: 1000,
+      clientMinBytesPerSecond: 64,
+      // The same for bodies that must show who they are (sign-ins, sends, an upload's field).
+      unauthenticatedDeadlineMs: 1000,
       // Generous: a busy machine must not turn a slow HighLevel answer into a 504 here.
       upstreamTimeoutMs: 15_000,
       previewSecret: 'fuzz-preview-secret-0123456789abcdef',

@@ -138,8 +138,9 @@ export async function* readMultipart(
     }, limits.rateWindowMs);
   };
   startWindow();
-  // Bytes fed that went into no file since the last part began, and whether the caller is proven.
-  let between = 0;
+  // Bytes fed that went into no file, as of the last part's start or end (a chunk is counted
+  // whole when it is fed, so this errs by at most one chunk), and whether the caller is proven.
+  let baseline = 0;
   let pushedToFiles = 0;
   let sawPart = false;
   let proven = !limits.proof;
@@ -156,7 +157,7 @@ export async function* readMultipart(
   }
   const partSeen = () => {
     sawPart = true;
-    between = 0;
+    baseline = fed - pushedToFiles;
   };
 
   parser.on('field', (name, value, info) => {
@@ -187,8 +188,10 @@ export async function* readMultipart(
     // what it pushes tells exactly where the data started, or how long a file that ended is.
     const push = stream.push.bind(stream);
     stream.push = (chunk: Buffer | null, encoding?: BufferEncoding) => {
-      if (chunk === null) tracked.ended = true;
-      else {
+      if (chunk === null) {
+        tracked.ended = true;
+        baseline = fed - pushedToFiles;
+      } else {
         tracked.pushed += chunk.length;
         pushedToFiles += chunk.length;
       }
@@ -214,11 +217,12 @@ export async function* readMultipart(
     windowBytes += chunk.length;
     fed += chunk.length;
     started = undefined;
-    const filesBefore = pushedToFiles;
     const more = parser.write(chunk);
-    between += chunk.length - (pushedToFiles - filesBefore);
+    // While a file is open its bytes may wait inside the parser (backpressure): only between
+    // parts is every byte fed one that goes into no file.
+    const fileOpen = current !== undefined && !current.ended;
     if (!proven && !sawPart && fed > limits.proof!.maxBytes) fail(new MultipartLimitError('proof'));
-    else if (between > MAX_BYTES_BETWEEN_PARTS) fail(new MultipartLimitError('between-parts'));
+    else if (!fileOpen && fed - pushedToFiles - baseline > MAX_BYTES_BETWEEN_PARTS) fail(new MultipartLimitError('between-parts'));
     // Set by the 'file' handler during the write above (TypeScript cannot see that).
     const file = started as { part: FilePart; pushed: number; ended: boolean } | undefined;
     if (file?.ended) file.part.maxPossibleSize = file.pushed;

@@ -33,6 +33,10 @@ export async function startStack(
       rateLimit: false,
       // Tests that are about logging pass their own: the default writes warnings to the console.
       logger: {},
+      // Every test client is on the loopback address, often many at once: tests of the
+      // per-address and per-location shares pass their own.
+      maxInFlightPerAddress: 10_000,
+      maxUploadsPerLocation: 10_000,
       getToken: options.bff?.getToken ?? staticToken(mock.token),
       locationId: mock.locationId,
       apiBase: mock.url,
