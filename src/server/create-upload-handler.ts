@@ -7,6 +7,7 @@ import { ownOrigin, preflight, withCors } from './cors.js';
 import { errorResponse, jsonResponse } from './error-response.js';
 import { forwardUpload, type ForwardedUpload } from './forward-upload.js';
 import { resolveOptions, type ResolvedOptions, type UploadHandlerOptions } from './options.js';
+import { isPolicyRequest, policyRoute } from './policy-route.js';
 import { PREVIEW_PARAM, signPreview } from './preview-link.js';
 import { isPreviewable, proxyPreview } from './proxy-preview.js';
 
@@ -74,6 +75,7 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
     if (request.method !== 'POST') throw uploadError('method-not-allowed');
     return openSession(request, options);
   }
+  if (request.method === 'GET' && isPolicyRequest(request)) return policyRoute(request, options);
   if (request.method === 'GET') return proxyPreview(request, options);
   if (request.method !== 'POST') throw uploadError('method-not-allowed');
   checkRequest(request, options);
