@@ -81,6 +81,9 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
   }
   if (path.endsWith(SESSION_PATH) && options.sso) {
     if (request.method !== 'POST') throw uploadError('method-not-allowed');
+    // Every try counts, whatever it carries, and before it may take (or evict for) a place: a
+    // client past its sign-ins a minute is told 429 without costing anyone theirs.
+    options.sso.perAddress.hit(address);
     // A sign-in is a stranger's until its payload is read: it holds a place of the strangers'.
     return withTicket(options.admission.admitStranger(address), (ticket) => openSession(request, options, ticket));
   }

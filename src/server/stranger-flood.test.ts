@@ -492,3 +492,38 @@ describe('a preview holds its address’s place while its body is sent', () => {
     expect((await preview()).status).toBe(200);
   });
 });
+
+describe('a client past its sign-ins a minute', () => {
+  it('is told 429 before it may take a place: it evicts no one', async () => {
+    stack = await startStack({
+      bff: { locationId: undefined, highLevelSso: { sharedSecret: SECRET, signInsPerMinutePerAddress: 1 }, maxUnauthenticatedInFlight: 1 },
+    });
+    const current = stack;
+    const signIn = (localAddress: string, body: string | undefined, length: number) =>
+      new Promise<number>((resolve) => {
+        const req = httpRequest(`${current.endpoint}/session`, {
+          method: 'POST',
+          localAddress,
+          agent: false,
+          headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json', 'Content-Length': length },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', () => resolve(0));
+        if (body === undefined) req.write('{');
+        else req.end(body);
+      });
+    // 127.0.0.2 uses its one sign-in of the minute.
+    expect(await signIn('127.0.0.2', '{"encryptedData":"AAAA"}', 24)).toBe(401);
+    // 127.0.0.1's sign-in holds the only place, its body still on the way.
+    let held = 0;
+    void signIn('127.0.0.1', undefined, 1000).then((status) => (held = status));
+    await sleep(200);
+    expect(await signIn('127.0.0.2', '{"encryptedData":"AAAA"}', 24)).toBe(429);
+    await sleep(200);
+    // Not evicted (that would have been 503 at once): it is still waiting for its body.
+    expect(held).toBe(0);
+  });
+});

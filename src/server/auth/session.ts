@@ -4,7 +4,6 @@ import type { Ticket } from '../admission.js';
 import { BUSY_RETRY_AFTER_SECONDS } from '../budget.js';
 import { checkCaller } from '../check-request.js';
 import { parseContentType } from '../content-type.js';
-import { clientAddressOf } from '../client-address.js';
 import { jsonResponse } from '../error-response.js';
 import type { Caller, ResolvedOptions } from '../options.js';
 import { requestBodyStream } from '../request-body.js';
@@ -69,8 +68,6 @@ export async function openSession(request: Request, options: ResolvedOptions, pl
   if (!sso) throw uploadError('bad-request');
   const started = Date.now();
   checkCaller(request, options);
-  // Before anything is read: every try counts, whatever it carries.
-  sso.perAddress.hit(clientAddressOf(request, options.clientAddress));
   if (parseContentType(request.headers.get('content-type'))?.type !== 'application/json') throw uploadError('bad-request');
   // A sign-in holds up to ~17 KB while its body arrives, in a place of the strangers' pool
   // (taken by the route): the body must be in within the strangers' deadline.
