@@ -58,7 +58,7 @@ export async function sendMessageRoute(request: Request, options: ResolvedOption
   const caller = await resolveCaller(request, options);
   // A send holds up to its body while it arrives, within the strangers' deadline, in its
   // address's place (taken by the route).
-  const body: SendRequest = parseBody(await readJsonBody(request, MAX_MESSAGE_BODY_BYTES, options.unauthenticatedDeadlineMs, 'message-too-large'));
+  const body: SendRequest = parseBody(await readJsonBody(request, { limit: MAX_MESSAGE_BODY_BYTES, deadlineMs: options.unauthenticatedDeadlineMs, tooLarge: 'message-too-large' }));
   const { locationId, user } = caller;
   const context = { action: 'send', conversationId: body.conversationId, locationId, ...(user ? { user } : {}) } as const;
   if (!(await options.authorize(request, context))) throw uploadError('unauthorized');

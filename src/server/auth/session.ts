@@ -1,12 +1,11 @@
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { uploadError } from '../../shared/upload-error.js';
 import type { Ticket } from '../admission.js';
-import { BUSY_RETRY_AFTER_SECONDS } from '../budget.js';
 import { checkCaller } from '../check-request.js';
 import { parseContentType } from '../content-type.js';
 import { jsonResponse } from '../error-response.js';
 import type { Caller, ResolvedOptions } from '../options.js';
-import { requestBodyStream } from '../request-body.js';
+import { readJsonBody } from '../read-json-body.js';
 import { lookUpHighLevelUser, type HighLevelUserAccess } from './highlevel-user.js';
 import { MAX_SSO_PAYLOAD_LENGTH, decryptUserContext } from './sso-payload.js';
 import { signSession, verifySession, type HighLevelSessionUser } from './session-token.js';
@@ -71,7 +70,7 @@ export async function openSession(request: Request, options: ResolvedOptions, pl
   if (parseContentType(request.headers.get('content-type'))?.type !== 'application/json') throw uploadError('bad-request');
   // A sign-in holds up to ~17 KB while its body arrives, in a place of the strangers' pool
   // (taken by the route): the body must be in within the strangers' deadline.
-  const payload = (await readJson(request, MAX_SSO_PAYLOAD_LENGTH + 1024, options.unauthenticatedDeadlineMs, place?.evicted)) as
+  const payload = (await readJsonBody(request, { limit: MAX_SSO_PAYLOAD_LENGTH + 1024, deadlineMs: options.unauthenticatedDeadlineMs, evicted: place?.evicted })) as
     | { encryptedData?: unknown }
     | undefined;
   // The body is in: what follows is the server's own work, and the place is no longer evictable.
@@ -114,46 +113,4 @@ export async function openSession(request: Request, options: ResolvedOptions, pl
       partitioned: true,
     }),
   });
-}
-
-/**
- * A small JSON body, read up to `limit` bytes (400 past it, or when it does not parse) within
- * `deadlineMs` (408 after: a client that sends headers and then nothing holds nothing for long).
- * Bytes past the limit are drained, not kept, so that the answer still reaches the client.
- */
-async function readJson(request: Request, limit: number, deadlineMs: number, evicted?: AbortSignal): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (!(declared <= limit)) throw uploadError('bad-request');
-  const body = requestBodyStream(request);
-  const text = await new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const timer = setTimeout(() => finish(uploadError('request-timeout')), deadlineMs);
-    // A newer sign-in took this one's place while its body was still on the way.
-    const onEvicted = () => finish(uploadError('server-busy', { values: { seconds: BUSY_RETRY_AFTER_SECONDS }, details: { retryAfter: BUSY_RETRY_AFTER_SECONDS } }));
-    evicted?.addEventListener('abort', onEvicted, { once: true });
-    const finish = (error?: unknown) => {
-      clearTimeout(timer);
-      evicted?.removeEventListener('abort', onEvicted);
-      body.off('data', onData);
-      if (error) {
-        body.resume();
-        reject(error);
-      } else resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) finish(uploadError('bad-request'));
-      else chunks.push(chunk);
-    };
-    body.on('data', onData);
-    body.once('end', () => finish());
-    // The client went away mid-body (a reset, a half-close): its request ends, nothing to log.
-    body.once('error', () => finish(uploadError('cancelled')));
-  });
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw uploadError('bad-request');
-  }
 }
