@@ -103,7 +103,7 @@ const failing = (outcome: BffScenario['outcome'], words: RegExp): Story => ({
   parameters: server({ outcome }),
   play: async ({ canvasElement }) => {
     drop(canvasElement, [await sample('sample.png', 'photo.png')]);
-    await expect(await (await items(canvasElement)).findByText(words, {}, { timeout: 5000 })).toBeVisible();
+    await expect(await (await items(canvasElement)).findByText(words)).toBeVisible();
   },
 });
 export const ErrorServerToken = failing('highlevel-auth', /not authorized/);
@@ -117,8 +117,8 @@ export const RateLimitedCountdown: Story = {
   parameters: server({ outcome: 'rate-limited', retryAfter: 2, onlyFirst: true }),
   play: async ({ canvasElement, canvas }) => {
     drop(canvasElement, [await sample('sample.png', 'photo.png')]);
-    await expect(await (await items(canvasElement)).findByText(/Retrying in \d s/, {}, { timeout: 5000 })).toBeVisible();
-    await expect(await canvas.findByRole('img', { name: 'photo.png' }, { timeout: 8000 })).toBeVisible();
+    await expect(await (await items(canvasElement)).findByText(/Retrying in \d s/)).toBeVisible();
+    await expect(await canvas.findByRole('img', { name: 'photo.png' })).toBeVisible();
   },
 };
 
@@ -127,8 +127,8 @@ export const ServerBusyCountdown: Story = {
   parameters: server({ outcome: 'server-busy', retryAfter: 2, onlyFirst: true }),
   play: async ({ canvasElement, canvas }) => {
     drop(canvasElement, [await sample('sample.png', 'photo.png')]);
-    await expect(await (await items(canvasElement)).findByText(/The server is busy\. Retrying in \d s/, {}, { timeout: 5000 })).toBeVisible();
-    await expect(await canvas.findByRole('img', { name: 'photo.png' }, { timeout: 8000 })).toBeVisible();
+    await expect(await (await items(canvasElement)).findByText(/The server is busy\. Retrying in \d s/)).toBeVisible();
+    await expect(await canvas.findByRole('img', { name: 'photo.png' })).toBeVisible();
   },
 };
 
@@ -148,8 +148,8 @@ export const Retried: Story = {
   parameters: server({ outcome: 'highlevel-unavailable', onlyFirst: true }),
   play: async ({ canvasElement, canvas }) => {
     drop(canvasElement, [await sample('sample.png', 'photo.png')]);
-    await userEvent.click(await canvas.findByRole('button', { name: 'Retry photo.png' }, { timeout: 5000 }));
-    await expect(await canvas.findByRole('img', { name: 'photo.png' }, { timeout: 5000 })).toBeVisible();
+    await userEvent.click(await canvas.findByRole('button', { name: 'Retry photo.png' }));
+    await expect(await canvas.findByRole('img', { name: 'photo.png' })).toBeVisible();
   },
 };
 
@@ -161,11 +161,11 @@ export const DoneWithPreviews: Story = {
   args: { concurrency: 5 },
   play: async ({ canvasElement, canvas }) => {
     drop(canvasElement, await Promise.all(['sample.png', 'sample.mp4', 'sample.mp3', 'sample.pdf', 'sample.zip'].map((name) => sample(name))));
-    await waitFor(() => expect(canvasElement.querySelectorAll('.ghl-att-item[data-status="done"]')).toHaveLength(5), { timeout: 8000 });
+    await waitFor(() => expect(canvasElement.querySelectorAll('.ghl-att-item[data-status="done"]')).toHaveLength(5));
     const image = canvas.getByRole('img', { name: 'sample.png' }) as HTMLImageElement;
     await expect(image).toBeVisible();
     await expect(image.getAttribute('src')).toBe(samplePreviewUrl('sample.png'));
-    await waitFor(() => expect(image.naturalWidth).toBeGreaterThan(0), { timeout: 5000 });
+    await waitFor(() => expect(image.naturalWidth).toBeGreaterThan(0));
     await expect(image.closest('a')).toHaveAttribute('href', sampleUrl('sample.png'));
     await expect(canvasElement.querySelector('video')).not.toBeNull();
     await expect(canvasElement.querySelector('audio')).not.toBeNull();
@@ -179,9 +179,9 @@ export const PreviewsFromHighLevel: Story = {
   args: { previewFrom: 'highlevel' },
   play: async ({ canvasElement, canvas }) => {
     drop(canvasElement, [await sample('sample.png', 'photo.png')]);
-    const image = (await canvas.findByRole('img', { name: 'photo.png' }, { timeout: 5000 })) as HTMLImageElement;
+    const image = (await canvas.findByRole('img', { name: 'photo.png' })) as HTMLImageElement;
     await expect(image.getAttribute('src')).toBe(sampleUrl('photo.png'));
-    await waitFor(() => expect(image.naturalWidth).toBeGreaterThan(0), { timeout: 5000 });
+    await waitFor(() => expect(image.naturalWidth).toBeGreaterThan(0));
   },
 };
 
@@ -241,7 +241,7 @@ export const NarrowSidebar: Story = {
   decorators: [(Story) => <div style={{ width: 280 }}>{Story()}</div>],
   play: async ({ canvasElement }) => {
     drop(canvasElement, [await sample('sample.png', 'a-photo-with-a-rather-long-name-from-a-phone.png')]);
-    await expect(await within(canvasElement).findByRole('img', { name: /a-photo-with/ }, { timeout: 5000 })).toBeVisible();
+    await expect(await within(canvasElement).findByRole('img', { name: /a-photo-with/ })).toBeVisible();
     await expect(canvasElement.querySelector<HTMLElement>('.ghl-att')!.scrollWidth).toBeLessThanOrEqual(280);
   },
 };
@@ -255,7 +255,7 @@ export const LongNamesAndReasons: Story = {
   play: async ({ canvasElement }) => {
     const long = `Quarterly_Report_${'Final_Revised_'.repeat(6)}2026.pdf`;
     drop(canvasElement, [await sample('sample.pdf', long), fileOf(`${'installer_'.repeat(8)}.exe`, 2)]);
-    await expect(await (await items(canvasElement)).findByText(/not authorized/, {}, { timeout: 5000 })).toBeVisible();
+    await expect(await (await items(canvasElement)).findByText(/not authorized/)).toBeVisible();
     await expect(within(within(canvasElement).getByRole('list', { name: 'Not attached' })).getByText(/This type of file is not allowed/)).toBeVisible();
   },
 };
@@ -266,7 +266,7 @@ export const FrenchRateLimited: Story = {
   parameters: server({ outcome: 'rate-limited', retryAfter: 60 }),
   play: async ({ canvasElement }) => {
     drop(canvasElement, [await sample('sample.png', 'photo-de-la-réunion-du-conseil-d’administration.png')]);
-    await expect(await (await items(canvasElement)).findByText(/Nouvel essai dans \d+ s/, {}, { timeout: 5000 })).toBeVisible();
+    await expect(await (await items(canvasElement)).findByText(/Nouvel essai dans \d+ s/)).toBeVisible();
     await expect(within(canvasElement).getByText(/jusqu’à 5\sMo chacun/)).toBeVisible();
   },
 };
@@ -290,8 +290,8 @@ export const PhotoShrunkToFit: Story = {
     await expect(photo.size).toBeGreaterThan(300_000);
     drop(canvasElement, [photo]);
     const list = await items(canvasElement);
-    await expect(await list.findByText(/^shrunk from \d+ kB to (2\d\d|1\d\d) kB$/, {}, { timeout: 15_000 })).toBeVisible();
-    await expect(await list.findByText('Uploaded', {}, { timeout: 10_000 })).toBeVisible();
+    await expect(await list.findByText(/^shrunk from \d+ kB to (2\d\d|1\d\d) kB$/)).toBeVisible();
+    await expect(await list.findByText('Uploaded')).toBeVisible();
   },
 };
 

@@ -51,7 +51,7 @@ export const HookOnly: Story = {
 
     // Dropped: the PNG is uploaded, the .exe refused with its reason.
     dropOn(canvas.getByTestId('my-dropzone'), [await sample('sample.png', 'dropped.png'), fileOf('setup.exe', 10)]);
-    await expect(await canvas.findByRole('link', { name: 'Open dropped.png' }, { timeout: 5000 })).toBeVisible();
+    await expect(await canvas.findByRole('link', { name: 'Open dropped.png' })).toBeVisible();
     await expect(uploads.getByText('dropped.png: done')).toBeVisible();
     await expect(within(canvas.getByRole('list', { name: 'Refused' })).getByText('setup.exe: file-type-not-allowed')).toBeVisible();
 
@@ -68,14 +68,14 @@ export const HookOnly: Story = {
     await expect(pickerOpened).toBe(1);
     input.removeEventListener('click', onPickerClick);
     await userEvent.upload(input, await sample('sample.pdf', 'picked.pdf'));
-    await expect(await canvas.findByRole('link', { name: 'Open picked.pdf' }, { timeout: 5000 })).toBeVisible();
+    await expect(await canvas.findByRole('link', { name: 'Open picked.pdf' })).toBeVisible();
 
     // An upload that gets no answer: cancelled in flight, then retried, and stored.
     dropOn(canvas.getByTestId('my-dropzone'), [await sample('sample.png', 'slow.png')]);
     await userEvent.click(await canvas.findByRole('button', { name: 'Cancel slow.png' }));
     await expect(await uploads.findByText('slow.png: cancelled')).toBeVisible();
     await userEvent.click(canvas.getByRole('button', { name: 'Retry slow.png' }));
-    await expect(await canvas.findByRole('link', { name: 'Open slow.png' }, { timeout: 5000 })).toBeVisible();
+    await expect(await canvas.findByRole('link', { name: 'Open slow.png' })).toBeVisible();
     await waitFor(() => expect(canvas.queryByRole('button', { name: /slow\.png/ })).toBeNull());
   }),
 };

@@ -53,7 +53,14 @@ export async function noisyPhoto(name: string, width: number, height: number): P
  */
 export function checked<C>(play?: (context: C) => void | Promise<void>) {
   return async (context: C) => {
-    await play?.(context);
+    try {
+      await play?.(context);
+    } catch (error) {
+      // Kept for the e2e suite's report: Storybook's error display does not always carry it.
+      document.body.dataset.storyError = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
+      throw error;
+    }
     document.body.dataset.storyPassed = 'true';
   };
 }
+
