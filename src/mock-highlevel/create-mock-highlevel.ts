@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveFileTypes, type FileTypeInput } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES_PER_REQUEST } from '../shared/limits.js';
+import { wholeNumberOption } from '../shared/check-option.js';
 import { answers, type MockAnswer } from './highlevel-answers.js';
 import { RateLimiter, type RateLimits } from './rate-limiter.js';
 import { handleUpload, type StoredFile } from './handle-upload.js';
@@ -14,6 +15,8 @@ import { MOCK_COMPANY_ID, MockOAuth, type MockLocation, type MockOAuthApp, type 
 import { answerUser, type MockUser } from './mock-users.js';
 import { CONVERSATION_SCOPES, conversationRoute, readConversation, readThread, sendMessage } from './handle-conversations.js';
 import { MockConversations, type MockConversation, type MockMessage } from './mock-conversations.js';
+
+const OWNER = 'createMockHighLevel';
 
 export type { MockLocation, MockOAuthApp } from './mock-oauth.js';
 export type { MockUser } from './mock-users.js';
@@ -209,11 +212,11 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
   const config = {
     storageDir,
     basePath,
-    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-    maxFiles: options.maxFilesPerRequest ?? DEFAULT_MAX_FILES_PER_REQUEST,
+    maxFileSize: wholeNumberOption(OWNER, 'maxFileSize', options.maxFileSize, DEFAULT_MAX_FILE_SIZE, 1, Number.MAX_SAFE_INTEGER),
+    maxFiles: wholeNumberOption(OWNER, 'maxFilesPerRequest', options.maxFilesPerRequest, DEFAULT_MAX_FILES_PER_REQUEST, 1, 1000),
     allowedTypes: resolveFileTypes(options.allowedTypes),
     conversationIn: (id: string, locationId: string) => conversations.exists(id, locationId),
-    secureFiles: options.secureFiles ? { publicForMs: options.secureFiles.publicForMs ?? 3_600_000 } : undefined,
+    secureFiles: options.secureFiles ? { publicForMs: wholeNumberOption(OWNER, 'secureFiles.publicForMs', options.secureFiles.publicForMs, 3_600_000, 0, Number.MAX_SAFE_INTEGER) } : undefined,
   };
 
   const send = (res: ServerResponse, answer: MockAnswer, headers: Record<string, string> = {}) => {

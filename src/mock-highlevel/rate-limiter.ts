@@ -1,3 +1,6 @@
+import { MAX_TIMER_MS, wholeNumberOption } from '../shared/check-option.js';
+
+const OWNER = 'createMockHighLevel';
 /** HighLevel's published limits: 100 requests per 10 s and 200,000 a day, per location. */
 export interface RateLimits {
   /** Requests per interval. Default: 100. */
@@ -24,9 +27,9 @@ export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number; dayStart: number; dayCount: number }>();
 
   constructor(limits: RateLimits = {}, private readonly now: () => number = Date.now) {
-    this.max = limits.max ?? 100;
-    this.intervalMs = limits.intervalMs ?? 10_000;
-    this.daily = limits.daily ?? 200_000;
+    this.max = wholeNumberOption(OWNER, 'rateLimits.max', limits.max, 100, 1, Number.MAX_SAFE_INTEGER);
+    this.intervalMs = wholeNumberOption(OWNER, 'rateLimits.intervalMs', limits.intervalMs, 10_000, 1, MAX_TIMER_MS);
+    this.daily = wholeNumberOption(OWNER, 'rateLimits.daily', limits.daily, 200_000, 1, Number.MAX_SAFE_INTEGER);
   }
 
   /** Counts one request for `key` and says whether it is within the limits. */

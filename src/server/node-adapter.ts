@@ -4,12 +4,12 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { uploadError } from '../shared/upload-error.js';
-import { wholeNumberOption } from './check-option.js';
+
 import { attachClientAddress } from './client-address.js';
 import { boundUnreadBody, DEFAULT_UNREAD_BODY_BOUND } from './bound-unread-body.js';
 import type { FetchHandler } from './create-upload-handler.js';
 import { ALLOWED_METHODS, errorResponse } from './error-response.js';
-import { MAX_TIMER_MS } from './options.js';
+import { MAX_TIMER_MS, wholeNumberOption } from '../shared/check-option.js';
 import { attachNodeBody } from './request-body.js';
 
 /** A Node `http` / Express / Connect handler; `next` is accepted and never needed. */

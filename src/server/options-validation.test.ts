@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_FILE_SIZE } from '../shared/limits.js';
 import { createUploadHandler } from './create-upload-handler.js';
 import { DEFAULT_API_BASE, resolveOptions, staticToken, type Logger, type UploadHandlerOptions } from './options.js';
+import { createMockHighLevel, type MockHighLevelOptions } from '../mock-highlevel/index.js';
+import { oauthToken, type OAuthTokenOptions } from './auth/oauth-token.js';
 import { memoryStore } from './store/memory-store.js';
+import { redisStore, type RedisStoreOptions } from './store/redis-store.js';
 
 // What an operator meets when starting the BFF: options refused at once with a message that
 // names them, and the defaults that hold when an option is left out.
@@ -259,6 +262,42 @@ describe('numbers that make no sense are refused when the handler is made', () =
     const sso = (sessionTtlSeconds: number) => refusal({ locationId: undefined, highLevelSso: { sharedSecret: 's'.repeat(32), sessionTtlSeconds } });
     expect(sso(10)?.message).toMatch(/`highLevelSso.sessionTtlSeconds` must be a whole number from 60 to 604800/);
     expect(sso(900)).toBeUndefined();
+  });
+});
+
+// The same rule holds for every other constructor of the package: a number outside its range is
+// refused at once, naming the constructor, the option and the range.
+describe('numbers that make no sense are refused by the other constructors too', () => {
+  const app = { clientId: 'app', clientSecret: 'secret' };
+  it.each([
+    ['refreshAheadMs', { refreshAheadMs: -1 }, 'from 0 to 2147483647'],
+    ['refreshTimeoutMs', { refreshTimeoutMs: 0 }, 'from 1 to 2147463647'],
+    ['refreshTimeoutMs', { refreshTimeoutMs: 2 ** 31 - 1 }, 'from 1 to 2147463647'],
+    ['lockWaitMs', { lockWaitMs: 1.5 }, 'from 0 to 2147483647'],
+  ] as [string, Partial<OAuthTokenOptions>, string][])('oauthToken %s (%o)', (name, options, range) => {
+    expect(() => oauthToken({ ...app, ...options })).toThrow(new TypeError(`oauthToken: \`${name}\` must be a whole number ${range} (got ${String(Object.values(options)[0])}).`));
+  });
+
+  it('oauthToken takes the documented defaults and numbers in range', () => {
+    expect(() => oauthToken(app)).not.toThrow();
+    expect(() => oauthToken({ ...app, refreshAheadMs: 0, refreshTimeoutMs: 1, lockWaitMs: 0 })).not.toThrow();
+  });
+
+  it.each([[0], [3e9], [Number.NaN]])('redisStore commandTimeoutMs %s, before any connection is tried', async (commandTimeoutMs) => {
+    // A client that fails every call: refused options must not reach it.
+    const client = new Proxy({}, { get: () => () => Promise.reject(new Error('must not be called')) }) as NonNullable<RedisStoreOptions['client']>;
+    await expect(redisStore({ client, commandTimeoutMs })).rejects.toThrow(/^redisStore: `commandTimeoutMs` must be a whole number from 1 to 2147483647/);
+  });
+
+  it.each([
+    ['maxFileSize', { maxFileSize: 0 }],
+    ['maxFilesPerRequest', { maxFilesPerRequest: 1001 }],
+    ['rateLimits.max', { rateLimits: { max: 0 } }],
+    ['rateLimits.intervalMs', { rateLimits: { intervalMs: 3e9 } }],
+    ['rateLimits.daily', { rateLimits: { daily: Number.POSITIVE_INFINITY } }],
+    ['secureFiles.publicForMs', { secureFiles: { publicForMs: -1 } }],
+  ] as [string, MockHighLevelOptions][])('the mock %s (%o)', (name, options) => {
+    expect(() => createMockHighLevel({ ...options, storageDir: '/nonexistent-never-used' })).toThrow(`createMockHighLevel: \`${name}\` must be a whole number from`);
   });
 });
 

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FILES_PER_REQUEST } from '../shared/
 import { Admission } from './admission.js';
 import { resolveLogger, type Logger, type ResolvedLogger } from './logger.js';
 import { Budget } from './budget.js';
-import { wholeNumberOption } from './check-option.js';
+import { MAX_TIMER_MS, wholeNumberOption } from '../shared/check-option.js';
 import type { ClientAddressOptions } from './client-address.js';
 import { RateWindow } from './per-key-limits.js';
 import { MESSAGE_TYPES, type MessageType } from '../shared/message-wire.js';
@@ -338,8 +338,6 @@ export interface ResolvedOptions {
 }
 
 const OWNER = 'createUploadHandler';
-/** The longest interval a Node timer takes; past it Node fires after 1 ms instead. */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 export const DEFAULT_API_BASE = 'https://services.leadconnectorhq.com';
 

@@ -1,4 +1,5 @@
 import { isUploadError, uploadError } from '../../shared/upload-error.js';
+import { MAX_TIMER_MS, wholeNumberOption } from '../../shared/check-option.js';
 import { resolveLogger, type Logger } from '../logger.js';
 import { DEFAULT_API_BASE, type TokenContext, type TokenProvider } from '../options.js';
 import { memoryStore } from '../store/memory-store.js';
@@ -73,6 +74,7 @@ interface TokenAnswer {
 }
 
 const LOCK_POLL_MS = 100;
+const LOCK_MARGIN_MS = 20_000;
 
 /**
  * A token provider for a Marketplace app installed in many locations, served by one or many
@@ -86,11 +88,11 @@ const LOCK_POLL_MS = 100;
  */
 export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
   const { clientId, clientSecret, tokenUrl = `${DEFAULT_API_BASE}/oauth/token`, userType = 'Location', now = Date.now } = options;
-  const refreshAheadMs = options.refreshAheadMs ?? 300_000;
-  const refreshTimeoutMs = options.refreshTimeoutMs ?? 10_000;
-  const lockWaitMs = options.lockWaitMs ?? 15_000;
+  const refreshAheadMs = wholeNumberOption('oauthToken', 'refreshAheadMs', options.refreshAheadMs, 300_000, 0, MAX_TIMER_MS);
   // A holder that died frees the lock after this; it outlasts any refresh that can still answer.
-  const lockTtlMs = refreshTimeoutMs + 20_000;
+  const refreshTimeoutMs = wholeNumberOption('oauthToken', 'refreshTimeoutMs', options.refreshTimeoutMs, 10_000, 1, MAX_TIMER_MS - LOCK_MARGIN_MS);
+  const lockTtlMs = refreshTimeoutMs + LOCK_MARGIN_MS;
+  const lockWaitMs = wholeNumberOption('oauthToken', 'lockWaitMs', options.lockWaitMs, 15_000, 0, MAX_TIMER_MS);
   const shared = options.shared ?? memoryStore();
   const store = options.store ?? sharedTokenStore(shared);
   const logger = resolveLogger(options.logger, 'oauthToken');

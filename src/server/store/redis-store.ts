@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis as IORedis } from 'ioredis';
 import { uploadError } from '../../shared/upload-error.js';
+import { MAX_TIMER_MS, wholeNumberOption } from '../../shared/check-option.js';
 import { resolveLogger, type Logger, type ResolvedLogger } from '../logger.js';
 import type { SharedStore, SlotLimits, SlotReservation } from './shared-store.js';
 
@@ -80,7 +81,7 @@ const sha1 = (script: string) => createHash('sha1').update(script).digest('hex')
  */
 export async function redisStore(options: RedisStoreOptions): Promise<SharedStore> {
   const prefix = options.prefix ?? 'ghl-attachments:';
-  const timeoutMs = options.commandTimeoutMs ?? 2000;
+  const timeoutMs = wholeNumberOption('redisStore', 'commandTimeoutMs', options.commandTimeoutMs, 2000, 1, MAX_TIMER_MS);
   const logger = resolveLogger(options.logger, 'redisStore');
   const own = options.client === undefined;
   const client = options.client ?? (await connect(options, timeoutMs, logger));

@@ -1,3 +1,6 @@
+/** The longest interval a Node timer takes; past it Node fires after 1 ms instead. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * A whole-number option, checked where options are resolved: `undefined` is the default, and
  * anything outside `min`…`max` (a fraction, `NaN`, `Infinity`, a string) throws a TypeError that
