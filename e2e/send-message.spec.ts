@@ -123,3 +123,30 @@ test('the composer (frame.html in composer mode): no axe violations empty, ready
   await page.setViewportSize({ width: 320, height: 800 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
 });
+
+test('under a CSP that refuses inline styles, the element and its composer are styled and nothing is blocked', async ({ page }) => {
+  // The frame page as a strict host serves it: styles only from its own files, none inline.
+  await page.route('**/frame.html*', async (route) => {
+    const response = await route.fetch();
+    const policy = [response.headers()['content-security-policy'], "style-src 'self'"].filter(Boolean).join('; ');
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': policy } });
+  });
+  await page.addInitScript(() => {
+    (window as unknown as { blocked: string[] }).blocked = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      (window as unknown as { blocked: string[] }).blocked.push(`${event.effectiveDirective} ${event.sample || event.blockedURI}`);
+    });
+  });
+  await page.goto('/frame.html?mode=composer&conversationId=demo-conversation');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  // The policy holds: the frame page's own inline <style> is refused, as the host asked…
+  await expect.poll(() => page.evaluate(() => (window as unknown as { blocked: string[] }).blocked.some((line) => line.startsWith('style-src-elem')))).toBe(true);
+  // …and the widget's and the composer's sheets are not among what was refused.
+  const blocked = await page.evaluate(() => (window as unknown as { blocked: string[] }).blocked);
+  expect(blocked.filter((line) => /ghl-att/.test(line))).toEqual([]);
+  const dropzone = page.locator('ghl-attachments .ghl-att-dropzone');
+  expect(await dropzone.evaluate((zone) => getComputedStyle(zone).borderTopStyle)).toBe('dashed');
+  // The composer's own sheet: its fields are grids, a plain <div> is a block.
+  const field = page.locator('ghl-attachments .ghl-att-composer-field').first();
+  expect(await field.evaluate((element) => getComputedStyle(element).display)).toBe('grid');
+});

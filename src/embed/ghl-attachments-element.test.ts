@@ -34,7 +34,11 @@ describe('<ghl-attachments>', () => {
     element.setAttribute('conversation-id', 'c1');
     document.body.append(element);
     await waitFor(() => expect(element.shadowRoot?.textContent).toContain('Drop files here to attach them'));
-    expect(element.shadowRoot?.querySelector('style')?.textContent).toContain('.ghl-att');
+    // Its styles are a constructed sheet of the shadow root: a page whose CSP refuses inline
+    // <style> elements still styles the widget.
+    const rules = element.shadowRoot!.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText));
+    expect(rules.join('\n')).toContain('.ghl-att');
+    expect(element.shadowRoot?.querySelector('style')).toBeNull();
     element.setAttribute('locale', 'fr');
     await waitFor(() => expect(element.shadowRoot?.textContent).toContain('Déposez des fichiers ici'));
     element.remove();

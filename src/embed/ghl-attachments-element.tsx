@@ -1,6 +1,7 @@
 import { createRoot, type Root } from 'react-dom/client';
 // HighLevel's SSO mode (`highlevel-sso`) lives apart: highlevel-session.ts.
 import { HighLevelSsoController } from './highlevel-session.js';
+import { adoptStyles } from '../react/adopt-styles.js';
 import type { PreviewSource } from '../react/attachment-preview.js';
 import { AttachmentUploader } from '../react/attachment-uploader.js';
 import { AttachmentComposer } from '../react/composer.js';
@@ -114,10 +115,9 @@ export class GhlAttachmentsElement extends Base {
   connectedCallback(): void {
     if (!this.#mount) {
       const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-      const style = document.createElement('style');
-      style.textContent = `:host { display: block; } ${styles}`;
+      adoptStyles(shadow, `:host { display: block; } ${styles}`);
       this.#mount = document.createElement('div');
-      shadow.append(style, this.#mount);
+      shadow.append(this.#mount);
       this.#root = createRoot(this.#mount);
     }
     this.#sso.update();

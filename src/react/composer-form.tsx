@@ -1,8 +1,9 @@
-import { useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { describeFileTypes, resolveFileTypes } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
 import { MAX_ATTACHMENTS_PER_MESSAGE, type MessageType } from '../shared/message-wire.js';
 import type { UploadedFile } from '../shared/wire.js';
+import { adoptStyles } from './adopt-styles.js';
 import { AttachmentUploader } from './attachment-uploader.js';
 import composerStyles from './composer.css?inline';
 import type { AttachmentComposerProps } from './composer.js';
@@ -35,6 +36,12 @@ export default function ComposerForm({
   const [type, setType] = useState<MessageType | undefined>(messageTypes?.[0]);
   const [sentNotice, setSentNotice] = useState('');
   const textBox = useRef<HTMLTextAreaElement>(null);
+  const form = useRef<HTMLFormElement>(null);
+  // Before the first paint, into the document or the shadow root the composer renders in.
+  useLayoutEffect(() => {
+    const root = form.current?.getRootNode();
+    if (root instanceof Document || root instanceof ShadowRoot) adoptStyles(root, composerStyles);
+  }, []);
   const sender = useSendMessage({
     endpoint: uploader.endpoint,
     headers: uploader.headers,
@@ -81,6 +88,7 @@ export default function ComposerForm({
 
   return (
     <form
+      ref={form}
       className={`ghl-att ghl-att-composer${className ? ` ${className}` : ''}`}
       data-theme={theme}
       aria-label={words.formLabel}
@@ -88,7 +96,6 @@ export default function ComposerForm({
       onSubmit={(event) => void submit(event)}
       noValidate
     >
-      <style>{composerStyles}</style>
       {messageTypes && messageTypes.length > 1 ? (
         <div className="ghl-att-composer-field">
           <label htmlFor={`${id}-type`}>{words.channelLabel}</label>
