@@ -18,6 +18,12 @@ import { measureWidget } from './widget.js';
 const MB = 1e6;
 const FIVE_MB = 5_000_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/**
+ * `BENCH_ONLY=cpu,memory` runs only the sections named (start, cpu, memory, big, widget, shrink);
+ * unset, all of them. The CPU figure comes with the throughput section (`cpu`).
+ */
+const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').map((name) => name.trim()).filter(Boolean));
+const selected = (section: string) => ONLY.size === 0 || ONLY.has(section);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 /** The median of timings in seconds, in milliseconds. */
@@ -207,38 +213,46 @@ function freePort(): Promise<number> {
   });
 }
 
-console.log(`ghl-attachments benchmarks — Node ${process.version}, ${ROUNDS} rounds each, medians`);
-await startVsBareNode();
-const mock = await startServer('mock');
-try {
-  await throughputVsBareProxy(mock.url);
-  await memoryVsBuffering(mock.url);
-} finally {
-  await mock.stop();
+async function widgetFigures() {
+  console.log('\n4. The widget in Chromium (demo on React’s profiling build)');
+  const widget = await measureWidget();
+  const perFrame = widget.commitsPerSecond / widget.progressEventsPerSecond;
+  report(
+    'React commits/s, 20 uploads at once',
+    perFrame,
+    '≤ 60 commits/s',
+    widget.commitsPerSecond <= 60,
+    `${fmt(widget.commitsPerSecond)} commits/s beside ${fmt(widget.progressEventsPerSecond)} progress events/s, over ${fmt(widget.uploadSeconds)} s`,
+  );
+  rows.push(['longest main-thread task, 1,000 files dropped', `${fmt(widget.longestTaskMs, 0)} ms`, 'report', '—', `refusals listed ${fmt(widget.dropToListMs, 0)} ms after the drop`]);
+  console.log(`  longest main-thread task after dropping 1,000 files: ${fmt(widget.longestTaskMs, 0)} ms (listed after ${fmt(widget.dropToListMs, 0)} ms)`);
 }
-await bigFileVsDirect();
 
-console.log('\n4. The widget in Chromium (demo on React’s profiling build)');
-const widget = await measureWidget();
-const perFrame = widget.commitsPerSecond / widget.progressEventsPerSecond;
-report(
-  'React commits/s, 20 uploads at once',
-  perFrame,
-  '≤ 60 commits/s',
-  widget.commitsPerSecond <= 60,
-  `${fmt(widget.commitsPerSecond)} commits/s beside ${fmt(widget.progressEventsPerSecond)} progress events/s, over ${fmt(widget.uploadSeconds)} s`,
-);
-rows.push(['longest main-thread task, 1,000 files dropped', `${fmt(widget.longestTaskMs, 0)} ms`, 'report', '—', `refusals listed ${fmt(widget.dropToListMs, 0)} ms after the drop`]);
-console.log(`  longest main-thread task after dropping 1,000 files: ${fmt(widget.longestTaskMs, 0)} ms (listed after ${fmt(widget.dropToListMs, 0)} ms)`);
+async function shrinkFigures() {
+  console.log('\n5. A 12-megapixel photo over 5 MB made to fit: our search in a worker vs a fixed-quality single pass (0.8) on the main thread');
+  const shrink = await measureShrink();
+  const describeRun = (run: typeof shrink.fixed) =>
+    `${fmt(run.bytes / MB, 2)} MB${run.fits ? '' : ' (does not fit)'}, ${run.width}×${run.height}, quality ${fmt(run.quality ?? 0, 2)}, PSNR ${fmt(run.psnr)} dB, ${fmt(run.ms / 1000)} s, longest main-thread task ${fmt(run.longestTaskMs, 0)} ms`;
+  console.log(`  original ${fmt(shrink.originalBytes / MB, 2)} MB\n  ours:  ${describeRun(shrink.ours)} (${shrink.ours.encodes} encodes, in the ${shrink.ours.ranIn})\n  fixed: ${describeRun(shrink.fixed)}`);
+  rows.push(['photo fitted: PSNR, ours − fixed 0.8', `${fmt(shrink.ours.psnr - shrink.fixed.psnr)} dB`, 'report', shrink.ours.fits ? 'fits' : 'MISSED', `ours ${describeRun(shrink.ours)}; fixed ${describeRun(shrink.fixed)}`]);
+  rows.push(['photo fitted: bytes used of the 5 MB limit, ours vs fixed', `${fmt((shrink.ours.bytes / 5_242_880) * 100, 0)} % vs ${fmt((shrink.fixed.bytes / 5_242_880) * 100, 0)} %`, 'report', '—', `original ${fmt(shrink.originalBytes / MB, 2)} MB`]);
+  rows.push(['photo fitted: longest main-thread task, ours vs fixed', `${fmt(shrink.ours.longestTaskMs, 0)} ms vs ${fmt(shrink.fixed.longestTaskMs, 0)} ms`, 'report', '—', `time ${fmt(shrink.ours.ms / 1000)} s vs ${fmt(shrink.fixed.ms / 1000)} s`]);
+}
 
-console.log('\n5. A 12-megapixel photo over 5 MB made to fit: our search in a worker vs a fixed-quality single pass (0.8) on the main thread');
-const shrink = await measureShrink();
-const describeRun = (run: typeof shrink.fixed) =>
-  `${fmt(run.bytes / MB, 2)} MB${run.fits ? '' : ' (does not fit)'}, ${run.width}×${run.height}, quality ${fmt(run.quality ?? 0, 2)}, PSNR ${fmt(run.psnr)} dB, ${fmt(run.ms / 1000)} s, longest main-thread task ${fmt(run.longestTaskMs, 0)} ms`;
-console.log(`  original ${fmt(shrink.originalBytes / MB, 2)} MB\n  ours:  ${describeRun(shrink.ours)} (${shrink.ours.encodes} encodes, in the ${shrink.ours.ranIn})\n  fixed: ${describeRun(shrink.fixed)}`);
-rows.push(['photo fitted: PSNR, ours − fixed 0.8', `${fmt(shrink.ours.psnr - shrink.fixed.psnr)} dB`, 'report', shrink.ours.fits ? 'fits' : 'MISSED', `ours ${describeRun(shrink.ours)}; fixed ${describeRun(shrink.fixed)}`]);
-rows.push(['photo fitted: bytes used of the 5 MB limit, ours vs fixed', `${fmt((shrink.ours.bytes / 5_242_880) * 100, 0)} % vs ${fmt((shrink.fixed.bytes / 5_242_880) * 100, 0)} %`, 'report', '—', `original ${fmt(shrink.originalBytes / MB, 2)} MB`]);
-rows.push(['photo fitted: longest main-thread task, ours vs fixed', `${fmt(shrink.ours.longestTaskMs, 0)} ms vs ${fmt(shrink.fixed.longestTaskMs, 0)} ms`, 'report', '—', `time ${fmt(shrink.ours.ms / 1000)} s vs ${fmt(shrink.fixed.ms / 1000)} s`]);
+console.log(`ghl-attachments benchmarks — Node ${process.version}, ${ROUNDS} rounds each, medians`);
+if (selected('start')) await startVsBareNode();
+if (selected('cpu') || selected('memory')) {
+  const mock = await startServer('mock');
+  try {
+    if (selected('cpu')) await throughputVsBareProxy(mock.url);
+    if (selected('memory')) await memoryVsBuffering(mock.url);
+  } finally {
+    await mock.stop();
+  }
+}
+if (selected('big')) await bigFileVsDirect();
+if (selected('widget')) await widgetFigures();
+if (selected('shrink')) await shrinkFigures();
 
 console.log('\n| figure | ratio | target | | raw |\n|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
