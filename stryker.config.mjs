@@ -13,12 +13,12 @@ export const FOLDERS = {
   server: { mutate: ['src/server/**/*.ts'], break: 90, projects: ['node'], ignoreStatic: true },
   // fit-image.ts is left out: its functions run in a Worker built from their own source text,
   // where Stryker's instrumentation (calls to its own globals) cannot run.
-  // The upload client is exercised by the widget's component tests (happy-dom) as much as by its
-  // own, and shrink-image.ts by tests in Chromium (Vitest's browser mode).
+  // The upload core (queue, store, policy, stall watch) and the upload client, exercised by their
+  // own tests in Node and by the widget's component tests (happy-dom); shrink-image.ts and the
+  // store's photo shrinking by tests in Chromium (Vitest's browser mode).
   client: { mutate: ['src/client/**/*.ts', '!src/client/fit-image.ts'], break: 85, projects: ['node', 'dom', 'browser'] },
-  // The framework-free parts of the widget: the upload store, the URL and message helpers.
-  // The store's photo shrinking runs in Chromium (Vitest's browser mode).
-  react: { mutate: ['src/react/upload-store.ts', 'src/react/safe-url.ts', 'src/react/messages.ts'], break: 85, projects: ['dom', 'browser'] },
+  // The framework-free helpers of the widget: URLs and messages (the upload core is src/client).
+  react: { mutate: ['src/react/safe-url.ts', 'src/react/messages.ts'], break: 85, projects: ['dom'] },
 };
 
 const folder = process.env.MUTATION_FOLDER ?? 'shared';

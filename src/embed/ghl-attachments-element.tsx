@@ -10,7 +10,7 @@ import { GERMAN_MESSAGES } from '../react/locales/de.js';
 import { FRENCH_MESSAGES } from '../react/locales/fr.js';
 import { DEFAULT_MESSAGES, errorText, type UploaderMessages } from '../react/messages.js';
 import styles from '../react/styles.css?inline';
-import type { RejectedFile, UploadItem } from '../react/upload-store.js';
+import type { RejectedFile, UploadItem } from '../client/upload-item.js';
 import { DEFAULT_MAX_FILES } from '../react/use-attachment-uploader.js';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, describeFileTypes, resolveFileTypes, type FileTypeId } from '../shared/file-types.js';

@@ -7,7 +7,7 @@ import { fixture, pngOfSize } from '../testing/fixtures.js';
 import { ownStack } from '../testing/own-stack.js';
 
 import { AttachmentUploader } from './attachment-uploader.js';
-import type { DoneUploadItem } from './upload-store.js';
+import type { DoneUploadItem } from '../client/upload-item.js';
 
 // A real BFF and mock, started in global-setup.ts outside happy-dom.
 const { origin, uploadRequests: upstreamRequests } = await ownStack();

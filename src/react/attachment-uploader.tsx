@@ -1,13 +1,13 @@
 import { useCallback, useId, useMemo } from 'react';
-import { describeFileTypes, resolveFileTypes } from '../shared/file-types.js';
-import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
+import { describeFileTypes } from '../shared/file-types.js';
+import { formatBytes } from '../shared/limits.js';
 import type { PreviewSource } from './attachment-preview.js';
 import { FileRow } from './file-row.js';
 import { RefusalList } from './refusal-list.js';
 import { DEFAULT_MESSAGES, errorText, formatMessage, mergeMessages, type UploaderMessagesInput } from './messages.js';
-import type { RejectedFile, UploadItem } from './upload-store.js';
+import type { RejectedFile, UploadItem } from '../client/upload-item.js';
 import { useAnnouncements } from './use-announcements.js';
-import { DEFAULT_MAX_FILES, useAttachmentUploader, type AttachmentUploaderOptions } from './use-attachment-uploader.js';
+import { useAttachmentUploader, type AttachmentUploaderOptions } from './use-attachment-uploader.js';
 
 /** Props of {@link AttachmentUploader}: the hook's options, and how it looks. */
 export interface AttachmentUploaderProps extends AttachmentUploaderOptions {
@@ -45,12 +45,11 @@ export function AttachmentUploader({
 }: AttachmentUploaderProps) {
   const uploader = useAttachmentUploader(options);
   const messages = useMemo(() => mergeMessages(messageOverrides, DEFAULT_MESSAGES), [messageOverrides]);
-  const { allowedTypes } = options;
-  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
+  // The rules in force: the props, narrowed by the BFF's policy once it has answered.
+  const { rules } = uploader;
   const limits = useMemo(
-    () => ({ types: describeFileTypes(resolveFileTypes(allowedTypes)), maxSize: formatBytes(maxFileSize, messages.locale), maxFiles }),
-    [allowedTypes, maxFileSize, maxFiles, messages.locale],
+    () => ({ types: describeFileTypes(rules.allowedTypes), maxSize: formatBytes(rules.maxFileSize, messages.locale), maxFiles: rules.maxFiles }),
+    [rules, messages.locale],
   );
   const describeError = useCallback(
     (item: UploadItem, seconds: number) =>

@@ -15,7 +15,7 @@ import { ownStack } from '../testing/own-stack.js';
 import { AttachmentUploader } from './attachment-uploader.js';
 import { GERMAN_MESSAGES } from './locales/de.js';
 import { FRENCH_MESSAGES } from './locales/fr.js';
-import { UPLOAD_MUTATION_KEY, type DoneUploadItem, type FailedUploadItem, type RejectedFile, type UploadItem } from './upload-store.js';
+import { UPLOAD_MUTATION_KEY, type DoneUploadItem, type FailedUploadItem, type RejectedFile, type UploadItem } from '../client/upload-item.js';
 import { useAttachmentUploader, type AttachmentUploaderState } from './use-attachment-uploader.js';
 
 const { origin, failNext } = await ownStack();

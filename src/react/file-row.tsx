@@ -3,7 +3,7 @@ import { formatBytes } from '../shared/limits.js';
 import { AttachmentPreview, type PreviewSource } from './attachment-preview.js';
 import { LocalPreview } from './local-preview.js';
 import { formatMessage, type UploaderMessages } from './messages.js';
-import type { UploadItem } from './upload-store.js';
+import type { UploadItem } from '../client/upload-item.js';
 import { useSecondsUntil } from './use-seconds-until.js';
 
 /** Props of {@link FileRow}. */

@@ -24,12 +24,12 @@ export {
   type CancelledUploadItem,
   type DoneUploadItem,
   type FailedUploadItem,
-  type HeadersInput,
   type RejectedFile,
   type UploadItem,
   type UploadItemBase,
   type UploadStatus,
-} from './upload-store.js';
+} from '../client/upload-item.js';
+export type { HeadersInput } from '../client/uploader-options.js';
 export {
   DEFAULT_MAX_FILES,
   summarizeItems,

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../shared/error-codes.js';
 import { formatMessage, formatPlural, type UploaderMessages } from './messages.js';
-import type { RejectedFile } from './upload-store.js';
+import type { RejectedFile } from '../client/upload-item.js';
 
 /** Up to this many refused files get a row each; past it they are grouped by reason. */
 export const REFUSALS_SHOWN_ONE_BY_ONE = 5;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatMessage, formatPlural, type UploaderMessages } from './messages.js';
-import type { RejectedFile, UploadItem, UploadStatus } from './upload-store.js';
+import type { RejectedFile, UploadItem, UploadStatus } from '../client/upload-item.js';
 
 /**
  * What a polite live region should say about the latest changes: files added, refused, uploaded

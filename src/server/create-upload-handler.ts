@@ -9,6 +9,7 @@ import { ownOrigin, preflight, withCors } from './cors.js';
 import { errorResponse, jsonResponse } from './error-response.js';
 import { forwardUpload, type ForwardedUpload } from './forward-upload.js';
 import { resolveOptions, type ResolvedOptions, type UploadHandlerOptions } from './options.js';
+import { isPolicyRequest, policyRoute } from './policy-route.js';
 import { PREVIEW_PARAM, signPreview } from './preview-link.js';
 import { isPreviewable, proxyPreview } from './proxy-preview.js';
 import { MESSAGES_PATH } from '../shared/message-wire.js';
@@ -92,6 +93,8 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
     // A small JSON body within the strangers' deadline; the address's place is held meanwhile.
     return withTicket(options.admission.admitAddress(address), () => sendMessageRoute(request, options));
   }
+  // The policy: a small answer from the options, no body read and nothing asked of HighLevel.
+  if (request.method === 'GET' && isPolicyRequest(request)) return policyRoute(request, options);
   if (request.method === 'GET') {
     // A preview holds its address's place until its body is sent or given up, not just its headers.
     const ticket = options.admission.admitAddress(address);

@@ -61,6 +61,8 @@ export const ERROR_STATUS = {
   internal: 500,
   // Browser only.
   'image-not-shrinkable': 0,
+  // Bytes stopped moving for the uploader's `stallTimeoutMs`: the upload was aborted.
+  'upload-stalled': 0,
   'origin-not-allowed': 0,
   'endpoint-not-found': 0,
   network: 0,

@@ -30,9 +30,12 @@ export { UploadError, isUploadError, uploadError, type UploadErrorDetails } from
 export {
   CONVERSATION_ID_FIELD,
   FILE_FIELD,
+  POLICY_PATH,
   REQUESTED_WITH_HEADER,
   REQUESTED_WITH_VALUE,
   type ErrorResponseBody,
+  type PolicyFileType,
+  type UploadPolicy,
   type UploadResponseBody,
   type UploadedFile,
 } from './wire.js';

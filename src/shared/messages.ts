@@ -55,6 +55,7 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   'image-not-shrinkable': 'The photo is over {maxSize} and could not be made small enough.',
   'endpoint-not-found': 'The attachments server was not found at this address. Check the widget’s endpoint setting.',
   'origin-not-allowed': 'This page may not upload to the attachments server (the browser blocked the request). Ask the site’s admin to allow this page’s origin.',
+  'upload-stalled': 'The upload stopped moving, so it was stopped. Check your connection and retry.',
   network: 'The connection was lost. It will retry when you are back online, or retry now.',
   cancelled: 'Cancelled.',
 };

@@ -56,3 +56,29 @@ export interface ErrorResponseBody {
     retryAfter?: number;
   };
 }
+
+/**
+ * The path under the route that answers what it accepts (`GET {endpoint}/config`), so that the
+ * widget refuses at drop time what the BFF would refuse after the upload.
+ */
+export const POLICY_PATH = '/config';
+
+/** One type the route accepts, as its policy names it. */
+export interface PolicyFileType {
+  /** E.g. `PDF`. */
+  id: string;
+  /** Lower-case, with the dot. */
+  extensions: string[];
+  mimeTypes: string[];
+}
+
+/** The BFF's answer to `GET {endpoint}/config`: the rules it holds every upload to. */
+export interface UploadPolicy {
+  allowedTypes: PolicyFileType[];
+  /** Bytes per file; a file of exactly this size passes. */
+  maxFileSize: number;
+  /** Files in one request (the widget sends one file per request). */
+  maxFilesPerRequest: number;
+  /** Whether uploads need a session of HighLevel's SSO (`POST {endpoint}/session`). */
+  sessionRequired: boolean;
+}

@@ -89,6 +89,7 @@ export const GERMAN_MESSAGES: UploaderMessages = {
     'image-not-shrinkable': 'Das Foto ist größer als {maxSize} und ließ sich nicht genug verkleinern.',
     'endpoint-not-found': 'Unter dieser Adresse gibt es keinen Anhang-Server. Prüfen Sie die endpoint-Einstellung des Widgets.',
     'origin-not-allowed': 'Diese Seite darf keine Dateien an den Anhang-Server senden (der Browser hat die Anfrage blockiert). Bitten Sie den Admin der Website, die Herkunft dieser Seite zu erlauben.',
+    'upload-stalled': 'Der Upload kam nicht mehr voran und wurde abgebrochen. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
     network: 'Die Verbindung ist abgebrochen. Der Upload wird wiederholt, sobald Sie wieder online sind, oder versuchen Sie es jetzt.',
     cancelled: 'Abgebrochen.',
   },

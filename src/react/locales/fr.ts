@@ -89,6 +89,7 @@ export const FRENCH_MESSAGES: UploaderMessages = {
     'image-not-shrinkable': 'La photo dépasse {maxSize} et n’a pas pu être assez réduite.',
     'endpoint-not-found': 'Le serveur des pièces jointes est introuvable à cette adresse. Vérifiez le réglage endpoint du widget.',
     'origin-not-allowed': 'Cette page ne peut pas envoyer de fichiers au serveur (le navigateur a bloqué la requête). Demandez à l’administrateur d’autoriser l’origine de cette page.',
+    'upload-stalled': 'L’envoi n’avançait plus et a été arrêté. Vérifiez la connexion et réessayez.',
     network: 'La connexion a été perdue. Nouvel essai au retour du réseau, ou réessayez maintenant.',
     cancelled: 'Annulé.',
   },

@@ -4,7 +4,7 @@
  * the shrunk photo again without redoing the work; a photo that cannot be made to fit is refused
  * like any file that breaks the rules.
  */
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient } from '@tanstack/query-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commands } from 'vitest/browser';
 import { noisyPhoto } from '../testing/photos.js';
@@ -19,8 +19,8 @@ beforeAll(async () => {
 afterAll(() => commands.stopUploadStacks());
 
 function store(extra: Partial<UploadStoreConfig>) {
-  const uploads = new UploadStore();
-  uploads.configure({ queryClient: new QueryClient(), conversationId: 'conv1', endpoint, concurrency: 1, ...extra });
+  const config: UploadStoreConfig = { queryClient: new QueryClient(), conversationId: 'conv1', endpoint, concurrency: 1, stallTimeoutMs: 30_000, ...extra };
+  const uploads = new UploadStore(() => config);
   return uploads;
 }
 const only = (uploads: UploadStore) => uploads.getSnapshot().items[0]!;

@@ -1,26 +1,26 @@
 /**
- * The upload store with the real upload client against the real BFF and mock (started by the
- * component tests' global setup): the list a host app's UI renders as uploads finish, fail, are
+ * The upload store with the real upload client against the real BFF and mock on loopback: the list a host app's UI renders as uploads finish, fail, are
  * removed, cleared, retried by code, kept or dropped by a controlled `value`, and reset.
  */
-import { QueryClient } from '@tanstack/react-query';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { QueryClient } from '@tanstack/query-core';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { UploadedFile } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
-import { ownStack } from '../testing/own-stack.js';
-import { UploadStore, type UploadStoreConfig, type UploadItem } from './upload-store.js';
+import { startStack } from '../testing/start-stack.js';
+import type { UploadItem } from './upload-item.js';
+import { UploadStore, type UploadStoreConfig } from './upload-store.js';
 
-const { origin, failNext, uploadRequests } = await ownStack();
-const endpoint = `${origin}/api/attachments`;
-// The page is served from the BFF's origin, as the widget is in an app: no CORS in the way.
-beforeAll(() => (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${origin}/`));
+const stack = await startStack({ mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } } });
+afterAll(() => stack.close());
+const { endpoint } = stack;
+const failNext = async (fault: Parameters<typeof stack.mock.failNext>[0]) => stack.mock.failNext(fault);
+const uploadRequests = async () => stack.mock.stats.uploadRequests;
 const png = (name: string) => new File([pngOfSize(400) as Uint8Array<ArrayBuffer>], name, { type: 'image/png' });
 const exe = (name: string) => new File(['MZ\x90\x00'], name, { type: 'application/octet-stream' });
 
 function store(extra: Partial<UploadStoreConfig> = {}) {
-  const uploads = new UploadStore();
-  uploads.configure({ queryClient: new QueryClient(), conversationId: 'conv1', endpoint, concurrency: 2, ...extra });
-  return uploads;
+  const config: UploadStoreConfig = { queryClient: new QueryClient(), conversationId: 'conv1', endpoint, concurrency: 2, stallTimeoutMs: 30_000, ...extra };
+  return new UploadStore(() => config);
 }
 const items = (uploads: UploadStore) => uploads.getSnapshot().items;
 const byName = (uploads: UploadStore, name: string) => items(uploads).find((item) => item.name === name)!;
@@ -53,7 +53,7 @@ describe('the upload store, end to end', () => {
     expect(onReject).toHaveBeenCalledTimes(1);
     expect(uploads.getSnapshot().rejections).toEqual([expect.objectContaining({ name: 'x.exe', code: 'file-type-not-allowed', file })]);
     // A store without callbacks takes refusals too.
-    const quiet = new UploadStore();
+    const quiet = new UploadStore(() => ({ queryClient: new QueryClient(), conversationId: 'conv1', endpoint, concurrency: 2, stallTimeoutMs: 30_000 }));
     quiet.add([], [{ file, code: 'file-too-large' }]);
     expect(quiet.getSnapshot().rejections).toHaveLength(1);
   });

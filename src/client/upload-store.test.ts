@@ -2,24 +2,24 @@
  * The upload store on its own, its upload client replaced so that a test can play the order of
  * events a network produces: progress out of order, a rate limit, a cancel while waiting.
  */
-import { MutationCache, QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryClient } from '@tanstack/query-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type * as UploadFileModule from '../client/upload-file.js';
-import { uploadFile, type UploadFileOptions } from '../client/upload-file.js';
+import type * as UploadFileModule from './upload-file.js';
+import { uploadFile, type UploadFileOptions } from './upload-file.js';
 import { uploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
 import { UploadStore, type UploadStoreConfig } from './upload-store.js';
-import { summarizeItems } from './use-attachment-uploader.js';
+import { summarizeItems } from './summarize-items.js';
 
-vi.mock('../client/upload-file.js', async (importOriginal) => ({
+vi.mock('./upload-file.js', async (importOriginal) => ({
   ...(await importOriginal<typeof UploadFileModule>()),
   uploadFile: vi.fn(),
 }));
 const upload = vi.mocked(uploadFile);
 
 function storeWithOneFile(extra: Partial<UploadStoreConfig> = {}) {
-  const store = new UploadStore();
-  store.configure({ queryClient: new QueryClient(), conversationId: 'c1', concurrency: 1, ...extra });
+  const config: UploadStoreConfig = { queryClient: new QueryClient(), conversationId: 'c1', concurrency: 1, stallTimeoutMs: 30_000, ...extra };
+  const store = new UploadStore(() => config);
   store.add([new File(['0123456789'], 'a.png', { type: 'image/png' })]);
   return store;
 }
@@ -109,8 +109,8 @@ describe('UploadStore', () => {
 
   it('a failed file retried while another holds the only slot waits with nothing sent, in its row and in the total', async () => {
     const calls = settleByHand();
-    const store = new UploadStore();
-    store.configure({ queryClient: new QueryClient(), conversationId: 'c1', concurrency: 1 });
+    const config: UploadStoreConfig = { queryClient: new QueryClient(), conversationId: 'c1', concurrency: 1, stallTimeoutMs: 30_000 };
+    const store = new UploadStore(() => config);
     store.add([png('first.png'), png('second.png')]);
     await vi.waitFor(() => expect(calls).toHaveLength(1));
     calls[0]!.options.onProgress?.({ loaded: 6, total: 10 });
@@ -134,8 +134,8 @@ describe('UploadStore', () => {
     const { queryClient, answered, release } = hostHoldingAnswers();
     const calls = settleByHand();
     const onUploadSuccess = vi.fn();
-    const store = new UploadStore();
-    store.configure({ queryClient, conversationId: 'c1', concurrency: 2, onUploadSuccess });
+    const config: UploadStoreConfig = { queryClient, conversationId: 'c1', concurrency: 2, stallTimeoutMs: 30_000, onUploadSuccess };
+    const store = new UploadStore(() => config);
     store.add([png('removed.png'), png('kept.png')]);
     await vi.waitFor(() => expect(calls).toHaveLength(2));
     calls[0]!.resolve(stored('removed.png'));
@@ -171,9 +171,15 @@ describe('UploadStore', () => {
   it("a retry the host starts as an upload fails begins at 0 %, not at the failed try's last unpainted share", async () => {
     const calls = settleByHand();
     const { hold } = calls;
-    const store = new UploadStore();
+    const store: UploadStore = new UploadStore(() => config);
     // The host retries at once (its own policy for lost connections, say).
-    store.configure({ queryClient: new QueryClient(), conversationId: 'c1', concurrency: 1, onUploadError: (_error, item) => store.retry(item.id) });
+    const config: UploadStoreConfig = {
+      queryClient: new QueryClient(),
+      conversationId: 'c1',
+      concurrency: 1,
+      stallTimeoutMs: 30_000,
+      onUploadError: (_error, item) => store.retry(item.id),
+    };
     store.add([png('a.png')]);
     await vi.waitFor(() => expect(calls).toHaveLength(1));
     // 60 % sent, then the connection drops before the next frame paints it.

@@ -1,63 +1,21 @@
-import { MutationObserver, type QueryClient } from '@tanstack/react-query';
-import { canShrink } from '../client/can-shrink.js';
-import { toUploadError } from '../client/to-upload-error.js';
-import { uploadFile, type UploadFileOptions } from '../client/upload-file.js';
+import { MutationObserver, type QueryClient } from '@tanstack/query-core';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { uploadError, type UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
-
-/**
- * Where a file is in its life: waiting for a slot, a photo being made to fit, sending bytes,
- * sent and waiting for HighLevel to answer ("processing"), and its three ends.
- */
-export type UploadStatus = 'queued' | 'shrinking' | 'uploading' | 'processing' | 'done' | 'error' | 'cancelled';
-
-/** What every row has, whatever its status. */
-export interface UploadItemBase {
-  readonly id: string;
-  readonly name: string;
-  /** Bytes: what is sent, so a shrunk photo's new size. */
-  readonly size: number;
-  /** The photo's size before it was shrunk to fit, when it was. */
-  readonly shrunkFrom?: number;
-  /** The name sent, when shrinking changed it (a PNG sent as JPEG); `name` stays the user's. */
-  readonly sentAs?: string;
-  /** The file the user chose; absent for files passed in as `value`. */
-  readonly file?: File;
-  /** Share of the bytes sent, 0 to 1; never goes back within one attempt. */
-  readonly progress: number;
-}
-
-/** Waiting, being made to fit, sending, or sent and waiting for HighLevel's answer. */
-export interface ActiveUploadItem extends UploadItemBase {
-  readonly status: 'queued' | 'shrinking' | 'uploading' | 'processing';
-}
-
-/** Stored by HighLevel. */
-export interface DoneUploadItem extends UploadItemBase {
-  readonly status: 'done';
-  /** What HighLevel stored. */
-  readonly result: UploadedFile;
-}
-
-/** Failed; retried by itself at `retryAt` when the refusal passes (a rate limit, a busy server). */
-export interface FailedUploadItem extends UploadItemBase {
-  readonly status: 'error';
-  readonly error: UploadError;
-  /** When it retries by itself, in ms since the epoch. */
-  readonly retryAt?: number;
-}
-
-/** Stopped by the user; can be retried. */
-export interface CancelledUploadItem extends UploadItemBase {
-  readonly status: 'cancelled';
-}
-
-/**
- * One accepted file and its upload, or a file uploaded earlier (then `file` is absent). A union
- * on `status`: a `done` item always has its `result`, a failed one its `error`.
- */
-export type UploadItem = ActiveUploadItem | DoneUploadItem | FailedUploadItem | CancelledUploadItem;
+import { canShrink } from './can-shrink.js';
+import { ProgressFrames } from './progress-frames.js';
+import { watchStall } from './stall-watch.js';
+import { toUploadError } from './to-upload-error.js';
+import { uploadFile, type UploadFileOptions } from './upload-file.js';
+import {
+  UPLOAD_MUTATION_KEY,
+  type ActiveUploadItem,
+  type DoneUploadItem,
+  type FailedUploadItem,
+  type RejectedFile,
+  type UploadItem,
+  type UploadItemBase,
+} from './upload-item.js';
 
 /** The fields a status brings with it. */
 type StatusFields =
@@ -65,16 +23,6 @@ type StatusFields =
   | { status: 'done'; result: UploadedFile }
   | { status: 'error'; error: UploadError; retryAt?: number }
   | { status: 'cancelled' };
-
-/** A file refused before upload, kept on screen with its reason until dismissed. */
-export interface RejectedFile {
-  readonly id: string;
-  readonly name: string;
-  readonly size: number;
-  readonly code: ErrorCode;
-  /** The file the user chose. */
-  readonly file: File;
-}
 
 export interface UploadStoreState {
   readonly items: readonly UploadItem[];
@@ -93,6 +41,8 @@ export interface UploadStoreConfig {
   /** Send cookies to a BFF on another origin. Default: `false`. */
   withCredentials?: boolean;
   concurrency: number;
+  /** An upload whose bytes stop moving for this long, in ms, is aborted (`upload-stalled`); 0: never. */
+  stallTimeoutMs: number;
   onUploadSuccess?: (file: UploadedFile, item: DoneUploadItem) => void;
   onUploadError?: (error: UploadError, item: FailedUploadItem) => void;
   onReject?: (rejections: readonly RejectedFile[]) => void;
@@ -112,12 +62,6 @@ function shrinkNeeded(file: File, shrink: ShrinkConfig | undefined): ShrinkConfi
 }
 
 /**
- * The TanStack Query mutation key of every upload, for `useIsMutating({ mutationKey:
- * UPLOAD_MUTATION_KEY })` or the devtools.
- */
-export const UPLOAD_MUTATION_KEY = ['ghl-attachments', 'upload'] as const;
-
-/**
  * Refusals that pass by themselves, with a `retryAfter` in seconds: HighLevel's rate limit and a
  * busy BFF. The upload counts down and goes again when told (and can be cancelled meanwhile).
  */
@@ -126,25 +70,28 @@ const RETRIED_AFTER_WAIT: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate-lim
 /**
  * The uploads of one widget: a queue with a concurrency limit, each upload a TanStack Query
  * mutation (so a host app's devtools and `useIsMutating` see them), cancellable and retryable.
- * Framework-free apart from the query client; React reads it with `useSyncExternalStore`.
+ * Its config is read when it is needed, so a change of options applies to the next step at once.
  */
 export class UploadStore {
   private state: UploadStoreState = { items: [], rejections: [] };
   private readonly listeners = new Set<() => void>();
   private readonly controllers = new Map<string, AbortController>();
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly pendingProgress = new Map<string, number>();
   /** Photos already made to fit: a retry sends them again without redoing the work. */
   private readonly prepared = new Map<string, File>();
-  private flushPending = false;
+  private readonly frames = new ProgressFrames((shares) =>
+    this.set({
+      ...this.state,
+      items: this.state.items.map((entry) => {
+        const next = shares.get(entry.id);
+        return next !== undefined && entry.status === 'uploading' && next > entry.progress ? { ...entry, progress: next } : entry;
+      }),
+    }),
+  );
   private sequence = 0;
-  private config: UploadStoreConfig | undefined;
 
-  /** Sets what the next uploads use (props can change at any time); starts waiting uploads. */
-  configure(config: UploadStoreConfig): void {
-    this.config = config;
-    this.pump();
-  }
+  /** @param config What uploads are made with, read as each one starts (and for each callback). */
+  constructor(private readonly config: () => UploadStoreConfig) {}
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -162,7 +109,7 @@ export class UploadStore {
       ({ file, code }): RejectedFile => ({ id: this.id('r'), name: file.name, size: file.size, code, file }),
     );
     this.set({ items: [...this.state.items, ...items], rejections: [...this.state.rejections, ...rejections] });
-    if (rejections.length > 0) this.config?.onReject?.(rejections);
+    if (rejections.length > 0) this.config().onReject?.(rejections);
     this.pump();
   }
 
@@ -217,7 +164,7 @@ export class UploadStore {
   reset(): void {
     this.abortAll();
     this.prepared.clear();
-    this.pendingProgress.clear();
+    this.frames.clear();
     this.set({ items: [], rejections: [] });
   }
 
@@ -227,12 +174,12 @@ export class UploadStore {
     for (const id of [...this.retryTimers.keys()]) this.clearRetryTimer(id);
   }
 
-  private pump(): void {
-    const { config } = this;
-    if (!config) return;
+  /** Starts waiting uploads while slots are free (after a change of `concurrency`, say). */
+  pump(): void {
+    const { concurrency } = this.config();
     for (const item of this.state.items) {
-      if (this.controllers.size >= config.concurrency) return;
-      if (item.status === 'queued' && !this.controllers.has(item.id)) void this.run(item, config);
+      if (this.controllers.size >= concurrency) return;
+      if (item.status === 'queued' && !this.controllers.has(item.id)) void this.run(item, this.config());
     }
   }
 
@@ -243,22 +190,38 @@ export class UploadStore {
     const ready = this.prepared.get(item.id);
     const shrink = ready ? undefined : shrinkNeeded(original, config.shrink);
     // A new try starts from nothing: a share the last one reported but no frame painted is dropped.
-    this.pendingProgress.delete(item.id);
+    this.frames.forget(item.id);
     // Leaves `queued` at once: a pump before the first await must not start it twice.
     this.move(item.id, { status: shrink ? 'shrinking' : 'uploading' }, { progress: 0 });
+    // Bytes that stop moving abort the upload: a connection that hangs would freeze the bar.
+    let stalled = false;
+    let sent = 0;
+    const stall = watchStall(() => {
+      stalled = true;
+      controller.abort();
+    }, config.stallTimeoutMs);
     const observer = new MutationObserver<UploadedFile, UploadError, File>(config.queryClient, {
       mutationKey: UPLOAD_MUTATION_KEY,
       retry: false,
-      mutationFn: (file) =>
-        uploadFile({
+      mutationFn: (file) => {
+        stall.start();
+        return uploadFile({
           file,
           conversationId: config.conversationId,
           endpoint: config.endpoint,
           headers: config.headers,
           withCredentials: config.withCredentials,
           signal: controller.signal,
-          onProgress: ({ loaded, total }) => this.progress(item.id, total > 0 ? loaded / total : 0),
-        }),
+          onProgress: ({ loaded, total }) => {
+            const share = total > 0 ? loaded / total : 0;
+            if (share > sent) stall.start();
+            sent = Math.max(sent, share);
+            // Every byte sent: from here the wait is HighLevel's, which the server times.
+            if (share >= 1) stall.stop();
+            this.progress(item.id, share);
+          },
+        }).finally(stall.stop);
+      },
     });
     try {
       let file = ready ?? original;
@@ -271,9 +234,9 @@ export class UploadStore {
       // cancel meanwhile still counts: the file stays unreported, as one cancelled a moment earlier.
       if (controller.signal.aborted) throw uploadError('cancelled', {}, { fileName: item.name });
       const done = this.move(item.id, { status: 'done', result }, { progress: 1 });
-      if (done?.status === 'done') config.onUploadSuccess?.(result, done);
+      if (done?.status === 'done') this.config().onUploadSuccess?.(result, done);
     } catch (thrown) {
-      const error = toUploadError(thrown, item.name);
+      const error = stalled ? uploadError('upload-stalled', {}, { fileName: item.name }) : toUploadError(thrown, item.name);
       // A photo that cannot be made to fit is refused, like any file that breaks the rules.
       if (error.code === 'image-not-shrinkable') {
         const rejection: RejectedFile = { id: item.id, name: item.name, size: item.size, code: error.code, file: original };
@@ -281,7 +244,7 @@ export class UploadStore {
           items: this.state.items.filter((entry) => entry.id !== item.id),
           rejections: [...this.state.rejections, rejection],
         });
-        config.onReject?.([rejection]);
+        this.config().onReject?.([rejection]);
         return;
       }
       if (error.code === 'cancelled') {
@@ -294,8 +257,9 @@ export class UploadStore {
       if (retryAt !== undefined && failed) {
         this.retryTimers.set(item.id, setTimeout(() => this.retry(item.id), retryAt - Date.now()));
       }
-      if (failed?.status === 'error') config.onUploadError?.(error, failed);
+      if (failed?.status === 'error') this.config().onUploadError?.(error, failed);
     } finally {
+      stall.stop();
       this.controllers.delete(item.id);
       this.pump();
     }
@@ -304,7 +268,7 @@ export class UploadStore {
   /** Makes a photo fit (once: a retry sends the result again without redoing the work). */
   private async shrink(item: UploadItem, file: File, shrink: ShrinkConfig, signal: AbortSignal): Promise<File> {
     // Loaded on the first photo that needs it: most sessions never pay for it.
-    const { shrinkImage } = await import('../client/shrink-image.js');
+    const { shrinkImage } = await import('./shrink-image.js');
     const result = await shrinkImage(file, { ...shrink, signal });
     if (!result) throw uploadError('image-not-shrinkable', {}, { fileName: file.name });
     this.prepared.set(item.id, result.file);
@@ -323,27 +287,11 @@ export class UploadStore {
     if (item?.status !== 'uploading') return;
     // Every byte sent is not every byte stored: full bars wait as "processing" for the answer.
     if (share >= 1) {
-      this.pendingProgress.delete(id);
+      this.frames.forget(id);
       this.move(id, { status: 'processing' }, { progress: 1 });
       return;
     }
-    // Browsers fire progress far more often than a screen refreshes: keep the latest share of
-    // each upload and apply them all once per frame, in one update.
-    this.pendingProgress.set(id, Math.max(share, this.pendingProgress.get(id) ?? 0));
-    if (this.flushPending) return;
-    this.flushPending = true;
-    nextFrame(() => {
-      this.flushPending = false;
-      const pending = new Map(this.pendingProgress);
-      this.pendingProgress.clear();
-      this.set({
-        ...this.state,
-        items: this.state.items.map((entry) => {
-          const next = pending.get(entry.id);
-          return next !== undefined && entry.status === 'uploading' && next > entry.progress ? { ...entry, progress: next } : entry;
-        }),
-      });
-    });
+    this.frames.report(id, share);
   }
 
   private clearRetryTimer(id: string): void {
@@ -393,10 +341,4 @@ export class UploadStore {
     this.sequence += 1;
     return `${prefix}${this.sequence}`;
   }
-}
-
-/** Runs `callback` before the next paint, or in 16 ms where there are no frames. */
-function nextFrame(callback: () => void): void {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(callback);
-  else setTimeout(callback, 16);
 }

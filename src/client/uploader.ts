@@ -1,0 +1,312 @@
+import { QueryClient, onlineManager } from '@tanstack/query-core';
+import { checkFile } from '../shared/check-file.js';
+import type { ErrorCode } from '../shared/error-codes.js';
+import type { UploadPolicy, UploadedFile } from '../shared/wire.js';
+import { canShrink } from './can-shrink.js';
+import { narrowRules } from './narrow-rules.js';
+import { summarizeItems } from './summarize-items.js';
+import type { UploadItem } from './upload-item.js';
+import { loadPolicy } from './upload-policy.js';
+import { UploadStore, type UploadStoreConfig } from './upload-store.js';
+import type { UploaderOptions, UploaderState } from './uploader-options.js';
+
+/** Rows the list takes by default (`maxFiles`). */
+export const DEFAULT_MAX_FILES = 10;
+
+/** How long an upload's bytes may stand still before it is aborted as stalled, in ms (`stallTimeoutMs`). */
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
+let sharedClient: QueryClient | undefined;
+
+/** The query client of uploaders given none: one per page, so the BFF's policy is asked once. */
+export function defaultQueryClient(): QueryClient {
+  sharedClient ??= new QueryClient();
+  return sharedClient;
+}
+
+/** A policy asked for: of which endpoint, in which query client. */
+interface Asked {
+  endpoint: string;
+  client: QueryClient;
+}
+
+/** The id of a row showing a file of `value`. */
+const valueId = (file: UploadedFile) => `v:${file.url}`;
+
+/**
+ * The uploader without a framework: files in (`addFiles`), checked against the rules (the
+ * options narrowed by the BFF's policy), queued, uploaded as TanStack Query mutations, and
+ * their rows out (`getState`, `subscribe`). Options can change at any time with `setOptions`,
+ * which applies at once. React's `useAttachmentUploader` is a thin layer over it; a page in any
+ * other framework (or none) uses it as it is.
+ */
+export class Uploader {
+  #options: UploaderOptions;
+  #policy: UploadPolicy | null | undefined;
+  /** The endpoint (and client) whose policy was asked for, so it is asked once. */
+  #asked: Asked | undefined;
+  /** The uploaded files as last reported (controlled: the host's `value`). */
+  #reported: readonly UploadedFile[];
+  #state: UploaderState;
+  #lastItems: readonly UploadItem[] = [];
+  /** The rows of `value`'s files, by URL, kept while the file is the same. */
+  #valueRows = new Map<string, UploadItem>();
+  readonly #listeners = new Set<() => void>();
+  #detach: (() => void) | undefined;
+  readonly #store = new UploadStore(() => this.#storeConfig());
+
+  constructor(options: UploaderOptions) {
+    this.#options = checkOptions(options);
+    this.#reported = options.value ?? [];
+    this.#state = this.#compute(undefined);
+    this.#store.subscribe(() => this.#refresh());
+  }
+
+  /** Replaces the options; the next check, upload and callback use them. */
+  setOptions(options: UploaderOptions): void {
+    const { value } = this.#options;
+    this.#options = checkOptions(options);
+    // Controlled: the done rows are `value`'s files; ours that left it leave the list for good.
+    if (options.value !== undefined && options.value !== value) {
+      this.#reported = options.value;
+      this.#store.keepDone(new Set(options.value.map((file) => file.url)));
+    }
+    if (this.#listeners.size > 0) this.#askPolicy();
+    this.#refresh();
+    this.#store.pump();
+  }
+
+  /** Calls `listener` on every change of {@link getState}; returns the unsubscribe. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    if (this.#listeners.size === 1) this.#attach();
+    this.#askPolicy();
+    this.#reportItems();
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) this.#detach?.();
+    };
+  };
+
+  /** The state now; the same object until something changes. */
+  getState = (): UploaderState => this.#state;
+
+  /** Checks files from any source (drop, picker, paste): allowed ones are queued, the rest listed with their reason. */
+  addFiles(files: readonly File[]): void {
+    this.#askPolicy();
+    const { allowedTypes, maxFileSize } = this.#state.rules;
+    const shrinkImages = this.#options.shrinkImages ?? true;
+    const accepted: File[] = [];
+    const refused: { file: File; code: ErrorCode }[] = [];
+    for (const file of files) {
+      const code = checkFile(file, { allowedTypes, maxFileSize });
+      // A photo over the limit is taken when it can be shrunk to fit.
+      if (code && !(code === 'file-too-large' && shrinkImages && canShrink(file))) refused.push({ file, code });
+      else accepted.push(file);
+    }
+    const left = this.room();
+    const overflow = accepted.slice(left).map((file) => ({ file, code: 'too-many-files' as const }));
+    this.#store.add(accepted.slice(0, left), [...refused, ...overflow]);
+  }
+
+  /** How many more files the list takes: failed and cancelled ones do not count. */
+  room(): number {
+    const taken = this.#store.getSnapshot().items.filter((item) => item.status !== 'error' && item.status !== 'cancelled');
+    return Math.max(0, this.#state.rules.maxFiles - taken.length);
+  }
+
+  /**
+   * Whether some of the files being dragged would be refused (a type not allowed, or too many).
+   * Browsers show only MIME types during a drag: a file whose type they do not know is judged at the drop.
+   */
+  refusesDrag(dragged: readonly { kind: string; type: string }[]): boolean {
+    const files = dragged.filter((item) => item.kind === 'file');
+    const allowed = new Set(this.#state.rules.allowedTypes.flatMap((type) => type.mimeTypes));
+    return files.length > this.room() || files.some((item) => item.type !== '' && !allowed.has(item.type));
+  }
+
+  cancel(id: string): void {
+    this.#store.cancel(id);
+  }
+
+  retry(id: string): void {
+    this.#store.retry(id);
+  }
+
+  /** Takes a file off the list (cancelling its upload); a done one leaves `onChange`'s list too. */
+  remove(id: string): void {
+    const item = this.#state.items.find((candidate) => candidate.id === id);
+    this.#store.remove(id);
+    if (item?.status === 'done') this.#report(this.#reported.filter((file) => file.url !== item.result.url));
+  }
+
+  /** Takes one or more refused files off the list. */
+  dismiss(...ids: string[]): void {
+    this.#store.dismiss(...ids);
+  }
+
+  /** Queues failed uploads again: all of them, or those that failed with `code`. */
+  retryFailed(code?: ErrorCode): void {
+    this.#store.retryFailed(code);
+  }
+
+  /** Takes done and cancelled files off the list (uploaded files stay in `onChange`'s list). */
+  clearFinished(): void {
+    this.#store.clearFinished();
+  }
+
+  /** Clears everything — uploads aborted, rows and refusals gone, `onChange([])` — e.g. once the message is sent. */
+  reset(): void {
+    this.#store.reset();
+    this.#report([]);
+  }
+
+  /** Aborts every upload and waiting retry: the uploader is going away. */
+  destroy(): void {
+    this.#store.abortAll();
+  }
+
+  #storeConfig(): UploadStoreConfig {
+    const options = this.#options;
+    const { maxFileSize } = this.#state.rules;
+    return {
+      queryClient: options.queryClient ?? defaultQueryClient(),
+      conversationId: options.conversationId,
+      endpoint: options.endpoint,
+      headers: options.headers,
+      withCredentials: options.withCredentials ?? false,
+      concurrency: options.concurrency ?? 3,
+      stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+      onUploadSuccess: (file, item) => {
+        this.#options.onUploadSuccess?.(file, item);
+        this.#report([...this.#reported, file]);
+      },
+      onUploadError: (error, item) => this.#options.onUploadError?.(error, item),
+      onReject: (rejections) => this.#options.onReject?.(rejections),
+      shrink: (options.shrinkImages ?? true) ? { maxBytes: maxFileSize, maxDimension: options.maxImageDimension } : undefined,
+    };
+  }
+
+  #report(files: UploadedFile[]): void {
+    this.#reported = files;
+    this.#options.onChange?.(files);
+  }
+
+  /** Asks the BFF's policy once per endpoint; until it answers, and if it never does, the options apply. */
+  #askPolicy(): void {
+    const endpoint = this.#options.endpoint ?? '/api/attachments';
+    const client = this.#options.queryClient ?? defaultQueryClient();
+    if (this.#asked?.endpoint === endpoint && this.#asked.client === client) return;
+    const asked = { endpoint, client };
+    this.#asked = asked;
+    this.#policy = undefined;
+    loadPolicy(client, endpoint, this.#options.withCredentials ?? false).then(
+      (policy) => this.#settlePolicy(asked, policy),
+      () => this.#settlePolicy(asked, null),
+    );
+  }
+
+  #settlePolicy(asked: Asked, policy: UploadPolicy | null): void {
+    // An answer for an endpoint the options have since moved away from is not this one's.
+    if (this.#asked !== asked) return;
+    this.#policy = policy;
+    this.#refresh();
+  }
+
+  /** Uploads that failed for a lost connection go again when the browser is back online. */
+  #attach(): void {
+    const resume = () => this.#store.retryFailed('network');
+    // The browser's event, which fires even where TanStack Query never saw the connection go,
+    // and TanStack Query's own signal, for hosts that tell it themselves (onlineManager.setEventListener).
+    const unsubscribe = onlineManager.subscribe((online) => online && resume());
+    if (typeof window !== 'undefined') window.addEventListener('online', resume);
+    this.#detach = () => {
+      unsubscribe();
+      if (typeof window !== 'undefined') window.removeEventListener('online', resume);
+      this.#detach = undefined;
+    };
+  }
+
+  #refresh(): void {
+    const next = this.#compute(this.#state);
+    if (next === this.#state) return;
+    this.#state = next;
+    this.#reportItems();
+    for (const listener of this.#listeners) listener();
+  }
+
+  #reportItems(): void {
+    const { items } = this.#state;
+    // Every change is news, an empty list included; an empty list that stays empty is not.
+    if (items === this.#lastItems || (items.length === 0 && this.#lastItems.length === 0)) return;
+    this.#lastItems = items;
+    this.#options.onItemsChange?.(items);
+  }
+
+  /** The state for the store's rows, `value` and the policy: `previous` itself when nothing changed. */
+  #compute(previous: UploaderState | undefined): UploaderState {
+    const { items: stored, rejections } = this.#store.getSnapshot();
+    const { allowedTypes, maxFileSize, maxFiles = DEFAULT_MAX_FILES } = this.#options;
+    const items = this.#itemsOf(stored, previous?.items);
+    const narrowed = { ...narrowRules({ allowedTypes, maxFileSize }, this.#policy), maxFiles };
+    // Options are often written inline (`allowedTypes={['PDF']}`): equal rules are the same rules.
+    const rules = previous && sameRules(previous.rules, narrowed) ? previous.rules : narrowed;
+    const policy = this.#policy;
+    if (previous && items === previous.items && rejections === previous.rejections && rules === previous.rules && policy === previous.policy) {
+      return previous;
+    }
+    const { isUploading, counts, progress } = previous && items === previous.items ? previous : summarizeItems(items);
+    return { items, rejections, isUploading, counts, progress, rules, policy };
+  }
+
+  /**
+   * The rows. Controlled: `value`'s files first (those not among ours), then ours still in
+   * `value`; the same rows, and the same list, as long as they are equal (a `value` rebuilt on
+   * every render must not make a new list each time).
+   */
+  #itemsOf(stored: readonly UploadItem[], previous: readonly UploadItem[] | undefined): readonly UploadItem[] {
+    const { value } = this.#options;
+    if (!value) return stored;
+    const urls = new Set(value.map((file) => file.url));
+    const ours = new Set(stored.flatMap((item) => (item.status === 'done' ? [item.result.url] : [])));
+    const rows = new Map<string, UploadItem>();
+    const earlier = value
+      .filter((file) => !ours.has(file.url))
+      .map((file): UploadItem => {
+        const row = this.#valueRows.get(file.url);
+        const kept: UploadItem =
+          row?.status === 'done' && sameFile(row.result, file)
+            ? row
+            : { id: valueId(file), name: file.name, size: file.size, status: 'done', progress: 1, result: file };
+        rows.set(file.url, kept);
+        return kept;
+      });
+    this.#valueRows = rows;
+    const items = [...earlier, ...stored.filter((item) => item.status !== 'done' || urls.has(item.result.url))];
+    return previous && items.length === previous.length && items.every((item, index) => item === previous[index]) ? previous : items;
+  }
+}
+
+const sameFile = (a: UploadedFile, b: UploadedFile) =>
+  a.url === b.url && a.name === b.name && a.size === b.size && a.mimeType === b.mimeType && a.kind === b.kind && a.previewUrl === b.previewUrl;
+
+function sameRules(a: UploaderState['rules'], b: UploaderState['rules']): boolean {
+  return (
+    a.maxFileSize === b.maxFileSize &&
+    a.maxFiles === b.maxFiles &&
+    a.allowedTypes.length === b.allowedTypes.length &&
+    a.allowedTypes.every((type, index) => {
+      const other = b.allowedTypes[index]!;
+      return type.id === other.id && type.extensions.join() === other.extensions.join() && type.mimeTypes.join() === other.mimeTypes.join();
+    })
+  );
+}
+
+/** The options, refused when a number makes no sense (a timer Node or a browser cannot set). */
+function checkOptions(options: UploaderOptions): UploaderOptions {
+  const { stallTimeoutMs } = options;
+  if (stallTimeoutMs !== undefined && !(Number.isFinite(stallTimeoutMs) && stallTimeoutMs >= 0 && stallTimeoutMs <= 2_147_483_647)) {
+    throw new RangeError(`Uploader: \`stallTimeoutMs\` must be from 0 (off) to 2,147,483,647 ms; got ${String(stallTimeoutMs)}.`);
+  }
+  return options;
+}
