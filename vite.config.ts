@@ -23,6 +23,7 @@ const library: UserConfig = {
         index: 'src/index.ts',
         server: 'src/server/index.ts',
         mock: 'src/mock-highlevel/index.ts',
+        client: 'src/client/index.ts',
         embed: 'src/embed/index.ts',
       },
       formats: ['es'],

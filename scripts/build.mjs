@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { build } from 'vite';
 import { checkBudgets } from './size-budget.mjs';
 
-for (const path of ['dist/index.js', 'dist/server.js', 'dist/mock.js', 'dist/embed.js', 'dist/ghl-attachments.js', 'dist/chunks', 'dist/types', 'dist/styles.css']) {
+for (const path of ['dist/index.js', 'dist/server.js', 'dist/mock.js', 'dist/client.js', 'dist/embed.js', 'dist/ghl-attachments.js', 'dist/chunks', 'dist/types', 'dist/styles.css']) {
   rmSync(path, { recursive: true, force: true });
 }
 mkdirSync('dist', { recursive: true });

@@ -53,8 +53,9 @@ import { AttachmentUploader, useAttachmentUploader, DEFAULT_FILE_TYPES, UploadEr
 import { createUploadHandler, toNodeHandler, staticToken, oauthToken, type UploadHandlerOptions } from 'ghl-attachments/server';
 import { startMockHighLevel, createMockHighLevel, type MockFault } from 'ghl-attachments/mock';
 import { defineGhlAttachments, GhlAttachmentsElement } from 'ghl-attachments/embed';
-export const all = [AttachmentUploader, useAttachmentUploader, DEFAULT_FILE_TYPES, UploadError, createUploadHandler, toNodeHandler, staticToken, oauthToken, startMockHighLevel, createMockHighLevel, defineGhlAttachments, GhlAttachmentsElement];
-export type All = [UploadedFile, ErrorCode, UploadHandlerOptions, MockFault];
+import { Uploader, errorMessage, type UploaderOptions } from 'ghl-attachments/client';
+export const all = [AttachmentUploader, useAttachmentUploader, DEFAULT_FILE_TYPES, UploadError, createUploadHandler, toNodeHandler, staticToken, oauthToken, startMockHighLevel, createMockHighLevel, defineGhlAttachments, GhlAttachmentsElement, Uploader, errorMessage];
+export type All = [UploadedFile, ErrorCode, UploadHandlerOptions, MockFault, UploaderOptions];
 `);
   writeFileSync(join(app, 'src', 'globals.d.ts'), "declare module '*.css';\n");
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({

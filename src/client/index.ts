@@ -15,6 +15,7 @@ export {
   type UploadItemBase,
   type UploadStatus,
 } from './upload-item.js';
+export { errorMessage } from './error-message.js';
 export { summarizeItems, type UploadSummary } from './summarize-items.js';
 export { narrowRules, type OwnRules, type UploadRules } from './narrow-rules.js';
 export { POLICY_QUERY_KEY, policyUrl } from './upload-policy.js';

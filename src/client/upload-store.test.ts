@@ -194,4 +194,67 @@ describe('UploadStore', () => {
     await vi.advanceTimersByTimeAsync(20);
     expect(only(store).progress).toBe(0.3);
   });
+
+  describe('an upload whose bytes stop moving', () => {
+    /** An upload that reports what the test says, and fails as axios does when its signal aborts. */
+    function abortable() {
+      const calls: UploadFileOptions[] = [];
+      upload.mockImplementation(
+        (options) =>
+          new Promise((_resolve, reject) => {
+            calls.push(options);
+            options.signal?.addEventListener('abort', () => reject(Object.assign(new Error('canceled'), { __CANCEL__: true })));
+          }),
+      );
+      return calls;
+    }
+
+    it('is aborted after stallTimeoutMs without progress, shown as stalled, told to the host, and can be retried', async () => {
+      const calls = abortable();
+      const onUploadError = vi.fn();
+      const store = storeWithOneFile({ stallTimeoutMs: 30_000, onUploadError });
+      await vi.waitFor(() => expect(calls).toHaveLength(1));
+      calls[0]!.onProgress?.({ loaded: 3, total: 10 });
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(only(store).status).toBe('uploading');
+      await vi.advanceTimersByTimeAsync(1_100);
+      expect(calls[0]!.signal?.aborted).toBe(true);
+      expect(only(store)).toMatchObject({ status: 'error', error: { code: 'upload-stalled', fileName: 'a.png' } });
+      expect(only(store)).not.toHaveProperty('retryAt');
+      expect(onUploadError).toHaveBeenCalledWith(expect.objectContaining({ code: 'upload-stalled' }), expect.objectContaining({ status: 'error' }));
+      store.retry(only(store).id);
+      await vi.waitFor(() => expect(calls).toHaveLength(2));
+      expect(only(store)).toMatchObject({ status: 'uploading', progress: 0 });
+    });
+
+    it('bytes that keep moving, however slowly, keep it going; a cancel is still a cancel', async () => {
+      const calls = abortable();
+      const store = storeWithOneFile({ stallTimeoutMs: 30_000 });
+      await vi.waitFor(() => expect(calls).toHaveLength(1));
+      for (let loaded = 1; loaded <= 5; loaded += 1) {
+        await vi.advanceTimersByTimeAsync(25_000);
+        calls[0]!.onProgress?.({ loaded, total: 10 });
+      }
+      // The same share again is no progress.
+      await vi.advanceTimersByTimeAsync(20_000);
+      calls[0]!.onProgress?.({ loaded: 5, total: 10 });
+      await vi.advanceTimersByTimeAsync(9_000);
+      expect(only(store)).toMatchObject({ status: 'uploading', progress: 0.5 });
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(only(store)).toMatchObject({ status: 'error', error: { code: 'upload-stalled' } });
+      store.retry(only(store).id);
+      await vi.waitFor(() => expect(calls).toHaveLength(2));
+      store.cancel(only(store).id);
+      await vi.waitFor(() => expect(only(store).status).toBe('cancelled'));
+    });
+
+    it('stallTimeoutMs 0 never gives up', async () => {
+      const calls = abortable();
+      const store = storeWithOneFile({ stallTimeoutMs: 0 });
+      await vi.waitFor(() => expect(calls).toHaveLength(1));
+      await vi.advanceTimersByTimeAsync(600_000);
+      expect(only(store).status).toBe('uploading');
+      expect(calls[0]!.signal?.aborted).toBe(false);
+    });
+  });
 });
