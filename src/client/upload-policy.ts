@@ -36,6 +36,11 @@ export function loadPolicy(queryClient: QueryClient, endpoint: string, withCrede
   });
 }
 
+/** The policy of `endpoint` that `queryClient` holds, if it was asked and answered. */
+export function cachedPolicy(queryClient: QueryClient, endpoint: string): UploadPolicy | null | undefined {
+  return queryClient.getQueryData<UploadPolicy | null>([...POLICY_QUERY_KEY, endpoint]);
+}
+
 /** `body` as a policy, or `null` when it is not one (every field checked: it came over the wire). */
 export function readPolicy(body: unknown): UploadPolicy | null {
   const policy = body as Partial<Record<keyof UploadPolicy, unknown>> | null;

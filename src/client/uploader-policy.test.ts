@@ -8,6 +8,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
+import type { UploadHandlerOptions } from '../server/index.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 import { errorMessage } from './error-message.js';
 import { Uploader } from './uploader.js';
@@ -20,7 +21,7 @@ afterAll(async () => {
   await Promise.all([...servers.map((server) => new Promise((resolve) => server.close(resolve))), ...stacks.map((stack) => stack.close())]);
 });
 
-async function stack(bff: Parameters<typeof startStack>[0]['bff'] = {}) {
+async function stack(bff: Partial<UploadHandlerOptions> = {}) {
   const started = await startStack({ mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } }, bff });
   stacks.push(started);
   return started;

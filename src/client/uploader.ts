@@ -5,6 +5,7 @@ import type { UploadPolicy, UploadedFile } from '../shared/wire.js';
 import { canShrink } from './can-shrink.js';
 import { narrowRules } from './narrow-rules.js';
 import { summarizeItems } from './summarize-items.js';
+import { DEFAULT_ENDPOINT } from './upload-file.js';
 import type { UploadItem } from './upload-item.js';
 import { loadPolicy } from './upload-policy.js';
 import { UploadStore, type UploadStoreConfig } from './upload-store.js';
@@ -194,7 +195,7 @@ export class Uploader {
 
   /** Asks the BFF's policy once per endpoint; until it answers, and if it never does, the options apply. */
   #askPolicy(): void {
-    const endpoint = this.#options.endpoint ?? '/api/attachments';
+    const endpoint = this.#options.endpoint ?? DEFAULT_ENDPOINT;
     const client = this.#options.queryClient ?? defaultQueryClient();
     if (this.#asked?.endpoint === endpoint && this.#asked.client === client) return;
     const asked = { endpoint, client };

@@ -11,10 +11,13 @@ import { FRENCH_MESSAGES } from '../react/locales/fr.js';
 import { DEFAULT_MESSAGES, errorText, type UploaderMessages } from '../react/messages.js';
 import styles from '../react/styles.css?inline';
 import type { RejectedFile, UploadItem } from '../client/upload-item.js';
-import { DEFAULT_MAX_FILES } from '../react/use-attachment-uploader.js';
+import { narrowRules } from '../client/narrow-rules.js';
+import { DEFAULT_ENDPOINT } from '../client/upload-file.js';
+import { cachedPolicy } from '../client/upload-policy.js';
+import { DEFAULT_MAX_FILES, defaultQueryClient } from '../client/uploader.js';
 import type { ErrorCode } from '../shared/error-codes.js';
-import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, describeFileTypes, resolveFileTypes, type FileTypeId } from '../shared/file-types.js';
-import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
+import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, describeFileTypes, type FileTypeId } from '../shared/file-types.js';
+import { formatBytes } from '../shared/limits.js';
 import type { UploadedFile } from '../shared/wire.js';
 
 /** Locales the `locale` attribute can pick. */
@@ -152,17 +155,21 @@ export class GhlAttachmentsElement extends Base {
     const allowedTypes = typesFrom(this.getAttribute('allowed-types'));
     const maxFileSize = this.#number('max-file-size');
     const maxFiles = this.#number('max-files');
-    // The words of an error in the element's locale, with its own limits filled in.
-    const say = (code: ErrorCode, seconds?: number) =>
-      errorText(messages, code, {
-        types: describeFileTypes(resolveFileTypes(allowedTypes)),
-        maxSize: formatBytes(maxFileSize ?? DEFAULT_MAX_FILE_SIZE, messages.locale),
+    const endpoint = this.getAttribute('endpoint') ?? undefined;
+    // The words of an error in the element's locale, with the limits in force filled in: its
+    // own, narrowed by the BFF's policy once the widget (in the page's shared client) has it.
+    const say = (code: ErrorCode, seconds?: number) => {
+      const rules = narrowRules({ allowedTypes, maxFileSize }, cachedPolicy(defaultQueryClient(), endpoint ?? DEFAULT_ENDPOINT));
+      return errorText(messages, code, {
+        types: describeFileTypes(rules.allowedTypes),
+        maxSize: formatBytes(rules.maxFileSize, messages.locale),
         maxFiles: maxFiles ?? DEFAULT_MAX_FILES,
         seconds,
       });
+    };
     const props = {
         conversationId: this.getAttribute('conversation-id') ?? '',
-        endpoint: this.getAttribute('endpoint') ?? undefined,
+        endpoint,
         withCredentials: this.hasAttribute('with-credentials'),
         headers: this.#sso.headers,
         allowedTypes,

@@ -31,7 +31,10 @@ export default async function setup(project: TestProject) {
       .then(async (options) => {
         const stack: Stack = await startStack({
           mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } },
-          bff: options.maxUploadsInFlight ? { maxUploadsInFlight: options.maxUploadsInFlight } : {},
+          bff: {
+            ...(options.maxUploadsInFlight ? { maxUploadsInFlight: options.maxUploadsInFlight } : {}),
+            ...(options.allowedTypes ? { allowedTypes: options.allowedTypes } : {}),
+          },
           routes: { '/__stats': statsRoute(() => stack), '/__fail': failRoute(() => stack), '/__fail-send': failRoute(() => stack, 'send') },
         });
         stacks.push(stack);

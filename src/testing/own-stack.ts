@@ -10,10 +10,13 @@
 import { request } from 'node:http';
 import { inject } from 'vitest';
 import type { MockFault } from '../mock-highlevel/index.js';
+import type { FileTypeId } from '../shared/file-types.js';
 
 export interface OwnStackOptions {
   /** The BFF's `maxUploadsInFlight` (a busy server: past it, 503 `server-busy`). */
   maxUploadsInFlight?: number;
+  /** The BFF's `allowedTypes`, by id (a BFF whose policy is narrower than the widget's default). */
+  allowedTypes?: FileTypeId[];
 }
 
 export interface OwnStack {
