@@ -7,7 +7,8 @@
 import { HttpResponse, bypass, delay, http } from 'msw';
 import { ERROR_STATUS, type ErrorCode } from '../src/shared/error-codes.js';
 import { DEFAULT_ERROR_MESSAGES, formatMessage } from '../src/shared/messages.js';
-import { findFileType } from '../src/shared/file-types.js';
+import { DEFAULT_FILE_TYPES, findFileType } from '../src/shared/file-types.js';
+import { DEFAULT_MAX_FILES_PER_REQUEST, DEFAULT_MAX_FILE_SIZE } from '../src/shared/limits.js';
 
 export interface BffScenario {
   /** How long the "server" takes to answer, in ms. Default: 300. `Infinity`: never. */
@@ -88,6 +89,15 @@ export function bffHandlers(scenario: BffScenario = {}) {
         ],
       });
     }),
+    // `GET /config`: the route's policy, as the real BFF answers with its defaults.
+    http.get('*/api/attachments/config', () =>
+      HttpResponse.json({
+        allowedTypes: DEFAULT_FILE_TYPES.map(({ id, extensions, mimeTypes }) => ({ id, extensions, mimeTypes })),
+        maxFileSize: DEFAULT_MAX_FILE_SIZE,
+        maxFilesPerRequest: DEFAULT_MAX_FILES_PER_REQUEST,
+        sessionRequired: false,
+      }),
+    ),
     // `GET ?preview=`: the stored file, read back "with the server's token". Anything else is
     // refused as the real route refuses it.
     http.get('*/api/attachments', async ({ request }) => {
