@@ -19,6 +19,7 @@ export { errorMessage } from './error-message.js';
 export { summarizeItems, type UploadSummary } from './summarize-items.js';
 export { narrowRules, type OwnRules, type UploadRules } from './narrow-rules.js';
 export { POLICY_QUERY_KEY, cachedPolicy, policyUrl } from './upload-policy.js';
+export { readPolicy } from './load-policy.js';
 export { DEFAULT_ENDPOINT, uploadFile, warmUploadClient, type UploadFileOptions, type UploadProgress } from './upload-file.js';
 export {
   DEFAULT_ERROR_MESSAGES,

@@ -1,5 +1,4 @@
-import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, resolveFileTypes, type FileTypeInput, type FileTypeSpec } from '../shared/file-types.js';
-import { DEFAULT_MAX_FILE_SIZE } from '../shared/limits.js';
+import type { FileTypeSpec } from '../shared/file-types.js';
 import type { PolicyFileType, UploadPolicy } from '../shared/wire.js';
 
 /** The rules a file is held to in the browser, as they stand. */
@@ -9,36 +8,32 @@ export interface UploadRules {
   readonly maxFileSize: number;
 }
 
-/** What the widget was told, before the server's word. */
+/** What the uploader was told, before the server's word: unset is `undefined`. */
 export interface OwnRules {
-  allowedTypes?: readonly FileTypeInput[];
+  /** Resolved (`resolveFileTypes`). */
+  allowedTypes?: readonly FileTypeSpec[];
   maxFileSize?: number;
 }
 
-const KNOWN = new Map([...DEFAULT_FILE_TYPES, ...EXTRA_FILE_TYPES].map((type) => [type.id, type]));
-
 /**
- * The widget's own rules narrowed by the server's policy: a type passes when both allow its
- * extension, a size when it is under both limits. What the widget leaves unset is the server's
- * word; without a policy (not answered yet, or a BFF that does not serve one) the widget's own
- * rules and their defaults apply. The server's policy never widens what the widget was told.
+ * The uploader's own rules narrowed by the server's policy: a type passes when both allow its
+ * extension, a size when it is under both limits; what the uploader leaves unset is the server's
+ * word. The server's policy never widens what the uploader was told. `known` gives a type of the
+ * policy its preview kind and content family by id (the package's table); others are plain files.
  */
-export function narrowRules(own: OwnRules, policy: UploadPolicy | null | undefined): UploadRules {
-  const ownTypes = own.allowedTypes === undefined ? undefined : resolveFileTypes(own.allowedTypes);
-  if (!policy) return { allowedTypes: ownTypes ?? DEFAULT_FILE_TYPES, maxFileSize: own.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
+export function narrowRules(own: OwnRules, policy: UploadPolicy, known: readonly FileTypeSpec[] = []): UploadRules {
   const maxFileSize = Math.min(own.maxFileSize ?? Infinity, policy.maxFileSize);
-  if (!ownTypes) return { allowedTypes: policy.allowedTypes.map(specOf), maxFileSize };
+  if (!own.allowedTypes) return { allowedTypes: policy.allowedTypes.map((type) => specOf(type, known)), maxFileSize };
   const extensions = new Set(policy.allowedTypes.flatMap((type) => type.extensions));
   const mimeTypes = new Set(policy.allowedTypes.flatMap((type) => type.mimeTypes));
-  const allowedTypes = ownTypes.flatMap((type) => {
+  const allowedTypes = own.allowedTypes.flatMap((type) => {
     const both = type.extensions.filter((ext) => extensions.has(ext));
     return both.length === 0 ? [] : [{ ...type, extensions: both, mimeTypes: type.mimeTypes.filter((mime) => mimeTypes.has(mime)) }];
   });
   return { allowedTypes, maxFileSize };
 }
 
-/** A type of the server's policy as a spec: the known one of that id, or a plain file type. */
-function specOf({ id, extensions, mimeTypes }: PolicyFileType): FileTypeSpec {
-  const known = KNOWN.get(id);
-  return { id, extensions, mimeTypes, kind: known?.kind ?? 'file', magic: known?.magic ?? 'unchecked' };
+function specOf({ id, extensions, mimeTypes }: PolicyFileType, known: readonly FileTypeSpec[]): FileTypeSpec {
+  const same = known.find((type) => type.id === id);
+  return { id, extensions, mimeTypes, kind: same?.kind ?? 'file', magic: same?.magic ?? 'unchecked' };
 }

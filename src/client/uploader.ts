@@ -1,13 +1,15 @@
 import { QueryClient, onlineManager } from '@tanstack/query-core';
 import { checkFile } from '../shared/check-file.js';
 import type { ErrorCode } from '../shared/error-codes.js';
+import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, resolveFileTypes } from '../shared/file-types.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../shared/limits.js';
 import type { UploadPolicy, UploadedFile } from '../shared/wire.js';
 import { canShrink } from './can-shrink.js';
-import { narrowRules } from './narrow-rules.js';
 import { summarizeItems } from './summarize-items.js';
 import { DEFAULT_ENDPOINT } from './upload-file.js';
+import type * as PolicyCode from './load-policy.js';
 import type { UploadItem } from './upload-item.js';
-import { loadPolicy } from './upload-policy.js';
+import { POLICY_QUERY_KEY, policyUrl } from './upload-policy.js';
 import { UploadStore, type UploadStoreConfig } from './upload-store.js';
 import type { UploaderOptions, UploaderState } from './uploader-options.js';
 
@@ -16,6 +18,9 @@ export const DEFAULT_MAX_FILES = 10;
 
 /** How long an upload's bytes may stand still before it is aborted as stalled, in ms (`stallTimeoutMs`). */
 export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
+/** The types this package knows, for a policy's types named by id. */
+const KNOWN_TYPES = [...DEFAULT_FILE_TYPES, ...EXTRA_FILE_TYPES];
 
 let sharedClient: QueryClient | undefined;
 
@@ -42,61 +47,65 @@ const valueId = (file: UploadedFile) => `v:${file.url}`;
  * other framework (or none) uses it as it is.
  */
 export class Uploader {
-  #options: UploaderOptions;
-  #policy: UploadPolicy | null | undefined;
+  private options: UploaderOptions;
+  private policy: UploadPolicy | null | undefined;
+  /** The policy's code, loaded with the first ask: the page paints without it. */
+  private policyCode: typeof PolicyCode | undefined;
   /** The endpoint (and client) whose policy was asked for, so it is asked once. */
-  #asked: Asked | undefined;
+  private asked: Asked | undefined;
   /** The uploaded files as last reported (controlled: the host's `value`). */
-  #reported: readonly UploadedFile[];
-  #state: UploaderState;
-  #lastItems: readonly UploadItem[] = [];
+  private reported: readonly UploadedFile[];
+  private state: UploaderState;
+  private lastItems: readonly UploadItem[] = [];
   /** The rows of `value`'s files, by URL, kept while the file is the same. */
-  #valueRows = new Map<string, UploadItem>();
-  readonly #listeners = new Set<() => void>();
-  #detach: (() => void) | undefined;
-  readonly #store = new UploadStore(() => this.#storeConfig());
+  private valueRows = new Map<string, UploadItem>();
+  /** What the rules were last made of. */
+  private rulesInput: readonly unknown[] = [];
+  private readonly listeners = new Set<() => void>();
+  private detach: (() => void) | undefined;
+  private readonly store = new UploadStore(() => this.storeConfig());
 
   constructor(options: UploaderOptions) {
-    this.#options = checkOptions(options);
-    this.#reported = options.value ?? [];
-    this.#state = this.#compute(undefined);
-    this.#store.subscribe(() => this.#refresh());
+    this.options = checkOptions(options);
+    this.reported = options.value ?? [];
+    this.state = this.compute(undefined);
+    this.store.subscribe(() => this.refresh());
   }
 
   /** Replaces the options; the next check, upload and callback use them. */
   setOptions(options: UploaderOptions): void {
-    const { value } = this.#options;
-    this.#options = checkOptions(options);
+    const { value } = this.options;
+    this.options = checkOptions(options);
     // Controlled: the done rows are `value`'s files; ours that left it leave the list for good.
     if (options.value !== undefined && options.value !== value) {
-      this.#reported = options.value;
-      this.#store.keepDone(new Set(options.value.map((file) => file.url)));
+      this.reported = options.value;
+      this.store.keepDone(new Set(options.value.map((file) => file.url)));
     }
-    if (this.#listeners.size > 0) this.#askPolicy();
-    this.#refresh();
-    this.#store.pump();
+    if (this.listeners.size > 0) this.askPolicy();
+    this.refresh();
+    this.store.pump();
   }
 
   /** Calls `listener` on every change of {@link getState}; returns the unsubscribe. */
   subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    if (this.#listeners.size === 1) this.#attach();
-    this.#askPolicy();
-    this.#reportItems();
+    this.listeners.add(listener);
+    if (this.listeners.size === 1) this.attach();
+    this.askPolicy();
+    this.reportItems();
     return () => {
-      this.#listeners.delete(listener);
-      if (this.#listeners.size === 0) this.#detach?.();
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.detach?.();
     };
   };
 
   /** The state now; the same object until something changes. */
-  getState = (): UploaderState => this.#state;
+  getState = (): UploaderState => this.state;
 
   /** Checks files from any source (drop, picker, paste): allowed ones are queued, the rest listed with their reason. */
   addFiles(files: readonly File[]): void {
-    this.#askPolicy();
-    const { allowedTypes, maxFileSize } = this.#state.rules;
-    const shrinkImages = this.#options.shrinkImages ?? true;
+    this.askPolicy();
+    const { allowedTypes, maxFileSize } = this.state.rules;
+    const shrinkImages = this.options.shrinkImages ?? true;
     const accepted: File[] = [];
     const refused: { file: File; code: ErrorCode }[] = [];
     for (const file of files) {
@@ -107,13 +116,14 @@ export class Uploader {
     }
     const left = this.room();
     const overflow = accepted.slice(left).map((file) => ({ file, code: 'too-many-files' as const }));
-    this.#store.add(accepted.slice(0, left), [...refused, ...overflow]);
+    this.store.add(accepted.slice(0, left), [...refused, ...overflow]);
   }
+
 
   /** How many more files the list takes: failed and cancelled ones do not count. */
   room(): number {
-    const taken = this.#store.getSnapshot().items.filter((item) => item.status !== 'error' && item.status !== 'cancelled');
-    return Math.max(0, this.#state.rules.maxFiles - taken.length);
+    const taken = this.store.getSnapshot().items.filter((item) => item.status !== 'error' && item.status !== 'cancelled');
+    return Math.max(0, this.state.rules.maxFiles - taken.length);
   }
 
   /**
@@ -122,137 +132,154 @@ export class Uploader {
    */
   refusesDrag(dragged: readonly { kind: string; type: string }[]): boolean {
     const files = dragged.filter((item) => item.kind === 'file');
-    const allowed = new Set(this.#state.rules.allowedTypes.flatMap((type) => type.mimeTypes));
+    const allowed = new Set(this.state.rules.allowedTypes.flatMap((type) => type.mimeTypes));
     return files.length > this.room() || files.some((item) => item.type !== '' && !allowed.has(item.type));
   }
 
   cancel(id: string): void {
-    this.#store.cancel(id);
+    this.store.cancel(id);
   }
 
+
   retry(id: string): void {
-    this.#store.retry(id);
+    this.store.retry(id);
   }
+
 
   /** Takes a file off the list (cancelling its upload); a done one leaves `onChange`'s list too. */
   remove(id: string): void {
-    const item = this.#state.items.find((candidate) => candidate.id === id);
-    this.#store.remove(id);
-    if (item?.status === 'done') this.#report(this.#reported.filter((file) => file.url !== item.result.url));
+    const item = this.state.items.find((candidate) => candidate.id === id);
+    this.store.remove(id);
+    if (item?.status === 'done') this.report(this.reported.filter((file) => file.url !== item.result.url));
   }
+
 
   /** Takes one or more refused files off the list. */
   dismiss(...ids: string[]): void {
-    this.#store.dismiss(...ids);
+    this.store.dismiss(...ids);
   }
+
 
   /** Queues failed uploads again: all of them, or those that failed with `code`. */
   retryFailed(code?: ErrorCode): void {
-    this.#store.retryFailed(code);
+    this.store.retryFailed(code);
   }
 
   /** Takes done and cancelled files off the list (uploaded files stay in `onChange`'s list). */
   clearFinished(): void {
-    this.#store.clearFinished();
+    this.store.clearFinished();
   }
+
 
   /** Clears everything — uploads aborted, rows and refusals gone, `onChange([])` — e.g. once the message is sent. */
   reset(): void {
-    this.#store.reset();
-    this.#report([]);
+    this.store.reset();
+    this.report([]);
   }
+
 
   /** Aborts every upload and waiting retry: the uploader is going away. */
   destroy(): void {
-    this.#store.abortAll();
+    this.store.abortAll();
   }
 
-  #storeConfig(): UploadStoreConfig {
-    const options = this.#options;
-    const { maxFileSize } = this.#state.rules;
+  private storeConfig(): UploadStoreConfig {
+    const { options } = this;
     return {
+      // Read as each upload starts and for each callback: the options of that moment.
+      ...options,
       queryClient: options.queryClient ?? defaultQueryClient(),
-      conversationId: options.conversationId,
-      endpoint: options.endpoint,
-      headers: options.headers,
-      withCredentials: options.withCredentials ?? false,
       concurrency: options.concurrency ?? 3,
       stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
       onUploadSuccess: (file, item) => {
-        this.#options.onUploadSuccess?.(file, item);
-        this.#report([...this.#reported, file]);
+        options.onUploadSuccess?.(file, item);
+        this.report([...this.reported, file]);
       },
-      onUploadError: (error, item) => this.#options.onUploadError?.(error, item),
-      onReject: (rejections) => this.#options.onReject?.(rejections),
-      shrink: (options.shrinkImages ?? true) ? { maxBytes: maxFileSize, maxDimension: options.maxImageDimension } : undefined,
+      shrink: (options.shrinkImages ?? true) ? { maxBytes: this.state.rules.maxFileSize, maxDimension: options.maxImageDimension } : undefined,
     };
   }
 
-  #report(files: UploadedFile[]): void {
-    this.#reported = files;
-    this.#options.onChange?.(files);
+  private report(files: UploadedFile[]): void {
+    this.reported = files;
+    this.options.onChange?.(files);
   }
 
   /** Asks the BFF's policy once per endpoint; until it answers, and if it never does, the options apply. */
-  #askPolicy(): void {
-    const endpoint = this.#options.endpoint ?? DEFAULT_ENDPOINT;
-    const client = this.#options.queryClient ?? defaultQueryClient();
-    if (this.#asked?.endpoint === endpoint && this.#asked.client === client) return;
+  private askPolicy(): void {
+    const endpoint = this.options.endpoint ?? DEFAULT_ENDPOINT;
+    const client = this.options.queryClient ?? defaultQueryClient();
+    if (this.asked?.endpoint === endpoint && this.asked.client === client) return;
     const asked = { endpoint, client };
-    this.#asked = asked;
-    this.#policy = undefined;
-    loadPolicy(client, endpoint, this.#options.withCredentials ?? false).then(
-      (policy) => this.#settlePolicy(asked, policy),
-      () => this.#settlePolicy(asked, null),
-    );
+    this.asked = asked;
+    this.policy = undefined;
+    const withCredentials = this.options.withCredentials ?? false;
+    import('./load-policy.js')
+      .then((code) => {
+        this.policyCode = code;
+        return code.loadPolicy(client, [...POLICY_QUERY_KEY, endpoint], policyUrl(endpoint), withCredentials);
+      })
+      .then(
+        (policy) => this.settlePolicy(asked, policy),
+        () => this.settlePolicy(asked, null),
+      );
   }
 
-  #settlePolicy(asked: Asked, policy: UploadPolicy | null): void {
+  private settlePolicy(asked: Asked, policy: UploadPolicy | null): void {
     // An answer for an endpoint the options have since moved away from is not this one's.
-    if (this.#asked !== asked) return;
-    this.#policy = policy;
-    this.#refresh();
+    if (this.asked !== asked) return;
+    this.policy = policy;
+    this.refresh();
   }
 
   /** Uploads that failed for a lost connection go again when the browser is back online. */
-  #attach(): void {
-    const resume = () => this.#store.retryFailed('network');
+  private attach(): void {
+    const resume = () => this.store.retryFailed('network');
     // The browser's event, which fires even where TanStack Query never saw the connection go,
     // and TanStack Query's own signal, for hosts that tell it themselves (onlineManager.setEventListener).
     const unsubscribe = onlineManager.subscribe((online) => online && resume());
     if (typeof window !== 'undefined') window.addEventListener('online', resume);
-    this.#detach = () => {
+    this.detach = () => {
       unsubscribe();
       if (typeof window !== 'undefined') window.removeEventListener('online', resume);
-      this.#detach = undefined;
+      this.detach = undefined;
     };
   }
 
-  #refresh(): void {
-    const next = this.#compute(this.#state);
-    if (next === this.#state) return;
-    this.#state = next;
-    this.#reportItems();
-    for (const listener of this.#listeners) listener();
+  private refresh(): void {
+    const next = this.compute(this.state);
+    if (next === this.state) return;
+    this.state = next;
+    this.reportItems();
+    for (const listener of this.listeners) listener();
   }
 
-  #reportItems(): void {
-    const { items } = this.#state;
+  private reportItems(): void {
+    const { items } = this.state;
     // Every change is news, an empty list included; an empty list that stays empty is not.
-    if (items === this.#lastItems || (items.length === 0 && this.#lastItems.length === 0)) return;
-    this.#lastItems = items;
-    this.#options.onItemsChange?.(items);
+    if (items === this.lastItems || (items.length === 0 && this.lastItems.length === 0)) return;
+    this.lastItems = items;
+    this.options.onItemsChange?.(items);
+  }
+
+  /** Without a policy, the options and their defaults; with one, their intersection with it. */
+  private narrow() {
+    const { allowedTypes, maxFileSize } = this.options;
+    const ownTypes = allowedTypes && resolveFileTypes(allowedTypes);
+    return this.policy && this.policyCode
+      ? this.policyCode.narrowRules({ allowedTypes: ownTypes, maxFileSize }, this.policy, KNOWN_TYPES)
+      : { allowedTypes: ownTypes ?? DEFAULT_FILE_TYPES, maxFileSize: maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
   }
 
   /** The state for the store's rows, `value` and the policy: `previous` itself when nothing changed. */
-  #compute(previous: UploaderState | undefined): UploaderState {
-    const { items: stored, rejections } = this.#store.getSnapshot();
-    const { allowedTypes, maxFileSize, maxFiles = DEFAULT_MAX_FILES } = this.#options;
-    const items = this.#itemsOf(stored, previous?.items);
-    const narrowed = { ...narrowRules({ allowedTypes, maxFileSize }, this.#policy), maxFiles };
-    // Options are often written inline (`allowedTypes={['PDF']}`): equal rules are the same rules.
-    const rules = previous && sameRules(previous.rules, narrowed) ? previous.rules : narrowed;
-    const policy = this.#policy;
+  private compute(previous: UploaderState | undefined): UploaderState {
+    const { items: stored, rejections } = this.store.getSnapshot();
+    const { allowedTypes, maxFileSize, maxFiles = DEFAULT_MAX_FILES } = this.options;
+    const items = this.itemsOf(stored, previous?.items);
+    // Options are often written inline (`allowedTypes={['PDF']}`): equal options, the same rules.
+    const input = [this.policy, maxFileSize, maxFiles, allowedTypes === undefined, ...(allowedTypes ?? [])];
+    const rules = previous && sameList(this.rulesInput, input) ? previous.rules : { ...this.narrow(), maxFiles };
+    this.rulesInput = input;
+    const policy = this.policy;
     if (previous && items === previous.items && rejections === previous.rejections && rules === previous.rules && policy === previous.policy) {
       return previous;
     }
@@ -265,8 +292,8 @@ export class Uploader {
    * `value`; the same rows, and the same list, as long as they are equal (a `value` rebuilt on
    * every render must not make a new list each time).
    */
-  #itemsOf(stored: readonly UploadItem[], previous: readonly UploadItem[] | undefined): readonly UploadItem[] {
-    const { value } = this.#options;
+  private itemsOf(stored: readonly UploadItem[], previous: readonly UploadItem[] | undefined): readonly UploadItem[] {
+    const { value } = this.options;
     if (!value) return stored;
     const urls = new Set(value.map((file) => file.url));
     const ours = new Set(stored.flatMap((item) => (item.status === 'done' ? [item.result.url] : [])));
@@ -274,34 +301,21 @@ export class Uploader {
     const earlier = value
       .filter((file) => !ours.has(file.url))
       .map((file): UploadItem => {
-        const row = this.#valueRows.get(file.url);
+        const row = this.valueRows.get(file.url);
         const kept: UploadItem =
-          row?.status === 'done' && sameFile(row.result, file)
+          row?.status === 'done' && JSON.stringify(row.result) === JSON.stringify(file)
             ? row
             : { id: valueId(file), name: file.name, size: file.size, status: 'done', progress: 1, result: file };
         rows.set(file.url, kept);
         return kept;
       });
-    this.#valueRows = rows;
+    this.valueRows = rows;
     const items = [...earlier, ...stored.filter((item) => item.status !== 'done' || urls.has(item.result.url))];
     return previous && items.length === previous.length && items.every((item, index) => item === previous[index]) ? previous : items;
   }
 }
 
-const sameFile = (a: UploadedFile, b: UploadedFile) =>
-  a.url === b.url && a.name === b.name && a.size === b.size && a.mimeType === b.mimeType && a.kind === b.kind && a.previewUrl === b.previewUrl;
-
-function sameRules(a: UploaderState['rules'], b: UploaderState['rules']): boolean {
-  return (
-    a.maxFileSize === b.maxFileSize &&
-    a.maxFiles === b.maxFiles &&
-    a.allowedTypes.length === b.allowedTypes.length &&
-    a.allowedTypes.every((type, index) => {
-      const other = b.allowedTypes[index]!;
-      return type.id === other.id && type.extensions.join() === other.extensions.join() && type.mimeTypes.join() === other.mimeTypes.join();
-    })
-  );
-}
+const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((entry, index) => entry === b[index]);
 
 /** The options, refused when a number makes no sense (a timer Node or a browser cannot set). */
 function checkOptions(options: UploaderOptions): UploaderOptions {

@@ -16,8 +16,8 @@ import { DEFAULT_ENDPOINT } from '../client/upload-file.js';
 import { cachedPolicy } from '../client/upload-policy.js';
 import { DEFAULT_MAX_FILES, defaultQueryClient } from '../client/uploader.js';
 import type { ErrorCode } from '../shared/error-codes.js';
-import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, describeFileTypes, type FileTypeId } from '../shared/file-types.js';
-import { formatBytes } from '../shared/limits.js';
+import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, describeFileTypes, resolveFileTypes, type FileTypeId } from '../shared/file-types.js';
+import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
 import type { UploadedFile } from '../shared/wire.js';
 
 /** Locales the `locale` attribute can pick. */
@@ -159,7 +159,11 @@ export class GhlAttachmentsElement extends Base {
     // The words of an error in the element's locale, with the limits in force filled in: its
     // own, narrowed by the BFF's policy once the widget (in the page's shared client) has it.
     const say = (code: ErrorCode, seconds?: number) => {
-      const rules = narrowRules({ allowedTypes, maxFileSize }, cachedPolicy(defaultQueryClient(), endpoint ?? DEFAULT_ENDPOINT));
+      const policy = cachedPolicy(defaultQueryClient(), endpoint ?? DEFAULT_ENDPOINT);
+      const own = { allowedTypes: allowedTypes && resolveFileTypes(allowedTypes), maxFileSize };
+      const rules = policy
+        ? narrowRules(own, policy, [...DEFAULT_FILE_TYPES, ...EXTRA_FILE_TYPES])
+        : { allowedTypes: own.allowedTypes ?? DEFAULT_FILE_TYPES, maxFileSize: maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
       return errorText(messages, code, {
         types: describeFileTypes(rules.allowedTypes),
         maxSize: formatBytes(rules.maxFileSize, messages.locale),
