@@ -35,8 +35,8 @@ export interface UploaderOptions {
    */
   allowedTypes?: readonly FileTypeInput[];
   /**
-   * Bytes per file; a file of exactly this size passes. The BFF's limit applies when lower.
-   * Default: the BFF's, else 5,242,880 (HighLevel's 5 MB).
+   * Bytes per file; a file of exactly this size passes. Default: 5,242,880 (HighLevel's 5 MB);
+   * the BFF's policy applies when lower, and in place of the default once it has answered.
    */
   maxFileSize?: number;
   /** Files in the list at once, failed and cancelled ones not counted. Default: 10 (`DEFAULT_MAX_FILES`). */
