@@ -203,6 +203,10 @@ export class UploadStore {
     const observer = new MutationObserver<UploadedFile, UploadError, File>(config.queryClient, {
       mutationKey: UPLOAD_MUTATION_KEY,
       retry: false,
+      // Always run: offline, TanStack Query's default would pause the upload at 0 % with no word
+      // said. The store fails it as a lost connection instead (the user sees why and can retry)
+      // and resumes it itself when the browser is back online.
+      networkMode: 'always',
       mutationFn: (file) => {
         stall.start();
         return uploadFile({

@@ -120,6 +120,22 @@ describe('back online', () => {
     stop();
   });
 
+  it('a file added while TanStack Query thinks the browser is offline is tried, not paused at 0 %', async () => {
+    // Offline, a mutation in TanStack Query's default network mode waits, saying nothing; the
+    // user must see the lost connection (and get the file back once online).
+    const uploader = make({ endpoint: 'http://127.0.0.1:9/api/attachments' });
+    const stop = uploader.subscribe(() => undefined);
+    onlineManager.setOnline(false);
+    uploader.addFiles([png('picked-offline.png')]);
+    await vi.waitFor(() => expect(byName(uploader, 'picked-offline.png')).toMatchObject({ status: 'error', error: { code: 'network' } }), {
+      timeout: 10_000,
+    });
+    uploader.setOptions(base);
+    onlineManager.setOnline(true);
+    await vi.waitFor(() => expect(byName(uploader, 'picked-offline.png')?.status).toBe('done'), { timeout: 10_000 });
+    stop();
+  });
+
   it('an uploader no one listens to any more does not resume', async () => {
     const uploader = make({ endpoint: 'http://127.0.0.1:9/api/attachments' });
     uploader.subscribe(() => undefined)();

@@ -9,7 +9,7 @@ import composerStyles from './composer.css?inline';
 import type { AttachmentComposerProps } from './composer.js';
 import { composerMessagesFor } from './composer-messages.js';
 import { DEFAULT_MESSAGES, errorText, mergeMessages } from './messages.js';
-import type { UploadItem } from './upload-store.js';
+import type { UploadItem } from '../client/upload-item.js';
 import { useSendMessage } from './use-send-message.js';
 
 const BUSY: ReadonlySet<UploadItem['status']> = new Set(['queued', 'shrinking', 'uploading', 'processing']);
