@@ -65,8 +65,9 @@ export interface UploaderOptions {
   onReject?: (rejections: readonly RejectedFile[]) => void;
   /**
    * Controlled mode: the uploaded files the host holds (a draft, a message being edited). Done
-   * rows are exactly these: setting `value` to `[]` (the message was sent) clears them, and a
-   * file uploaded now shows as done once `onChange` has put it in `value`. Default: uncontrolled.
+   * rows are these: setting `value` to `[]` (the message was sent) clears them; a file uploaded
+   * now shows as done at once and `onChange` offers it, and a next `value` without it (the host
+   * did not take it) drops its row. Default: uncontrolled.
    */
   value?: readonly UploadedFile[];
   /** Called with every uploaded file — `value` and new uploads, less removed ones — when that list changes. */

@@ -68,6 +68,28 @@ describe('the list', () => {
     expect(uploader.refusesDrag([1, 2, 3].map(() => ({ kind: 'file', type: 'image/png' })))).toBe(true);
   });
 
+  it('controlled: a file just uploaded keeps its row while the host’s value catches up a moment later', async () => {
+    let value: readonly UploadedFile[] = [];
+    const seen: (string | undefined)[] = [];
+    const options = (): UploaderOptions => ({
+      ...base,
+      value,
+      // A framework's state update lands after the uploader's: the host answers a moment later.
+      onChange: (files) =>
+        setTimeout(() => {
+          value = files;
+          uploader.setOptions(options());
+        }, 50),
+    });
+    const uploader = make(options());
+    uploader.subscribe(() => seen.push(byName(uploader, 'quick.png')?.status));
+    uploader.addFiles([png('quick.png')]);
+    await vi.waitFor(() => expect(value).toHaveLength(1), { timeout: 10_000 });
+    const first = seen.findIndex((status) => status !== undefined);
+    expect(seen.slice(first)).not.toContain(undefined);
+    expect(seen.at(-1)).toBe('done');
+  });
+
   it('controlled: the done rows are value’s files; onChange adds each upload; a value without one drops it for good', async () => {
     const earlier: UploadedFile = { name: 'earlier.pdf', url: `${stack.mock.url}/files/earlier.pdf`, mimeType: 'application/pdf', size: 10, kind: 'pdf' };
     const changes: UploadedFile[][] = [];

@@ -119,7 +119,6 @@ export class Uploader {
     this.store.add(accepted.slice(0, left), [...refused, ...overflow]);
   }
 
-
   /** How many more files the list takes: failed and cancelled ones do not count. */
   room(): number {
     const taken = this.store.getSnapshot().items.filter((item) => item.status !== 'error' && item.status !== 'cancelled');
@@ -140,11 +139,9 @@ export class Uploader {
     this.store.cancel(id);
   }
 
-
   retry(id: string): void {
     this.store.retry(id);
   }
-
 
   /** Takes a file off the list (cancelling its upload); a done one leaves `onChange`'s list too. */
   remove(id: string): void {
@@ -153,12 +150,10 @@ export class Uploader {
     if (item?.status === 'done') this.report(this.reported.filter((file) => file.url !== item.result.url));
   }
 
-
   /** Takes one or more refused files off the list. */
   dismiss(...ids: string[]): void {
     this.store.dismiss(...ids);
   }
-
 
   /** Queues failed uploads again: all of them, or those that failed with `code`. */
   retryFailed(code?: ErrorCode): void {
@@ -170,13 +165,11 @@ export class Uploader {
     this.store.clearFinished();
   }
 
-
   /** Clears everything — uploads aborted, rows and refusals gone, `onChange([])` — e.g. once the message is sent. */
   reset(): void {
     this.store.reset();
     this.report([]);
   }
-
 
   /** Aborts every upload and waiting retry: the uploader is going away. */
   destroy(): void {
@@ -295,7 +288,6 @@ export class Uploader {
   private itemsOf(stored: readonly UploadItem[], previous: readonly UploadItem[] | undefined): readonly UploadItem[] {
     const { value } = this.options;
     if (!value) return stored;
-    const urls = new Set(value.map((file) => file.url));
     const ours = new Set(stored.flatMap((item) => (item.status === 'done' ? [item.result.url] : [])));
     const rows = new Map<string, UploadItem>();
     const earlier = value
@@ -310,7 +302,10 @@ export class Uploader {
         return kept;
       });
     this.valueRows = rows;
-    const items = [...earlier, ...stored.filter((item) => item.status !== 'done' || urls.has(item.result.url))];
+    // Ours stay as the store has them: one that left `value` has left the store (setOptions), and
+    // one done since the last `value` is in the host's hands — its state update lands a render
+    // later, and a row that vanished for that render would come back as a new one.
+    const items = [...earlier, ...stored];
     return previous && items.length === previous.length && items.every((item, index) => item === previous[index]) ? previous : items;
   }
 }
