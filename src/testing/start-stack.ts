@@ -56,6 +56,10 @@ export async function startStack(
     }
     res.writeHead(404).end();
   });
+  // Longer than the clients' own keep-alive (undici's 4 s), so the client always gives up an idle
+  // connection first: with Node's 5 s, a loaded machine lets a test reuse one the server is just
+  // closing, and its POST fails with ECONNRESET before a byte reaches the BFF.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
