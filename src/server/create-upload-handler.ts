@@ -94,7 +94,7 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
     return withTicket(options.admission.admitAddress(address), () => sendMessageRoute(request, options));
   }
   // The policy: a small answer from the options, no body read and nothing asked of HighLevel.
-  if (request.method === 'GET' && isPolicyRequest(request)) return policyRoute(request, options);
+  if (request.method === 'GET' && isPolicyRequest(request, path)) return policyRoute(request, options);
   if (request.method === 'GET') {
     // A preview holds its address's place until its body is sent or given up, not just its headers.
     const ticket = options.admission.admitAddress(address);

@@ -8,12 +8,12 @@ import { PREVIEW_PARAM } from './preview-link.js';
 export type PolicyOptions = Pick<ResolvedOptions, 'allowedTypes' | 'maxFileSize' | 'maxFilesPerRequest' | 'sso' | 'allowedOrigins'>;
 
 /**
- * Whether a GET asks for the policy: its path ends in `/config`, wherever the route is mounted.
- * A preview link (`?preview=`) is never one, even on a route mounted at a path ending so.
+ * Whether a GET asks for the policy: its `path` (trailing slashes already trimmed, in one pass)
+ * ends in `/config`, wherever the route is mounted. A preview link (`?preview=`) is never one,
+ * even on a route mounted at a path ending so.
  */
-export function isPolicyRequest(request: Request): boolean {
-  const url = new URL(request.url);
-  return url.pathname.replace(/\/+$/, '').endsWith(POLICY_PATH) && !url.searchParams.has(PREVIEW_PARAM);
+export function isPolicyRequest(request: Request, path: string): boolean {
+  return path.endsWith(POLICY_PATH) && !new URL(request.url).searchParams.has(PREVIEW_PARAM);
 }
 
 /**
