@@ -1,4 +1,4 @@
-// Sizes as the README's reference points were measured: minified, gzip -9, React external.
+// Sizes as docs/benchmarks.md's were measured: minified, gzip -9, React external.
 // Each figure is a fresh minified bundle of what an app imports (the widget and its hook), so it
 // says what a user's bundle grows by; exports an app does not use are shaken out, as in the app.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
