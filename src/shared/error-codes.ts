@@ -24,7 +24,7 @@ export const ERROR_STATUS = {
   // The request to the BFF.
   /** malformed multipart, unknown or repeated fields */
   'bad-request': 400,
-  /** the browser sent less than `minClientBytesPerSecond` over a `clientIdleTimeoutMs` window */
+  /** the browser sent less than `clientMinBytesPerSecond` over a `clientRateWindowMs` window */
   'request-timeout': 408,
   /** no `conversationId` before the files */
   'missing-conversation-id': 400,
