@@ -4,7 +4,11 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** What each layer may import (STYLE.md): shared ← client ← react ← embed; server → shared only. */
+/**
+ * What each layer may import: shared ← client ← react ← embed; server and the mock → shared only.
+ * The rule keeps the browser code free of Node and the server free of React and axios, so each
+ * entry point bundles only its own layer.
+ */
 const layer = (folder, forbidden) => ({
   files: [`src/${folder}/**/*.{ts,tsx}`],
   ignores: ['**/*.test.{ts,tsx}', 'src/react/global-setup.ts'],
@@ -14,7 +18,7 @@ const layer = (folder, forbidden) => ({
       {
         patterns: forbidden.map((name) => ({
           group: [`**/${name}/*`, `**/${name}`],
-          message: `src/${folder} may not import src/${name} (see STYLE.md).`,
+          message: `src/${folder} may not import src/${name}: the layers go shared ← client ← react ← embed, and server → shared only.`,
         })),
       },
     ],

@@ -9,7 +9,7 @@ export const FOLDERS = {
   // Static mutants (module-level values: defaults, tables) cannot be traced to the tests that
   // cover them, so each reruns the whole server suite: 281 of 2,265 mutants, 44 % of a 2 h 20 min
   // run on two cores. The server's run leaves them out (Stryker's `ignoreStatic`); the defaults
-  // they would change are asserted by the options tests, and the README says so.
+  // they would change are asserted by the options tests, and CONTRIBUTING.md says so.
   server: { mutate: ['src/server/**/*.ts'], break: 90, projects: ['node'], ignoreStatic: true },
   // fit-image.ts is left out: its functions run in a Worker built from their own source text,
   // where Stryker's instrumentation (calls to its own globals) cannot run.

@@ -2,7 +2,7 @@
  * `npm run bench:profile`: where the BFF's CPU time goes, beside the bare proxy's. Each runs under
  * V8's sampling profiler while 96 uploads of 5 MB go through it, 8 at once, to the mock; printed
  * are the throughput, the CPU time per 100 MB (the process's own count) and the functions that
- * took the most time themselves. The figures in the README's benchmark notes come from here.
+ * took the most time themselves. The figures in docs/benchmarks.md's notes come from here.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -52,8 +52,8 @@ test('every story renders, passes its play function, and has no accessibility vi
   expect(failures).toEqual([]);
 });
 
-// The docs pages: the usage page (the README's own examples, and the error-code table built from
-// the shared table) and the props table read from the component's types and JSDoc.
+// The docs pages: the usage page (the README's and docs/'s own text, and the error-code table
+// built from the shared table) and the props table read from the component's types and JSDoc.
 test('the usage page and the props table are complete, and have no accessibility violations', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => {

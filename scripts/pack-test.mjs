@@ -1,10 +1,11 @@
 // The package as a user gets it: `npm pack`, installed into a fresh app with React and
-// TypeScript, every entry point imported, the README's examples type-checked and run: the React
-// example rendered on the server (React 19, then 18), the BFF example answering a real upload
-// through the mock; then a Next.js App Router app built and started with the route and a page.
+// TypeScript, every entry point imported, the examples of README.md and docs/*.md type-checked
+// and the README's run: the React example rendered on the server (React 19, then 18), the BFF
+// example answering a real upload through the mock; then a Next.js App Router app built and
+// started with the route and a page.
 // Needs `npm run build` first. Writes .reports/pack.json for `npm test`'s count.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,11 +27,19 @@ async function check(name, run) {
 }
 const sh = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 
-/** The code blocks of README.md that follow an `<!-- example: FILE -->` marker. */
-function readmeExamples() {
-  const readme = readFileSync('README.md', 'utf8');
+/**
+ * The code blocks of README.md and docs/*.md that follow an `<!-- example: FILE -->` marker, by
+ * FILE; a name used twice is an error, since one file would silently replace the other.
+ */
+function docExamples() {
+  const pages = ['README.md', ...readdirSync('docs').filter((name) => name.endsWith('.md')).sort().map((name) => join('docs', name))];
   const examples = {};
-  for (const match of readme.matchAll(/<!-- example: (\S+) -->\s*```\w*\n([\s\S]*?)```/g)) examples[match[1]] = match[2];
+  for (const page of pages) {
+    for (const match of readFileSync(page, 'utf8').matchAll(/<!-- example: (\S+) -->\s*```\w*\n([\s\S]*?)```/g)) {
+      if (examples[match[1]] !== undefined) throw new Error(`two examples named ${match[1]} (the second in ${page})`);
+      examples[match[1]] = match[2];
+    }
+  }
   return examples;
 }
 
@@ -42,7 +51,7 @@ try {
   sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'react@^19.3.1', 'react-dom@^19.3.1',
     '@tanstack/react-query@^5.108.0', 'typescript@~6.0.2', '@types/react@^19.3.0', '@types/react-dom@^19.2.0', '@types/node@^20.19.0'], app);
 
-  const examples = readmeExamples();
+  const examples = docExamples();
   await check('README has the React and server examples', () => {
     for (const name of ['react-app.tsx', 'server.ts']) if (!examples[name]) throw new Error(`README lacks <!-- example: ${name} -->`);
   });

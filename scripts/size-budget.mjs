@@ -1,4 +1,4 @@
-// Sizes as the README's reference points were measured: minified, gzip -9, React external.
+// Sizes as docs/benchmarks.md's were measured: minified, gzip -9, React external.
 // Each figure is a fresh minified bundle of what an app imports (the widget and its hook), so it
 // says what a user's bundle grows by; exports an app does not use are shaken out, as in the app.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -56,7 +56,7 @@ async function bundledSize(entry, external) {
 
 /**
  * The figures with their limits. `budget` fails the build. `target` is the goal where it
- * differs: the full widget's 40 kB cannot hold while the design card's axios is in it (axios
+ * differs: the full widget's 40 kB cannot hold while axios is in it (axios
  * 1.21's browser build alone is 24.1 kB, the three libraries as we import them 39.8 kB), so it
  * is reported, and the build fails only past a ceiling (ours) that catches growth.
  */

@@ -24,6 +24,8 @@ function step(name, command, args, extraEnv = {}) {
 
 step('types', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 step('lint', 'npx', ['eslint', '.', '--max-warnings', '0']);
+// docs/error-codes.md is written from src/shared/error-codes.ts; a stale page fails here.
+step('error-code docs up to date', 'node', ['scripts/error-codes-doc.mjs', '--check']);
 // The fleet and store tests run a real redis-server (started on a free port, stopped after):
 // found on the machine, or Debian's package installed here (as root), and said so.
 const redisServer = found('redis', 'redis-server', ensureRedisServer);

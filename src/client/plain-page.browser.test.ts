@@ -1,11 +1,11 @@
 /**
- * The README's page without React, in Chromium, as a Vue, Svelte or plain-page user copies it:
+ * docs/client.md's page without React, in Chromium, as a Vue, Svelte or plain-page user copies it:
  * the example's own code, run as written on a plain DOM page against a real BFF and mock, with
  * no React loaded. Then the core's stall timeout over a connection that really stops moving.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commands } from 'vitest/browser';
-import readme from '../../README.md?raw';
+import readme from '../../docs/client.md?raw';
 import { Uploader } from './index.js';
 
 let endpoint: string;
@@ -14,10 +14,10 @@ beforeAll(async () => {
 });
 afterAll(() => commands.stopUploadStacks());
 
-/** The README's `plain-page.js` example, importing this repository's entry instead of the package. */
+/** docs/client.md's `plain-page.js` example, importing this repository's entry instead of the package. */
 function example(): string {
   const code = /<!-- example: plain-page\.js -->\s*```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!code) throw new Error('README lacks <!-- example: plain-page.js -->');
+  if (!code) throw new Error('docs/client.md lacks <!-- example: plain-page.js -->');
   return code.replace("'ghl-attachments/client'", JSON.stringify(new URL('./index.ts', import.meta.url).href));
 }
 
@@ -29,7 +29,7 @@ function pick(input: HTMLInputElement, files: File[]) {
   input.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
-describe('the README’s page without React', () => {
+describe('the page without React in docs/client.md', () => {
   it('uploads a picked file to a link, lists a refused one with its reason, and loads no React', async () => {
     document.body.innerHTML = `<form id="attachments" data-endpoint="${endpoint}" data-conversation-id="conv1"><input type="file" multiple> <ul></ul></form>`;
     const url = URL.createObjectURL(new Blob([example()], { type: 'text/javascript' }));

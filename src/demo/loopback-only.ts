@@ -26,7 +26,7 @@ export function refuseOtherHosts(port: number) {
     res.end(
       `Misdirected request: this server holds a real HighLevel token with no authorization (GHL_AUTHORIZE unset), so it ` +
         `answers only requests addressed to this machine (${names.map((name) => `${name}:${port}`).join(', ')}), ` +
-        `not to "${host.slice(0, 100)}". Set GHL_AUTHORIZE (see the README, "Security model") to serve other names.`,
+        `not to "${host.slice(0, 100)}". Set GHL_AUTHORIZE (see docs/security.md) to serve other names.`,
     );
     return true;
   };

@@ -237,7 +237,7 @@ server.listen(port, host, () => {
     if (!isLoopbackAddress(bound.address)) {
       console.error(
         `Refusing to listen on ${host} with a real GHL_TOKEN and no authorization (bound to ${bound.address}, not loopback): anyone who reaches the server could ` +
-          'upload with the token. Put the route behind your own authorize (see the README, "Security model"), or set ' +
+          'upload with the token. Put the route behind your own authorize (see docs/security.md), or set ' +
           'GHL_AUTHORIZE=anyone if a proxy in front already authenticates every request.',
       );
       process.exit(1);

@@ -1,6 +1,6 @@
 /**
- * HighLevel's answers, byte for byte as documented in HIGHLEVEL.md. Note the two shapes: most
- * errors carry `statusCode` (NestJS), but 413 and 415 carry `status`.
+ * HighLevel's answers, byte for byte as documented (docs/highlevel-api.md). Note the two shapes:
+ * most errors carry `statusCode` (NestJS), but 413 and 415 carry `status`.
  */
 import { randomUUID } from 'node:crypto';
 

@@ -1,5 +1,5 @@
 /**
- * The hook alone is enough for a UI of one's own (the README's "A composer's state"): a button
+ * The hook alone is enough for a UI of one's own (docs/widget.md, "The hook"): a button
  * that opens the picker, react-dropzone's root and input from the prop getters, and a list of
  * `items` with cancel and retry, driven against the real BFF and mock. No <AttachmentUploader>.
  */

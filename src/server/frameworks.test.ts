@@ -1,5 +1,5 @@
 /**
- * The handler as the README says it is served: by Express 5 through the Node adapter (mounted
+ * The handler as docs/server.md says it is served: by Express 5 through the Node adapter (mounted
  * with `app.use`, which strips the mount path from `req.url`, and with `app.all`), called as it
  * is by a fetch-style router (a Next.js route file's `POST`, `GET`, `OPTIONS`), and by Hono on
  * Node (`@hono/node-server`). Each is a real server on loopback in front of the real mock: a
@@ -62,7 +62,7 @@ interface Route {
   settled(): Promise<void>;
 }
 
-/** The README's promises about the route, whichever way it is served. */
+/** docs/server.md's promises about the route, whichever way it is served. */
 function holdsTheContract(route: () => Route) {
   it('takes a real PNG (conversationId first, then the file) and answers its URL, which serves the same bytes', async () => {
     const { endpoint, send } = route();

@@ -1,6 +1,6 @@
 /**
  * The file-name check against the whole code space: every code point is refused or allowed by
- * the rule the README states (Unicode properties and a short list of fillers), and names people
+ * the rule docs/security.md states (Unicode properties and a short list of fillers), and names people
  * really give their files still pass. The browser and the BFF run this same check.
  */
 import { describe, expect, it } from 'vitest';

@@ -78,7 +78,7 @@ beforeAll(async () => {
       // limits have their own test, below and in sign-in-rate-limit.test.ts).
       highLevelSso: { sharedSecret: SECRET, signInsPerMinutePerAddress: 100_000, signInsPerMinutePerLocation: 100_000 },
       getToken: () => 'token-a',
-      // The README's own example: only HighLevel admins may upload.
+      // docs/marketplace.md's own example: only HighLevel admins may upload.
       authorize: (_request, { user }) => user?.role === 'admin',
     },
   });
