@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, beforeEach, vi } from 'vitest';
 import type { ErrorResponseBody, UploadResponseBody } from '../shared/wire.js';
 import { allFixtures, extraFixtures, fixture, pngOfSize } from '../testing/fixtures.js';
-import { formOf } from '../testing/multipart.js';
+import { formOf, multipartBody } from '../testing/multipart.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest, createServer as createHttpsServer } from 'node:https';
 import { connect as connectHttp2, createServer as createHttp2Server } from 'node:http2';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, connect as connectTcp } from 'node:net';
-import { multipartBody, rawRequest } from '../testing/raw-request.js';
+import { rawRequest } from '../testing/raw-request.js';
 import { createUploadHandler, staticToken, toNodeHandler } from './index.js';
 
 const HEADERS = { 'X-Requested-With': 'ghl-attachments' };

@@ -23,7 +23,8 @@ import {
   type CaseResult,
   type HttpAnswer,
 } from '../testing/fuzz-requests.js';
-import { multipartBody, rawRequest, type RawAnswer } from '../testing/raw-request.js';
+import { rawRequest, type RawAnswer } from '../testing/raw-request.js';
+import { multipartBody } from '../testing/multipart.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 import { HEAD_BYTES } from './prepare-file.js';
 import { contentMatches } from './sniff-content.js';

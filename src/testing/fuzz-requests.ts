@@ -11,6 +11,7 @@ import { connect } from 'node:net';
 import { isSafeFileName } from '../shared/check-file.js';
 import { DEFAULT_FILE_TYPES, findFileType } from '../shared/file-types.js';
 import { fixture, pngOfSize } from './fixtures.js';
+import { multipart } from './multipart.js';
 
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
@@ -245,14 +246,8 @@ interface Form {
 }
 
 function renderForm(form: Form): Buffer {
-  const eol = form.lineBreak;
-  const pieces: Buffer[] = [form.preamble];
-  for (const part of form.parts) {
-    pieces.push(bin(`--${form.boundary}${eol}${part.headers.map((line) => `${line}${eol}`).join('')}${eol}`), part.body, bin(eol));
-  }
-  if (form.close) pieces.push(bin(`--${form.boundary}--${eol}`));
-  pieces.push(form.epilogue);
-  return Buffer.concat(pieces);
+  const { boundary, close, lineBreak, preamble, epilogue } = form;
+  return multipart(form.parts, { boundary, close, lineBreak, preamble, epilogue, encoding: 'latin1' }).body;
 }
 
 function contentTypeOf(form: Form): string {
