@@ -2,47 +2,138 @@
  * Generated HTTP requests for the fuzz test (src/server/fuzz.test.ts), as raw bytes: valid
  * uploads, and the same uploads broken in the ways a hostile or broken client breaks them
  * (methods, targets, Host values, header bytes, framing, multipart bodies, truncations, slow
- * writes, clients that leave). Everything comes from one seeded PRNG, so a seed replays a run.
+ * writes, clients that leave). Every choice is drawn by fast-check (see {@link fuzzBatch}), so its
+ * seed replays a run and a failing batch shrinks to a small one.
  *
  * Also the client that sends them: a plain TCP socket, because Node's own HTTP client refuses to
  * send most of these requests, and a small parser for the answers.
  */
 import { connect } from 'node:net';
+import fc from 'fast-check';
 import { isSafeFileName } from '../shared/check-file.js';
 import { DEFAULT_FILE_TYPES, findFileType } from '../shared/file-types.js';
 import { fixture, pngOfSize } from './fixtures.js';
 import { multipart } from './multipart.js';
 
 // ---------------------------------------------------------------------------------------------
-// Seeded randomness
+// Choices, drawn by fast-check
 
-/** mulberry32: a tiny, fast 32-bit PRNG; the same seed always gives the same sequence. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** How many choices one case draws before its draws repeat (most make fewer). */
+const TAPE_LENGTH = 320;
+/** Random bytes are this many drawn bytes, repeated to the length asked. */
+const BYTES_DRAWN = 64;
+const UINT32 = 2 ** 32;
+
+/**
+ * A case's choices: fixed-length lists of 32-bit numbers that fast-check generates from its seed
+ * and shrinks first by zeroing the tail (every later choice the simplest), then number by number
+ * toward 0. A choice of 0 is the first item, the smallest number, "no" to every `chance` and the
+ * first kind (a valid upload): a shrunk case is a valid request with as few changes as still fail.
+ */
+class TapeArbitrary extends fc.Arbitrary<readonly number[]> {
+  private readonly number = fc.noBias(fc.integer({ min: 0, max: UINT32 - 1 }));
+
+  generate(mrng: fc.Random): fc.Value<readonly number[]> {
+    return new fc.Value(Array.from({ length: TAPE_LENGTH }, () => this.number.generate(mrng, undefined).value), undefined);
+  }
+
+  canShrinkWithoutContext(value: unknown): value is readonly number[] {
+    return Array.isArray(value) && value.every((item) => Number.isInteger(item));
+  }
+
+  shrink(tape: readonly number[]): fc.Stream<fc.Value<readonly number[]>> {
+    const number = this.number;
+    return fc.stream(
+      (function* () {
+        let used = tape.length;
+        while (used > 0 && tape[used - 1] === 0) used -= 1;
+        for (let keep = 0; keep < used; keep = keep === 0 ? 1 : keep * 2) {
+          if (keep >= used) break;
+          yield new fc.Value([...tape.slice(0, keep), ...new Array<number>(tape.length - keep).fill(0)], undefined);
+        }
+        for (let at = 0; at < used; at += 1) {
+          if (tape[at] === 0) continue;
+          for (const smaller of number.shrink(tape[at]!, undefined)) yield new fc.Value(tape.with(at, smaller.value), undefined);
+        }
+      })(),
+    );
+  }
 }
 
-export class Rng {
-  private readonly next: () => number;
+type Batch = readonly (readonly number[])[];
 
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
+/**
+ * A batch of `size` cases' choices; shrinks to either half, then to one case less (from 16 cases
+ * down), then case by case. `describe` tells fast-check how to print one (what it sent).
+ */
+class BatchArbitrary extends fc.Arbitrary<Batch> {
+  private readonly tape = new TapeArbitrary();
+
+  constructor(
+    private readonly size: number,
+    private readonly describe: (batch: Batch) => string,
+  ) {
+    super();
   }
+
+  /** A batch as fast-check holds it: a list of its own, that prints as `describe` says. */
+  private value(batch: Batch): fc.Value<Batch> {
+    const own: Batch = [...batch];
+    const describe = this.describe;
+    Object.defineProperty(own, fc.toStringMethod, { value: () => describe(own) });
+    return new fc.Value(own, undefined);
+  }
+
+  generate(mrng: fc.Random): fc.Value<Batch> {
+    return this.value(Array.from({ length: this.size }, () => this.tape.generate(mrng).value));
+  }
+
+  canShrinkWithoutContext(value: unknown): value is Batch {
+    return Array.isArray(value) && value.every((tape) => this.tape.canShrinkWithoutContext(tape));
+  }
+
+  shrink(batch: Batch): fc.Stream<fc.Value<Batch>> {
+    const tape = this.tape;
+    const value = (next: Batch) => this.value(next);
+    return fc.stream(
+      (function* () {
+        if (batch.length > 1) {
+          const half = Math.ceil(batch.length / 2);
+          yield value(batch.slice(0, half));
+          yield value(batch.slice(half));
+          if (batch.length <= 16) for (let at = 0; at < batch.length; at += 1) yield value(batch.toSpliced(at, 1));
+        }
+        for (let at = 0; at < batch.length; at += 1) {
+          for (const smaller of tape.shrink(batch[at]!)) yield value(batch.with(at, smaller.value));
+        }
+      })(),
+    );
+  }
+}
+
+/**
+ * The choices of `size` cases, for `fc.asyncProperty`: one property run sends them as one batch.
+ * `describe` prints a batch in fast-check's report (the requests it became). Default: its size.
+ */
+export const fuzzBatch = (size: number, describe: (batch: Batch) => string = (batch) => `${batch.length} case(s)`): fc.Arbitrary<Batch> =>
+  new BatchArbitrary(size, describe);
+
+/** Choices read in order off a case's tape, from its start again past its end. */
+export class Rng {
+  private at = 0;
+
+  constructor(private readonly tape: readonly number[]) {}
 
   /** In [0, 1). */
   float(): number {
-    return this.next();
+    const value = this.tape.length === 0 ? 0 : this.tape[this.at % this.tape.length]!;
+    this.at += 1;
+    return value / UINT32;
   }
 
   /** An integer in [0, n). */
   int(n: number): number {
-    return Math.floor(this.next() * n);
+    return Math.floor(this.float() * n);
   }
 
   /** An integer in [min, max]. */
@@ -50,8 +141,9 @@ export class Rng {
     return min + this.int(max - min + 1);
   }
 
+  /** True with probability `p`; a shrunk choice says no. */
   chance(p: number): boolean {
-    return this.next() < p;
+    return this.float() >= 1 - p;
   }
 
   pick<T>(items: readonly T[]): T {
@@ -60,7 +152,7 @@ export class Rng {
 
   weighted<T>(entries: readonly (readonly [number, T])[]): T {
     const total = entries.reduce((sum, [weight]) => sum + weight, 0);
-    let roll = this.next() * total;
+    let roll = this.float() * total;
     for (const [weight, value] of entries) {
       roll -= weight;
       if (roll < 0) return value;
@@ -69,11 +161,17 @@ export class Rng {
   }
 
   bytes(n: number): Buffer {
-    const out = Buffer.alloc(n);
-    for (let i = 0; i < n; i += 1) out[i] = this.int(256);
-    return out;
+    const drawn = Buffer.alloc(Math.min(n, BYTES_DRAWN));
+    for (let i = 0; i < drawn.length; i += 4) {
+      const word = Buffer.alloc(4);
+      word.writeUInt32LE(this.tape.length === 0 ? 0 : this.tape[this.at % this.tape.length]!);
+      this.at += 1;
+      word.copy(drawn, i);
+    }
+    return n <= drawn.length ? drawn : Buffer.alloc(n, drawn);
   }
 }
+
 
 // ---------------------------------------------------------------------------------------------
 // Cases
@@ -1049,7 +1147,7 @@ function headEndsWithin(bytes: Buffer, length: number): boolean {
 }
 
 /**
- * One generated request, from its own random stream (see {@link caseSeed}). `id` names it in
+ * One generated request, from its own choices (see {@link Rng}). `id` names it in
  * reports and in its form's conversation id. The same stream gives the same request, but for the
  * port in `Host` (and what its length shifts) and the fixtures it is made of.
  */
@@ -1373,14 +1471,9 @@ function messageCase(rng: Rng, ctx: FuzzContext, conversationId: string, notes: 
   return made;
 }
 
-/** The seed of case `id` of a run: each case has its own stream, so any one replays alone. */
-export function caseSeed(seed: number, id: number): number {
-  return Math.floor(mulberry32((seed ^ Math.imul(id + 1, 0x9e3779b1)) >>> 0)() * 2 ** 32) >>> 0;
-}
-
-/** `count` cases of the run `seed`, ids from `firstId` on. */
-export function generateCases(seed: number, firstId: number, count: number, ctx: FuzzContext): FuzzCase[] {
-  return Array.from({ length: count }, (_, i) => generateCase(new Rng(caseSeed(seed, firstId + i)), firstId + i, ctx));
+/** The cases of one batch: case `firstId + i` makes its choices off `tapes[i]`. */
+export function generateCases(tapes: readonly (readonly number[])[], firstId: number, ctx: FuzzContext): FuzzCase[] {
+  return tapes.map((tape, i) => generateCase(new Rng(tape), firstId + i, ctx));
 }
 
 // ---------------------------------------------------------------------------------------------
