@@ -266,12 +266,12 @@ describe('fuzz', () => {
     const sentCases = new WeakMap<object, FuzzCase[]>();
 
     const property = fc.asyncProperty(
-      fuzzBatch(BATCH_SIZE, (tapes) => {
-        const cases = sentCases.get(tapes);
-        if (!cases) return `${tapes.length} case(s), not sent`;
+      fuzzBatch(BATCH_SIZE, (recipes) => {
+        const cases = sentCases.get(recipes);
+        if (!cases) return `${recipes.length} case(s), not sent`;
         return `${cases.length} case(s):\n${cases.slice(0, 20).map((fuzzCase) => describeCase(fuzzCase, 600)).join('\n')}${cases.length > 20 ? `\n…and ${cases.length - 20} more` : ''}`;
       }),
-      async (tapes) => {
+      async (recipes) => {
         // A replay sends the counterexample at PATH alone: when it passes, fast-check goes on to
         // what follows it in the shrink tree, which was not asked for.
         if (PATH !== undefined && batch > 0) return;
@@ -293,9 +293,9 @@ describe('fuzz', () => {
         let allowedOrphans = 0;
 
         const context = { host, ...(previewHandle ? { previewHandle } : {}), ...(attachment ? { attachment } : {}) };
-        const cases = generateCases(tapes, nextId, context);
+        const cases = generateCases(recipes, nextId, context);
         nextId += cases.length;
-        sentCases.set(tapes, cases);
+        sentCases.set(recipes, cases);
         const results = await sendAll(port, cases, LANES, SEND);
         sent += results.length;
         /** Paths this batch's 200s named. */

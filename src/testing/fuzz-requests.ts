@@ -25,10 +25,11 @@ const BYTES_DRAWN = 64;
 const UINT32 = 2 ** 32;
 
 /**
- * A case's choices: fixed-length lists of 32-bit numbers that fast-check generates from its seed
- * and shrinks first by zeroing the tail (every later choice the simplest), then number by number
- * toward 0. A choice of 0 is the first item, the smallest number, "no" to every `chance` and the
- * first kind (a valid upload): a shrunk case is a valid request with as few changes as still fail.
+ * The choices a case makes beyond its kind's own arbitraries (the valid form it starts from, the
+ * mutators, pacing, leaving): a fixed-length list of 32-bit numbers that fast-check generates from
+ * its seed and shrinks first by zeroing the tail (every later choice the simplest), then number by
+ * number toward 0. A choice of 0 is the first item, the smallest number and "no" to every
+ * `chance`: a shrunk case is its kind's request with as few changes as still fail.
  */
 class TapeArbitrary extends fc.Arbitrary<readonly number[]> {
   private readonly number = fc.noBias(fc.integer({ min: 0, max: UINT32 - 1 }));
@@ -59,64 +60,6 @@ class TapeArbitrary extends fc.Arbitrary<readonly number[]> {
     );
   }
 }
-
-type Batch = readonly (readonly number[])[];
-
-/**
- * A batch of `size` cases' choices; shrinks to either half, then to one case less (from 16 cases
- * down), then case by case. `describe` tells fast-check how to print one (what it sent).
- */
-class BatchArbitrary extends fc.Arbitrary<Batch> {
-  private readonly tape = new TapeArbitrary();
-
-  constructor(
-    private readonly size: number,
-    private readonly describe: (batch: Batch) => string,
-  ) {
-    super();
-  }
-
-  /** A batch as fast-check holds it: a list of its own, that prints as `describe` says. */
-  private value(batch: Batch): fc.Value<Batch> {
-    const own: Batch = [...batch];
-    const describe = this.describe;
-    Object.defineProperty(own, fc.toStringMethod, { value: () => describe(own) });
-    return new fc.Value(own, undefined);
-  }
-
-  generate(mrng: fc.Random): fc.Value<Batch> {
-    return this.value(Array.from({ length: this.size }, () => this.tape.generate(mrng).value));
-  }
-
-  canShrinkWithoutContext(value: unknown): value is Batch {
-    return Array.isArray(value) && value.every((tape) => this.tape.canShrinkWithoutContext(tape));
-  }
-
-  shrink(batch: Batch): fc.Stream<fc.Value<Batch>> {
-    const tape = this.tape;
-    const value = (next: Batch) => this.value(next);
-    return fc.stream(
-      (function* () {
-        if (batch.length > 1) {
-          const half = Math.ceil(batch.length / 2);
-          yield value(batch.slice(0, half));
-          yield value(batch.slice(half));
-          if (batch.length <= 16) for (let at = 0; at < batch.length; at += 1) yield value(batch.toSpliced(at, 1));
-        }
-        for (let at = 0; at < batch.length; at += 1) {
-          for (const smaller of tape.shrink(batch[at]!)) yield value(batch.with(at, smaller.value));
-        }
-      })(),
-    );
-  }
-}
-
-/**
- * The choices of `size` cases, for `fc.asyncProperty`: one property run sends them as one batch.
- * `describe` prints a batch in fast-check's report (the requests it became). Default: its size.
- */
-export const fuzzBatch = (size: number, describe: (batch: Batch) => string = (batch) => `${batch.length} case(s)`): fc.Arbitrary<Batch> =>
-  new BatchArbitrary(size, describe);
 
 /** Choices read in order off a case's tape, from its start again past its end. */
 export class Rng {
@@ -833,79 +776,91 @@ const METHODS = [
   'G ET',
 ];
 
+/** Token characters (RFC 9110 tchar), for methods, handles and keys made up. */
+const TCHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~";
+
 function randomToken(rng: Rng, length: number): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~";
   let out = '';
-  for (let i = 0; i < length; i += 1) out += alphabet[rng.int(alphabet.length)];
+  for (let i = 0; i < length; i += 1) out += TCHARS[rng.int(TCHARS.length)];
   return out;
 }
 
-function randomTarget(rng: Rng, ctx: FuzzContext): string {
-  return rng.pick([
-    () => '*',
-    () => 'http://x/',
-    () => `http://${ctx.host}${ROUTE}`,
-    () => '/%E0%A4%A',
-    () => `${ROUTE}/%E0%A4%A`,
-    () => '//',
-    () => `/${ROUTE}`,
-    () => `${ROUTE}/../../etc/passwd`,
-    () => `${ROUTE}/%2e%2e/%2e%2e/`,
-    () => `${ROUTE}?preview=${randomToken(rng, rng.between(0, 80))}`,
-    () => `${ROUTE}?%`,
-    () => `${ROUTE}#frag`,
-    () => `${ROUTE}%00`,
-    () => `${ROUTE}/${'a'.repeat(rng.pick([100, 5000, 20_000]))}`,
-    () => `${ROUTE}?${'q'.repeat(rng.pick([100, 8000, 17_000]))}`,
-    () => `${ROUTE}/${bin(rng.bytes(rng.between(1, 8)).toString('latin1')).toString('latin1')}`,
-    () => `${ROUTE}/\u00ff\u00fe`,
-    () => `${ROUTE}/${utf8AsBinary('ünïcödé')}`,
-    () => '',
-    () => ` ${ROUTE}`,
-    () => `${ROUTE}?x=1&x=2&preview=a.b`,
-    () => `${ROUTE};x`,
-    () => `${ROUTE}X`,
-    () => '/API/ATTACHMENTS',
-    () => `${ROUTE}\\..\\`,
-    () => `${ROUTE}?preview=a.b.c`,
-    () => `${ROUTE}?preview=${'W'.repeat(200)}.${'x'.repeat(43)}`,
-    () => '/',
-    () => '/nope',
-    () => 'api/attachments',
-    () => `${ROUTE}\t`,
-  ])();
-}
+const token = (minLength: number, maxLength: number) => fc.string({ unit: fc.constantFrom(...TCHARS), minLength, maxLength });
 
-function randomHostValue(rng: Rng, ctx: FuzzContext): string | undefined {
-  return rng.pick([
-    () => undefined,
-    () => 'a b',
-    () => 'x/y',
-    () => '[::1',
-    () => '',
-    () => 'h'.repeat(rng.pick([300, 5000, 20_000])),
-    () => '[::1]:99999',
-    () => '[::1]',
-    () => '1.2.3.4.5',
-    () => 'evil.example',
-    () => '127.0.0.1:0',
-    () => 'localhost.',
-    () => '%41',
-    () => '_',
-    () => '\u00ff\u00fe',
-    () => 'user@host',
-    () => `${ctx.host}:80`,
-    () => '0x7f.1',
-    () => '[v1.x]',
-    () => 'x\ty',
-    () => '-',
-    () => '..',
-    () => `${ctx.host}.`,
-    () => 'EXAMPLE.com',
-    () => '999999999999',
-    () => '[::ffff:127.0.0.1]:1',
-  ])();
-}
+/** Something the BFF's `Host` (`127.0.0.1:PORT`) goes into, known only when the case is sent. */
+type WithHost<T> = (host: string) => T;
+
+/** Methods: the known ones in odd spellings and cases, made-up tokens, and very long ones. */
+export const methodArbitrary: fc.Arbitrary<string> = fc.oneof(
+  { weight: 34, arbitrary: fc.constantFrom(...METHODS) },
+  { weight: 3, arbitrary: token(1, 20) },
+  { weight: 3, arbitrary: fc.constantFrom(100, 5000, 20_000).map((n) => 'A'.repeat(n)) },
+);
+
+/** Request targets: absolute forms, `*`, traversals, bad escapes, odd bytes, very long ones. */
+export const targetArbitrary: fc.Arbitrary<WithHost<string>> = fc.oneof(
+  fc.constant(() => '*'),
+  fc.constant(() => 'http://x/'),
+  fc.constant((host: string) => `http://${host}${ROUTE}`),
+  fc.constant(() => '/%E0%A4%A'),
+  fc.constant(() => `${ROUTE}/%E0%A4%A`),
+  fc.constant(() => '//'),
+  fc.constant(() => `/${ROUTE}`),
+  fc.constant(() => `${ROUTE}/../../etc/passwd`),
+  fc.constant(() => `${ROUTE}/%2e%2e/%2e%2e/`),
+  token(0, 80).map((value) => () => `${ROUTE}?preview=${value}`),
+  fc.constant(() => `${ROUTE}?%`),
+  fc.constant(() => `${ROUTE}#frag`),
+  fc.constant(() => `${ROUTE}%00`),
+  fc.constantFrom(100, 5000, 20_000).map((n) => () => `${ROUTE}/${'a'.repeat(n)}`),
+  fc.constantFrom(100, 8000, 17_000).map((n) => () => `${ROUTE}?${'q'.repeat(n)}`),
+  fc.uint8Array({ minLength: 1, maxLength: 8 }).map((bytes) => () => `${ROUTE}/${Buffer.from(bytes).toString('latin1')}`),
+  fc.constant(() => `${ROUTE}/\u00ff\u00fe`),
+  fc.constant(() => `${ROUTE}/${utf8AsBinary('ünïcödé')}`),
+  fc.constant(() => ''),
+  fc.constant(() => ` ${ROUTE}`),
+  fc.constant(() => `${ROUTE}?x=1&x=2&preview=a.b`),
+  fc.constant(() => `${ROUTE};x`),
+  fc.constant(() => `${ROUTE}X`),
+  fc.constant(() => '/API/ATTACHMENTS'),
+  fc.constant(() => `${ROUTE}\\..\\`),
+  fc.constant(() => `${ROUTE}?preview=a.b.c`),
+  fc.constant(() => `${ROUTE}?preview=${'W'.repeat(200)}.${'x'.repeat(43)}`),
+  fc.constant(() => '/'),
+  fc.constant(() => '/nope'),
+  fc.constant(() => 'api/attachments'),
+  fc.constant(() => `${ROUTE}\t`),
+);
+
+/** `Host` values (`undefined`: no Host header): malformed, foreign, very long, ours in other spellings. */
+export const hostValueArbitrary: fc.Arbitrary<WithHost<string | undefined>> = fc.oneof(
+  fc.constant(() => undefined),
+  fc.constant(() => 'a b'),
+  fc.constant(() => 'x/y'),
+  fc.constant(() => '[::1'),
+  fc.constant(() => ''),
+  fc.constantFrom(300, 5000, 20_000).map((n) => () => 'h'.repeat(n)),
+  fc.constant(() => '[::1]:99999'),
+  fc.constant(() => '[::1]'),
+  fc.constant(() => '1.2.3.4.5'),
+  fc.constant(() => 'evil.example'),
+  fc.constant(() => '127.0.0.1:0'),
+  fc.constant(() => 'localhost.'),
+  fc.constant(() => '%41'),
+  fc.constant(() => '_'),
+  fc.constant(() => '\u00ff\u00fe'),
+  fc.constant(() => 'user@host'),
+  fc.constant((host: string) => `${host}:80`),
+  fc.constant(() => '0x7f.1'),
+  fc.constant(() => '[v1.x]'),
+  fc.constant(() => 'x\ty'),
+  fc.constant(() => '-'),
+  fc.constant(() => '..'),
+  fc.constant((host: string) => `${host}.`),
+  fc.constant(() => 'EXAMPLE.com'),
+  fc.constant(() => '999999999999'),
+  fc.constant(() => '[::ffff:127.0.0.1]:1'),
+);
 
 /** Adds one odd header line (or changes one header) to the draft. */
 function mutateHeaders(rng: Rng, ctx: FuzzContext, draft: Draft): void {
@@ -1151,8 +1106,9 @@ function headEndsWithin(bytes: Buffer, length: number): boolean {
  * reports and in its form's conversation id. The same stream gives the same request, but for the
  * port in `Host` (and what its length shifts) and the fixtures it is made of.
  */
-export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
-  const kind = rng.weighted(KINDS);
+export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): FuzzCase {
+  const { kind } = recipe;
+  const rng = new Rng(recipe.tape);
   const conversationId = `fz-${id}`;
   const base = validForm(rng, conversationId);
   const draft = baseDraft(ctx, base.form, rng);
@@ -1189,7 +1145,7 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
       break;
     }
     case 'method': {
-      const method = rng.chance(0.15) ? (rng.chance(0.5) ? randomToken(rng, rng.between(1, 20)) : 'A'.repeat(rng.pick([100, 5000, 20_000]))) : rng.pick(METHODS);
+      const method = recipe.method!;
       draft.method = method;
       draft.notes.push(JSON.stringify(method.length > 30 ? `${method[0]}×${method.length}` : method));
       const { head, body } = render(draft, rng);
@@ -1200,14 +1156,14 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
     }
     case 'target': {
       draft.method = rng.pick(['POST', 'POST', 'GET', 'OPTIONS', 'HEAD']);
-      draft.target = randomTarget(rng, ctx);
+      draft.target = recipe.target!(ctx.host);
       draft.notes.push(`${draft.method} ${JSON.stringify(draft.target.length > 60 ? `${draft.target.slice(0, 40)}…(${draft.target.length})` : draft.target)}`);
       const { head, body } = render(draft, rng);
       made.writes = [Buffer.concat([head, body])];
       break;
     }
     case 'host': {
-      const value = randomHostValue(rng, ctx);
+      const value = recipe.host!(ctx.host);
       const hostAt = headerIndex(draft, 'host');
       if (value === undefined) draft.headers.splice(hostAt, 1);
       else draft.headers[hostAt] = `Host: ${value}`;
@@ -1393,7 +1349,8 @@ function messageCase(rng: Rng, ctx: FuzzContext, conversationId: string, notes: 
     'drip',
   ] as const);
   notes.push(`message ${variant}${withFile ? ' with a file' : ''}`);
-  const headers = [`Host: ${ctx.host}`, 'Content-Type: application/json', 'X-Requested-With: ghl-attachments', `Idempotency-Key: fz-key-${randomToken(rng, 16)}`, 'Connection: close'];
+  // The case's own id in the key: sent again while fast-check shrinks, it is another message, not one already sent.
+  const headers = [`Host: ${ctx.host}`, 'Content-Type: application/json', 'X-Requested-With: ghl-attachments', `Idempotency-Key: fz-key-${conversationId}-${randomToken(rng, 16)}`, 'Connection: close'];
   let text = JSON.stringify(body);
   let framing: Draft['framing'] = 'length';
   const made: Partial<FuzzCase> = { then: 'wait', expect: 'answer' };
@@ -1471,9 +1428,94 @@ function messageCase(rng: Rng, ctx: FuzzContext, conversationId: string, notes: 
   return made;
 }
 
-/** The cases of one batch: case `firstId + i` makes its choices off `tapes[i]`. */
-export function generateCases(tapes: readonly (readonly number[])[], firstId: number, ctx: FuzzContext): FuzzCase[] {
-  return tapes.map((tape, i) => generateCase(new Rng(tape), firstId + i, ctx));
+/**
+ * What a case is made of: its kind, what fast-check drew for that kind (a method, a target, a
+ * `Host` value), and the tape the rest of its choices are read off (see {@link Rng}).
+ */
+export interface CaseRecipe {
+  kind: FuzzKind;
+  tape: readonly number[];
+  method?: string;
+  target?: WithHost<string>;
+  host?: WithHost<string | undefined>;
+}
+
+/** A case: a kind, as often as {@link KINDS} weighs it, and what that kind needs. */
+export const caseArbitrary: fc.Arbitrary<CaseRecipe> = fc.oneof(
+  ...KINDS.map(([weight, kind]) => {
+    const tape = new TapeArbitrary();
+    const recipe =
+      kind === 'method'
+        ? fc.record({ kind: fc.constant(kind), method: methodArbitrary, tape })
+        : kind === 'target'
+          ? fc.record({ kind: fc.constant(kind), target: targetArbitrary, tape })
+          : kind === 'host'
+            ? fc.record({ kind: fc.constant(kind), host: hostValueArbitrary, tape })
+            : fc.record({ kind: fc.constant(kind), tape });
+    return { weight: Math.round(weight * 10), arbitrary: recipe as fc.Arbitrary<CaseRecipe> };
+  }),
+);
+
+type Batch = readonly CaseRecipe[];
+
+/**
+ * A batch of `size` cases; shrinks to either half, then to one case less (from 16 cases down),
+ * then case by case. `describe` tells fast-check how to print one (what it sent).
+ */
+class BatchArbitrary extends fc.Arbitrary<Batch> {
+  constructor(
+    private readonly size: number,
+    private readonly describe: (batch: Batch) => string,
+  ) {
+    super();
+  }
+
+  /** A batch as fast-check holds it: a list of its own, that prints as `describe` says, and its cases' contexts. */
+  private value(items: readonly fc.Value<CaseRecipe>[]): fc.Value<Batch> {
+    const own: Batch = items.map((item) => item.value_);
+    const describe = this.describe;
+    Object.defineProperty(own, fc.toStringMethod, { value: () => describe(own) });
+    return new fc.Value(own, items);
+  }
+
+  generate(mrng: fc.Random): fc.Value<Batch> {
+    return this.value(Array.from({ length: this.size }, () => caseArbitrary.generate(mrng, undefined)));
+  }
+
+  canShrinkWithoutContext(_value: unknown): _value is Batch {
+    return false;
+  }
+
+  shrink(_batch: Batch, context: unknown): fc.Stream<fc.Value<Batch>> {
+    const items = context as readonly fc.Value<CaseRecipe>[] | undefined;
+    if (!items) return fc.Stream.nil();
+    const value = (next: readonly fc.Value<CaseRecipe>[]) => this.value(next);
+    return fc.stream(
+      (function* () {
+        if (items.length > 1) {
+          const half = Math.ceil(items.length / 2);
+          yield value(items.slice(0, half));
+          yield value(items.slice(half));
+          if (items.length <= 16) for (let at = 0; at < items.length; at += 1) yield value(items.toSpliced(at, 1));
+        }
+        for (let at = 0; at < items.length; at += 1) {
+          for (const smaller of caseArbitrary.shrink(items[at]!.value_, items[at]!.context)) yield value(items.with(at, smaller));
+        }
+      })(),
+    );
+  }
+}
+
+/**
+ * `size` cases, for `fc.asyncProperty`: one property run sends them as one batch. `describe`
+ * prints a batch in fast-check's report (the requests it became). Default: its size.
+ */
+export const fuzzBatch = (size: number, describe: (batch: Batch) => string = (batch) => `${batch.length} case(s)`): fc.Arbitrary<Batch> =>
+  new BatchArbitrary(size, describe);
+
+/** The cases of one batch: case `firstId + i` is made from `recipes[i]`. */
+export function generateCases(recipes: readonly CaseRecipe[], firstId: number, ctx: FuzzContext): FuzzCase[] {
+  return recipes.map((recipe, i) => generateCase(recipe, firstId + i, ctx));
 }
 
 // ---------------------------------------------------------------------------------------------
