@@ -790,6 +790,25 @@ const token = (minLength: number, maxLength: number) => fc.string({ unit: fc.con
 /** Something the BFF's `Host` (`127.0.0.1:PORT`) goes into, known only when the case is sent. */
 type WithHost<T> = (host: string) => T;
 
+/** A fraction in [0, 1): where in the bytes a client stops; shrinks toward the start. */
+const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+
+/** Pacing of a slow client: where it stops, in how many writes, the pauses between them (700 ms in all at most), then what it does. */
+export const slowArbitrary = fc.record({
+  stop: fc.constantFrom('complete', 'mid-head', 'mid-body'),
+  at: fraction,
+  pieces: fc.integer({ min: 3, max: 10 }),
+  pausesMs: fc.array(fc.integer({ min: 20, max: 200 }), { minLength: 9, maxLength: 9 }),
+  then: fc.constantFrom<Then>('wait', 'wait', 'destroy', 'half-close'),
+});
+
+/** A client that leaves: after all its bytes (`cut` undefined) or a part, after a pause or none, by a reset or a FIN. */
+export const leaveArbitrary = fc.record({
+  cut: fc.option(fraction, { nil: undefined, freq: 2 }),
+  pauseMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
+  then: fc.oneof({ weight: 7, arbitrary: fc.constant<Then>('destroy') }, { weight: 3, arbitrary: fc.constant<Then>('half-close') }),
+});
+
 /** Methods: the known ones in odd spellings and cases, made-up tokens, and very long ones. */
 export const methodArbitrary: fc.Arbitrary<string> = fc.oneof(
   { weight: 34, arbitrary: fc.constantFrom(...METHODS) },
@@ -1241,16 +1260,16 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
       }
       const { head, body } = render(draft, rng);
       const full = Buffer.concat([head, body]);
-      const stop = rng.pick(['complete', 'mid-head', 'mid-body'] as const);
-      const length = stop === 'complete' ? full.length : stop === 'mid-head' ? rng.between(1, head.length - 1) : rng.between(head.length, full.length - 1);
-      const pieces = rng.between(3, 10);
+      const { stop, at, pieces, pausesMs, then } = recipe.slow!;
+      const length = stop === 'complete' ? full.length : stop === 'mid-head' ? 1 + Math.floor(at * (head.length - 1)) : head.length + Math.floor(at * (full.length - head.length));
       let budget = 700;
+      const pauses = pausesMs.values();
       made.writes = splitWrites(rng, full.subarray(0, length), pieces, () => {
-        const pause = Math.min(budget, rng.between(20, 200));
+        const pause = Math.min(budget, pauses.next().value ?? 20);
         budget -= pause;
         return pause;
       });
-      made.then = rng.pick(['wait', 'wait', 'destroy', 'half-close'] as const);
+      made.then = then;
       made.leavesAfterComplete = stop === 'complete' && made.then !== 'wait';
       made.expect = made.then === 'destroy' ? 'any' : made.then === 'half-close' ? 'end' : headEndsWithin(full, length) ? 'answer' : 'any';
       made.slow = true;
@@ -1260,12 +1279,12 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
     case 'leave': {
       const { head, body } = render(draft, rng);
       const full = Buffer.concat([head, body]);
-      const complete = rng.chance(0.5);
-      const length = complete ? full.length : rng.between(1, full.length - 1);
+      const { cut, pauseMs: pause, then } = recipe.leave!;
+      const complete = cut === undefined;
+      const length = complete ? full.length : 1 + Math.floor(cut * (full.length - 1));
       made.writes = [full.subarray(0, length)];
-      const pause = rng.chance(0.5) ? 0 : rng.between(1, 40);
       if (pause > 0) made.writes.push(pause);
-      made.then = rng.chance(0.7) ? 'destroy' : 'half-close';
+      made.then = then;
       made.leavesAfterComplete = complete;
       made.expect = made.then === 'destroy' ? 'any' : 'end';
       draft.notes.push(`${complete ? 'complete' : `${length} of ${full.length} bytes`}, ${pause} ms, then ${made.then}`);
@@ -1430,7 +1449,7 @@ function messageCase(rng: Rng, ctx: FuzzContext, conversationId: string, notes: 
 
 /**
  * What a case is made of: its kind, what fast-check drew for that kind (a method, a target, a
- * `Host` value), and the tape the rest of its choices are read off (see {@link Rng}).
+ * `Host` value, a slow client's pacing, how a client leaves), and the tape the rest of its choices are read off (see {@link Rng}).
  */
 export interface CaseRecipe {
   kind: FuzzKind;
@@ -1438,6 +1457,8 @@ export interface CaseRecipe {
   method?: string;
   target?: WithHost<string>;
   host?: WithHost<string | undefined>;
+  slow?: typeof slowArbitrary extends fc.Arbitrary<infer T> ? T : never;
+  leave?: typeof leaveArbitrary extends fc.Arbitrary<infer T> ? T : never;
 }
 
 /** A case: a kind, as often as {@link KINDS} weighs it, and what that kind needs. */
@@ -1451,7 +1472,11 @@ export const caseArbitrary: fc.Arbitrary<CaseRecipe> = fc.oneof(
           ? fc.record({ kind: fc.constant(kind), target: targetArbitrary, tape })
           : kind === 'host'
             ? fc.record({ kind: fc.constant(kind), host: hostValueArbitrary, tape })
-            : fc.record({ kind: fc.constant(kind), tape });
+            : kind === 'slow'
+              ? fc.record({ kind: fc.constant(kind), slow: slowArbitrary, tape })
+              : kind === 'leave'
+                ? fc.record({ kind: fc.constant(kind), leave: leaveArbitrary, tape })
+                : fc.record({ kind: fc.constant(kind), tape });
     return { weight: Math.round(weight * 10), arbitrary: recipe as fc.Arbitrary<CaseRecipe> };
   }),
 );
