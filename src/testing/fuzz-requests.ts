@@ -809,6 +809,28 @@ export const leaveArbitrary = fc.record({
   then: fc.oneof({ weight: 7, arbitrary: fc.constant<Then>('destroy') }, { weight: 3, arbitrary: fc.constant<Then>('half-close') }),
 });
 
+/** `value` in `percent` of cases, else `otherwise`, to which it shrinks. */
+const sometimes = <T>(percent: number, value: fc.Arbitrary<T>, otherwise: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  fc.oneof({ withCrossShrink: true }, { weight: 100 - percent, arbitrary: otherwise }, { weight: percent, arbitrary: value });
+
+/** How a valid upload is framed and spelled: it must get its 200 all the same. */
+export const validVariantArbitrary = fc.oneof(
+  { withCrossShrink: true },
+  { weight: 6, arbitrary: fc.constant('plain' as const) },
+  { weight: 2, arbitrary: fc.constant('split' as const) },
+  { weight: 1, arbitrary: fc.constant('chunked' as const) },
+  { weight: 1, arbitrary: fc.constant('http-1.0' as const) },
+  { weight: 1, arbitrary: fc.constant('expect-continue' as const) },
+  { weight: 1, arbitrary: fc.constant('header-case' as const) },
+);
+
+/** What happens to a broken form on its way: cut short (at a fraction of it), sent in chunks, written in pieces. */
+export const bodyFramingArbitrary = fc.record({
+  truncateAt: sometimes(15, fraction, fc.constant(undefined)),
+  chunked: sometimes(15, fc.constant(true), fc.constant(false)),
+  split: sometimes(20, fc.constant(true), fc.constant(false)),
+});
+
 /** Methods: the known ones in odd spellings and cases, made-up tokens, and very long ones. */
 export const methodArbitrary: fc.Arbitrary<string> = fc.oneof(
   { weight: 34, arbitrary: fc.constantFrom(...METHODS) },
@@ -1141,14 +1163,7 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
 
   switch (kind) {
     case 'valid': {
-      const variant = rng.weighted([
-        [6, 'plain'],
-        [2, 'split'],
-        [1, 'chunked'],
-        [1, 'http-1.0'],
-        [1, 'expect-continue'],
-        [1, 'header-case'],
-      ] as const);
+      const variant = recipe.valid!;
       draft.notes.push(variant);
       if (variant === 'chunked') draft.framing = 'chunked';
       if (variant === 'http-1.0') draft.version = 'HTTP/1.0';
@@ -1238,17 +1253,18 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
       ] as const); i > 0; i -= 1) mutateForm(rng, form, draft.notes);
       let body = renderForm(form);
       if (!structural || rng.chance(0.3)) body = mutateBytes(rng, body, form.boundary, draft.notes);
-      if (rng.chance(0.15)) {
-        const at = rng.int(body.length);
+      const { truncateAt, chunked: inChunks, split } = recipe.body!;
+      if (truncateAt !== undefined) {
+        const at = Math.floor(truncateAt * body.length);
         body = body.subarray(0, at);
         draft.notes.push(`truncated at ${at}`);
       }
       setHeader(draft, 'Content-Type', contentTypeOf(form));
       draft.body = body;
-      if (rng.chance(0.15)) draft.framing = 'chunked';
+      if (inChunks) draft.framing = 'chunked';
       const { head, body: wire } = render(draft, rng);
       const bytes = Buffer.concat([head, wire]);
-      made.writes = rng.chance(0.2) ? splitWrites(rng, bytes, rng.between(2, 6), () => rng.between(1, 3)) : [bytes];
+      made.writes = split ? splitWrites(rng, bytes, rng.between(2, 6), () => rng.between(1, 3)) : [bytes];
       break;
     }
     case 'slow': {
@@ -1449,7 +1465,8 @@ function messageCase(rng: Rng, ctx: FuzzContext, conversationId: string, notes: 
 
 /**
  * What a case is made of: its kind, what fast-check drew for that kind (a method, a target, a
- * `Host` value, a slow client's pacing, how a client leaves), and the tape the rest of its choices are read off (see {@link Rng}).
+ * `Host` value, a valid upload's framing, a broken form's truncation and framing, a slow client's
+ * pacing, how a client leaves), and the tape the rest of its choices are read off (see {@link Rng}).
  */
 export interface CaseRecipe {
   kind: FuzzKind;
@@ -1457,28 +1474,29 @@ export interface CaseRecipe {
   method?: string;
   target?: WithHost<string>;
   host?: WithHost<string | undefined>;
+  valid?: typeof validVariantArbitrary extends fc.Arbitrary<infer T> ? T : never;
+  body?: typeof bodyFramingArbitrary extends fc.Arbitrary<infer T> ? T : never;
   slow?: typeof slowArbitrary extends fc.Arbitrary<infer T> ? T : never;
   leave?: typeof leaveArbitrary extends fc.Arbitrary<infer T> ? T : never;
 }
 
+/** What each kind draws besides its tape. */
+const KIND_ARBITRARIES: Partial<Record<FuzzKind, Record<string, fc.Arbitrary<unknown>>>> = {
+  valid: { valid: validVariantArbitrary },
+  method: { method: methodArbitrary },
+  target: { target: targetArbitrary },
+  host: { host: hostValueArbitrary },
+  body: { body: bodyFramingArbitrary },
+  slow: { slow: slowArbitrary },
+  leave: { leave: leaveArbitrary },
+};
+
 /** A case: a kind, as often as {@link KINDS} weighs it, and what that kind needs. */
 export const caseArbitrary: fc.Arbitrary<CaseRecipe> = fc.oneof(
-  ...KINDS.map(([weight, kind]) => {
-    const tape = new TapeArbitrary();
-    const recipe =
-      kind === 'method'
-        ? fc.record({ kind: fc.constant(kind), method: methodArbitrary, tape })
-        : kind === 'target'
-          ? fc.record({ kind: fc.constant(kind), target: targetArbitrary, tape })
-          : kind === 'host'
-            ? fc.record({ kind: fc.constant(kind), host: hostValueArbitrary, tape })
-            : kind === 'slow'
-              ? fc.record({ kind: fc.constant(kind), slow: slowArbitrary, tape })
-              : kind === 'leave'
-                ? fc.record({ kind: fc.constant(kind), leave: leaveArbitrary, tape })
-                : fc.record({ kind: fc.constant(kind), tape });
-    return { weight: Math.round(weight * 10), arbitrary: recipe as fc.Arbitrary<CaseRecipe> };
-  }),
+  ...KINDS.map(([weight, kind]) => ({
+    weight: Math.round(weight * 10),
+    arbitrary: fc.record({ kind: fc.constant(kind), tape: new TapeArbitrary(), ...KIND_ARBITRARIES[kind] }) as unknown as fc.Arbitrary<CaseRecipe>,
+  })),
 );
 
 type Batch = readonly CaseRecipe[];
