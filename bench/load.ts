@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request, type ClientRequest } from 'node:http';
+import { fieldPart, filePart, multipart } from '../src/testing/multipart.js';
 
 /** A multipart body built once, so the load generator spends its time sending, not encoding. */
 export interface PreparedUpload {
@@ -22,14 +23,10 @@ export function highLevelForm(file: Buffer, name: string): PreparedUpload {
 }
 
 function form(fields: [string, string][], file: Buffer, fileField: string, name: string, headers: Record<string, string>): PreparedUpload {
-  const boundary = `----bench${randomUUID()}`;
-  const head = fields.map(([key, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${key}"\r\n\r\n${value}\r\n`).join('');
-  const body = Buffer.concat([
-    Buffer.from(`${head}--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="${name}"\r\nContent-Type: image/png\r\n\r\n`),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, contentType: `multipart/form-data; boundary=${boundary}`, headers };
+  const { body, contentType } = multipart([...fields.map(([key, value]) => fieldPart(key, value)), filePart({ field: fileField, name, bytes: file, type: 'image/png' })], {
+    boundary: `----bench${randomUUID()}`,
+  });
+  return { body, contentType, headers };
 }
 
 export interface LoadResult {

@@ -7,7 +7,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
-import { multipartBody, rawRequest } from '../testing/raw-request.js';
+import { rawRequest } from '../testing/raw-request.js';
+import { multipartBody } from '../testing/multipart.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 import { UniqueNames } from './prepare-file.js';
 import { IdleTimeoutError, MultipartLimitError, readMultipart } from './read-multipart.js';

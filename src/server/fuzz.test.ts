@@ -7,32 +7,36 @@
  * hangs, valid uploads get 200 with their files, the token appears in no answer, and nothing is
  * logged as an error or thrown out of the server.
  *
- * The seed is random per run and printed; `FUZZ_SEED=<n>` replays a run (`FUZZ_BATCHES`,
- * `FUZZ_BATCH_SIZE` change its size, `FUZZ_ONLY=<id,id>` sends only those cases of it).
+ * The requests come from fast-check (one property run is one batch of cases, see `fuzzBatch`):
+ * `npm test` runs a fixed seed; `FUZZ_SEED=<n>` runs another (`FUZZ_SEED=random`, a new one,
+ * printed), `FUZZ_BATCHES` and `FUZZ_BATCH_SIZE` change the run's size. A failure is fast-check's
+ * counterexample, shrunk (to one half of the batch, then the other, then case by case, each
+ * case's choices toward the simplest), with the seed and path that replay it:
+ * `FUZZ_SEED=<seed> FUZZ_PATH=<path> npx vitest run src/server/fuzz.test.ts`.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFileType } from '../shared/file-types.js';
 import type { UploadResponseBody } from '../shared/wire.js';
 import { fixture } from '../testing/fixtures.js';
-import {
-  describeCase,
-  generateCases,
-  printable,
-  sendAll,
-  type CaseResult,
-  type HttpAnswer,
-} from '../testing/fuzz-requests.js';
-import { multipartBody, rawRequest, type RawAnswer } from '../testing/raw-request.js';
+import { describeCase, fuzzBatch, generateCases, printable, sendAll, type CaseResult, type FuzzCase, type HttpAnswer } from '../testing/fuzz-requests.js';
+import { rawRequest, type RawAnswer } from '../testing/raw-request.js';
+import { multipartBody } from '../testing/multipart.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 import { HEAD_BYTES } from './prepare-file.js';
 import { contentMatches } from './sniff-content.js';
 
 const envNumber = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-const SEED = (envNumber('FUZZ_SEED') ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
+/** `npm test`'s seed: the same requests on every run, so that a failure is the code's, not luck's. */
+const FIXED_SEED = 20_261_203;
+const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : (envNumber('FUZZ_SEED') ?? FIXED_SEED);
+/** fast-check's path to one (shrunk) counterexample of the run `SEED`: that batch alone is sent. */
+const PATH = process.env.FUZZ_PATH || undefined;
 const BATCHES = envNumber('FUZZ_BATCHES') ?? 10;
 const BATCH_SIZE = envNumber('FUZZ_BATCH_SIZE') ?? 1000;
-const ONLY = (process.env.FUZZ_ONLY ?? '').split(',').filter(Boolean).map(Number);
+/** The whole run, shrinking included: a failure found late is still reported, shrunk as far as time allowed. */
+const RUN_LIMIT_MS = 240_000;
 // 32 sockets for most cases; the slow ones (waiting out the client window, or their own pauses)
 // get up to 64 more, so that a batch takes about as long as its slowest case.
 const LANES = { concurrency: 32, slowConcurrency: 64 };
@@ -162,7 +166,7 @@ function examine(result: CaseResult, answered: Map<string, { size: number; from:
 function report(findings: readonly Finding[]): string {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) groups.set(finding.problem, [...(groups.get(finding.problem) ?? []), finding]);
-  const lines = [`${findings.length} problem(s), seed ${SEED} (replay: FUZZ_SEED=${SEED} npx vitest run src/server/fuzz.test.ts)`];
+  const lines = [`${findings.length} problem(s), seed ${SEED}`];
   for (const [problem, group] of groups) {
     lines.push(`\n■ ${problem}: ×${group.length}`);
     for (const finding of group.slice(0, 3)) {
@@ -245,104 +249,136 @@ async function settled(): Promise<void> {
 
 describe('fuzz', () => {
   it(`${BATCHES} × ${BATCH_SIZE} generated requests: the server lives, good uploads pass, HighLevel gets nothing it should not`, async () => {
-    onTestFailed(() => console.error(`fuzz failed with seed ${SEED}: replay with FUZZ_SEED=${SEED} npx vitest run src/server/fuzz.test.ts`));
-    console.info(`fuzz: seed ${SEED}, ${ONLY.length > 0 ? `cases ${ONLY.join(', ')} only` : `${BATCHES} batches of ${BATCH_SIZE}`}`);
+    console.info(`fuzz: seed ${SEED}, ${PATH === undefined ? `${BATCHES} batches of ${BATCH_SIZE}` : `the counterexample at path ${PATH}`}`);
     const started = Date.now();
-    const findings: Finding[] = [];
-    /** URL path → what a 200 said about it, from fuzzed requests and good uploads. */
+    /** URL path → what a 200 said about it, from fuzzed requests and good uploads of every batch. */
     const answered = new Map<string, { size: number; from: string }>();
-    /**
-     * Cases whose connection ended, after a complete upload, before the route's answer could be
-     * read: the client left, or Node's parser closed the connection over bytes that came after
-     * the request (it answers 400 itself, and the request in flight is cancelled). HighLevel may
-     * hold such an upload, as it would have stored it had the answer been read.
-     */
-    const lostAnswers = new Map<number, string>();
     const checkedPaths = new Set<string>();
     const outcomes = new Map<string, number>();
     const statuses = new Map<string, number>();
+    const orphans = new Map<string, number>();
     let sent = 0;
+    let batch = 0;
+    let nextId = 0;
     let previewHandle: string | undefined;
     let attachment: { handle: string; conversationId: string } | undefined;
-    let messagesAnswered = 0;
-    const orphans = new Map<string, number>();
-    let allowedOrphans = 0;
+    /** What each batch sent, for fast-check's report of a counterexample. */
+    const sentCases = new WeakMap<object, FuzzCase[]>();
 
-    const batches = ONLY.length > 0 ? 1 : BATCHES;
-    for (let batch = 0; batch < batches; batch += 1) {
-      currentBatch = batch;
-      const context = { host, ...(previewHandle ? { previewHandle } : {}), ...(attachment ? { attachment } : {}) };
-      const cases = ONLY.length > 0 ? ONLY.flatMap((id) => generateCases(SEED, id, 1, context)) : generateCases(SEED, batch * BATCH_SIZE, BATCH_SIZE, context);
-      const results = await sendAll(port, cases, LANES, SEND);
-      sent += results.length;
-      for (const result of results) {
-        if (result.case.leavesAfterComplete) lostAnswers.set(result.case.id, 'the client left after sending it');
-        else if (result.answers.length > 0 && result.answers.every((answer) => !isJson(answer))) {
-          lostAnswers.set(result.case.id, "Node's parser closed the connection over bytes after it");
+    const property = fc.asyncProperty(
+      fuzzBatch(BATCH_SIZE, (recipes) => {
+        const cases = sentCases.get(recipes);
+        if (!cases) return `${recipes.length} case(s), not sent`;
+        return `${cases.length} case(s):\n${cases.slice(0, 20).map((fuzzCase) => describeCase(fuzzCase, 600)).join('\n')}${cases.length > 20 ? `\n…and ${cases.length - 20} more` : ''}`;
+      }),
+      async (recipes) => {
+        // A replay sends the counterexample at PATH alone: when it passes, fast-check goes on to
+        // what follows it in the shrink tree, which was not asked for.
+        if (PATH !== undefined && batch > 0) return;
+        currentBatch = batch;
+        batch += 1;
+        const findings: Finding[] = [];
+        const logsBefore = logs.length;
+        const thrownBefore = thrown.length;
+        const messagesBefore = stack.mock.stats.messagesSent;
+        const filesBefore = stack.mock.files.size;
+        /**
+         * Cases whose connection ended, after a complete upload, before the route's answer could be
+         * read: the client left, or Node's parser closed the connection over bytes that came after
+         * the request (it answers 400 itself, and the request in flight is cancelled). HighLevel may
+         * hold such an upload, as it would have stored it had the answer been read.
+         */
+        const lostAnswers = new Map<number, string>();
+        let messagesAnswered = 0;
+        let allowedOrphans = 0;
+
+        const context = { host, ...(previewHandle ? { previewHandle } : {}), ...(attachment ? { attachment } : {}) };
+        const cases = generateCases(recipes, nextId, context);
+        nextId += cases.length;
+        sentCases.set(recipes, cases);
+        const results = await sendAll(port, cases, LANES, SEND);
+        sent += results.length;
+        /** Paths this batch's 200s named. */
+        const answeredNow = new Map<string, { size: number; from: string }>();
+        for (const result of results) {
+          if (result.case.leavesAfterComplete) lostAnswers.set(result.case.id, 'the client left after sending it');
+          else if (result.answers.length > 0 && result.answers.every((answer) => !isJson(answer))) {
+            lostAnswers.set(result.case.id, "Node's parser closed the connection over bytes after it");
+          }
+          findings.push(...examine(result, answeredNow));
+          outcomes.set(result.outcome, (outcomes.get(result.outcome) ?? 0) + 1);
+          for (const answer of result.answers) statuses.set(String(answer.status), (statuses.get(String(answer.status)) ?? 0) + 1);
+          const json = result.answers.find((answer) => answer.status === 200 && isJson(answer) && answer.complete);
+          const previewUrl = json && (JSON.parse(json.body.toString('utf8')) as UploadResponseBody).files?.[0]?.previewUrl;
+          if (previewUrl) previewHandle = new URL(previewUrl).searchParams.get('preview') ?? previewHandle;
+          const handle = json && result.case.kind === 'valid' && (JSON.parse(json.body.toString('utf8')) as UploadResponseBody).files?.[0]?.handle;
+          if (handle) attachment = { handle, conversationId: result.case.conversationId };
+          if (result.case.kind === 'message' && json) messagesAnswered += 1;
         }
-        findings.push(...examine(result, answered));
-        outcomes.set(result.outcome, (outcomes.get(result.outcome) ?? 0) + 1);
-        for (const answer of result.answers) statuses.set(String(answer.status), (statuses.get(String(answer.status)) ?? 0) + 1);
-        const json = result.answers.find((answer) => answer.status === 200 && isJson(answer) && answer.complete);
-        const previewUrl = json && (JSON.parse(json.body.toString('utf8')) as UploadResponseBody).files?.[0]?.previewUrl;
-        if (previewUrl) previewHandle = new URL(previewUrl).searchParams.get('preview') ?? previewHandle;
-        const handle = json && result.case.kind === 'valid' && (JSON.parse(json.body.toString('utf8')) as UploadResponseBody).files?.[0]?.handle;
-        if (handle) attachment = { handle, conversationId: result.case.conversationId };
-        if (result.case.kind === 'message' && json) messagesAnswered += 1;
-      }
 
-      // 1. Alive: new connections are taken and answered.
-      await expectAlive(batch);
-      // 2. A good upload still succeeds.
-      const good = await goodUpload(batch);
-      answered.set(good.path, { size: good.size, from: `good upload ${batch}` });
+        // 1. Alive: new connections are taken and answered.
+        await expectAlive(currentBatch);
+        // 2. A good upload still succeeds.
+        const good = await goodUpload(currentBatch);
+        answeredNow.set(good.path, { size: good.size, from: `good upload ${currentBatch}` });
+        for (const [path, claim] of answeredNow) answered.set(path, claim);
 
-      // 3. HighLevel holds exactly what the BFF answered 200 for (and uploads whose answer was
-      // lost, see lostAnswers), each file of the type its name claims; the BFF holds no connection.
-      await settled();
-      expect.soft(await openConnections(), `batch ${batch} (seed ${SEED}): connections the BFF still holds after its clients left`).toBe(0);
-      const problems: string[] = [];
-      for (const [path, stored] of stack.mock.files) {
-        if (checkedPaths.has(path)) continue;
-        checkedPaths.add(path);
-        const type = findFileType(stored.fileName);
-        const head = (await readFile(stored.path)).subarray(0, HEAD_BYTES);
-        if (!type || !(await contentMatches(type, head))) problems.push(`${path}: "${stored.fileName}" holds bytes of another type: ${printable(head, 80)}`);
-        if (stored.locationId !== LOCATION) problems.push(`${path}: stored for location ${stored.locationId}`);
-        if (!/^[A-Za-z0-9_-]{1,128}$/.test(stored.conversationId)) problems.push(`${path}: stored for conversation ${JSON.stringify(stored.conversationId)}`);
-        const claim = answered.get(path);
-        if (claim) {
-          if (claim.size !== stored.size) problems.push(`${path}: answered ${claim.size} bytes (${claim.from}), HighLevel holds ${stored.size}`);
-          continue;
+        // 3. HighLevel holds exactly what the BFF answered 200 for (and uploads whose answer was
+        // lost, see lostAnswers), each file of the type its name claims; the BFF holds no connection.
+        await settled();
+        const connections = await openConnections();
+        if (connections !== 0) findings.push({ problem: `connections the BFF still holds after its clients left: ${connections}` });
+        for (const [path, stored] of stack.mock.files) {
+          if (checkedPaths.has(path)) continue;
+          checkedPaths.add(path);
+          const type = findFileType(stored.fileName);
+          const head = (await readFile(stored.path)).subarray(0, HEAD_BYTES);
+          if (!type || !(await contentMatches(type, head))) findings.push({ problem: 'a file at HighLevel of another type than its name', detail: `${path}: "${stored.fileName}" holds ${printable(head, 80)}` });
+          if (stored.locationId !== LOCATION) findings.push({ problem: 'a file at HighLevel for another location', detail: `${path}: ${stored.locationId}` });
+          if (!/^[A-Za-z0-9_-]{1,128}$/.test(stored.conversationId)) findings.push({ problem: 'a file at HighLevel for a malformed conversation', detail: `${path}: ${JSON.stringify(stored.conversationId)}` });
+          const claim = answered.get(path);
+          if (claim) {
+            if (claim.size !== stored.size) findings.push({ problem: 'a 200 that names another size than HighLevel holds', detail: `${path}: answered ${claim.size} bytes (${claim.from}), HighLevel holds ${stored.size}` });
+            continue;
+          }
+          // Forms carry `fz-<case id>` (`fz-<id>-<n>` in pipelines) as their conversation.
+          const ownerId = Number(/^fz-(\d+)/.exec(stored.conversationId)?.[1] ?? Number.NaN);
+          const lost = lostAnswers.get(ownerId);
+          if (lost) {
+            allowedOrphans += 1;
+            orphans.set(lost, (orphans.get(lost) ?? 0) + 1);
+            continue;
+          }
+          const owner = results.find((result) => result.case.id === ownerId);
+          findings.push({ problem: 'stored at HighLevel without a 200', detail: `${path} ("${stored.fileName}", conversation ${stored.conversationId})`, ...(owner ? { result: owner } : {}) });
         }
-        // Forms carry `fz-<case id>` (`fz-<id>-<n>` in pipelines) as their conversation.
-        const ownerId = Number(/^fz-(\d+)/.exec(stored.conversationId)?.[1] ?? Number.NaN);
-        const lost = lostAnswers.get(ownerId);
-        if (lost) {
-          allowedOrphans += 1;
-          orphans.set(lost, (orphans.get(lost) ?? 0) + 1);
-          continue;
+        for (const [path, claim] of answeredNow) {
+          if (!stack.mock.files.has(path)) findings.push({ problem: 'answered 200 but HighLevel does not hold it', detail: `${path} (${claim.from})` });
         }
-        const why = `${path} ("${stored.fileName}", conversation ${stored.conversationId}) is stored, but no 200 named it`;
-        const owner = results.find((result) => result.case.id === ownerId);
-        findings.push({ problem: 'stored at HighLevel without a 200', detail: why, ...(owner ? { result: owner } : {}) });
-        problems.push(why);
-      }
-      for (const [path, claim] of answered) {
-        if (!stack.mock.files.has(path)) problems.push(`${path}: answered 200 (${claim.from}) but HighLevel does not hold it`);
-      }
-      const shown = problems.slice(0, 5).join('\n  ') + (problems.length > 5 ? `\n  …and ${problems.length - 5} more` : '');
-      expect.soft(problems.length, `batch ${batch} (seed ${SEED}): HighLevel's files:\n  ${shown}\n`).toBe(0);
-      expect.soft(stack.mock.files.size, `batch ${batch} (seed ${SEED}): files stored = files answered 200 + uploads whose answer was lost`).toBe(answered.size + allowedOrphans);
-    }
+        const stored = stack.mock.files.size - filesBefore;
+        if (stored !== answeredNow.size + allowedOrphans) {
+          findings.push({ problem: 'files stored ≠ files answered 200 + uploads whose answer was lost', detail: `${stored} ≠ ${answeredNow.size} + ${allowedOrphans}` });
+        }
 
-    const errors = logs.filter((entry) => entry.level === 'error');
-    for (const entry of errors) findings.push({ problem: `logged as an error: ${JSON.stringify(entry.line)}` });
-    for (const { error, batch } of thrown) {
-      const message = error instanceof Error ? error.message : String(error);
-      findings.push({ problem: `thrown out of the server (outside tests: the process dies): ${message}`, detail: `in batch ${batch}: ${error instanceof Error ? error.stack : message}` });
-    }
-    if (JSON.stringify(logs).includes(TOKEN)) findings.push({ problem: 'the token in the logs' });
+        for (const entry of logs.slice(logsBefore)) if (entry.level === 'error') findings.push({ problem: `logged as an error: ${JSON.stringify(entry.line)}` });
+        for (const { error } of thrown.slice(thrownBefore)) {
+          const message = error instanceof Error ? error.message : String(error);
+          findings.push({ problem: `thrown out of the server (outside tests: the process dies): ${message}`, detail: error instanceof Error ? error.stack : message });
+        }
+        if (JSON.stringify(logs.slice(logsBefore)).includes(TOKEN)) findings.push({ problem: 'the token in the logs' });
+        // Sends never leave early: HighLevel stored exactly the messages answered 200.
+        const messages = stack.mock.stats.messagesSent - messagesBefore;
+        if (messages !== messagesAnswered) findings.push({ problem: 'messages HighLevel stored ≠ messages answered 200', detail: `${messages} ≠ ${messagesAnswered}` });
+        if (findings.length > 0) throw new Error(report(findings));
+      },
+    );
+
+    await fc.assert(property, {
+      seed: SEED,
+      numRuns: PATH === undefined ? BATCHES : 1,
+      ...(PATH === undefined ? {} : { path: PATH }),
+      plugins: [fc.interruptAfterTimeLimit(RUN_LIMIT_MS)],
+    });
 
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const count = (map: Map<string, number>) => [...map].sort().map(([key, n]) => `${key}: ${n}`).join(', ');
@@ -353,9 +389,7 @@ describe('fuzz', () => {
         `HighLevel: ${stack.mock.stats.uploadRequests} requests, ${stack.mock.files.size} files, ${stack.mock.stats.messagesSent} messages (uploads whose answer was lost: ${count(orphans) || 'none'}); ` +
         `warnings logged: ${count(warnings) || 'none'}`,
     );
-    if (ONLY.length === 0) expect(sent).toBeGreaterThanOrEqual(Math.min(10_000, BATCHES * BATCH_SIZE));
-    // Sends never leave early: HighLevel stored exactly the messages answered 200.
-    expect(stack.mock.stats.messagesSent, 'messages HighLevel stored = messages answered 200').toBe(messagesAnswered);
-    expect(findings.length, report(findings)).toBe(0);
-  }, 120_000);
+    // A run cut short by the time limit sent fewer: that is a failure too.
+    if (PATH === undefined) expect(sent).toBeGreaterThanOrEqual(Math.min(10_000, BATCHES * BATCH_SIZE));
+  }, RUN_LIMIT_MS + 60_000);
 });

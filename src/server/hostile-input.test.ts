@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MockFault } from '../mock-highlevel/index.js';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
-import { multipartBody, rawRequest, type RawAnswer, type RawRequest } from '../testing/raw-request.js';
+import { rawRequest, type RawAnswer, type RawRequest } from '../testing/raw-request.js';
+import { multipartBody } from '../testing/multipart.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 
 const TOKEN = 'pit-hostile-suite-secret-0123456789';

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockHighLevel, type RunningMockHighLevel } from '../mock-highlevel/index.js';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
 import { startBffProcess } from '../testing/bff-process.js';
-import { multipartBody, rawRequest, type RawAnswer } from '../testing/raw-request.js';
+import { rawRequest, type RawAnswer } from '../testing/raw-request.js';
+import { multipartBody } from '../testing/multipart.js';
 import { startStack } from '../testing/start-stack.js';
 
 const BOUNDARY = 'bounds-boundary';

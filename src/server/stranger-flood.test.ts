@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encryptUserContext, mockUserContext } from '../mock-highlevel/index.js';
 import { fixture } from '../testing/fixtures.js';
-import { multipartBody } from '../testing/raw-request.js';
+import { multipartBody } from '../testing/multipart.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 import type { UploadHandlerOptions } from './index.js';
 

@@ -7,7 +7,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pngOfSize } from '../testing/fixtures.js';
-import { multipartBody } from '../testing/raw-request.js';
+import { multipartBody } from '../testing/multipart.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
 import { createUploadHandler, staticToken, toNodeHandler, type NodeHandlerOptions } from './index.js';
 

@@ -19,3 +19,14 @@ describe('originMatches', () => {
     expect(originMatches('http://localhost:3001', 'http://localhost:3000')).toBe(false);
   });
 });
+
+describe('origin patterns (frame ancestors, SSO)', () => {
+  it('a wildcard is a whole pattern: scheme, *., a domain, nothing before or after', () => {
+    expect(originMatches('https://agency.gohighlevel.com', 'https://*.gohighlevel.com')).toBe(true);
+    expect(originMatches('http://crm.local.test', 'http://*.local.test')).toBe(true);
+    expect(originMatches('https://agency.gohighlevel.com', 'x https://*.gohighlevel.com')).toBe(false);
+    expect(originMatches('https://agency.gohighlevel.com', 'https://*.gohighlevel.com/app')).toBe(false);
+    expect(originMatches('https://gohighlevel.com.evil.example', 'https://*.gohighlevel.com')).toBe(false);
+    expect(originMatches('https://agency.gohighlevel.com:8443', 'https://*.gohighlevel.com')).toBe(false);
+  });
+});

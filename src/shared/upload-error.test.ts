@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uploadError } from './upload-error.js';
+import { uploadError, UploadError, isUploadError } from './upload-error.js';
 
 describe('uploadError', () => {
   it('takes one object: the message values, the details and the cause', () => {
@@ -24,5 +24,16 @@ describe('uploadError', () => {
     expect(old).toMatchObject({ code: current.code, retryAfter: 3 });
     expect(old.cause).toBe(cause);
     expect(uploadError('too-many-files', { maxFiles: 5 }).message).toContain('5');
+  });
+});
+
+describe('isUploadError across bundle copies', () => {
+  it('knows ours, and another copy’s by its name and code, and nothing else', () => {
+    expect(isUploadError(new UploadError('file-empty', 'Empty.'))).toBe(true);
+    // Another copy of the package (an app and a plugin each bundling it): another class.
+    expect(isUploadError(Object.assign(new Error('x'), { name: 'UploadError', code: 'file-empty' }))).toBe(true);
+    expect(isUploadError(Object.assign(new Error('x'), { name: 'UploadError' }))).toBe(false);
+    expect(isUploadError(Object.assign(new Error('x'), { code: 'file-empty' }))).toBe(false);
+    expect(isUploadError({ name: 'UploadError', code: 'file-empty', message: 'x' })).toBe(false);
   });
 });

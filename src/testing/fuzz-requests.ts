@@ -2,46 +2,81 @@
  * Generated HTTP requests for the fuzz test (src/server/fuzz.test.ts), as raw bytes: valid
  * uploads, and the same uploads broken in the ways a hostile or broken client breaks them
  * (methods, targets, Host values, header bytes, framing, multipart bodies, truncations, slow
- * writes, clients that leave). Everything comes from one seeded PRNG, so a seed replays a run.
+ * writes, clients that leave). Every choice is drawn by fast-check (see {@link fuzzBatch}), so its
+ * seed replays a run and a failing batch shrinks to a small one.
  *
  * Also the client that sends them: a plain TCP socket, because Node's own HTTP client refuses to
  * send most of these requests, and a small parser for the answers.
  */
 import { connect } from 'node:net';
+import fc from 'fast-check';
 import { isSafeFileName } from '../shared/check-file.js';
 import { DEFAULT_FILE_TYPES, findFileType } from '../shared/file-types.js';
 import { fixture, pngOfSize } from './fixtures.js';
+import { multipart } from './multipart.js';
 
 // ---------------------------------------------------------------------------------------------
-// Seeded randomness
+// Choices, drawn by fast-check
 
-/** mulberry32: a tiny, fast 32-bit PRNG; the same seed always gives the same sequence. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** How many choices one case draws before its draws repeat (most make fewer). */
+const TAPE_LENGTH = 320;
+/** Random bytes are this many drawn bytes, repeated to the length asked. */
+const BYTES_DRAWN = 64;
+const UINT32 = 2 ** 32;
+
+/**
+ * The choices a case makes beyond its kind's own arbitraries (the valid form it starts from, the
+ * mutators, pacing, leaving): a fixed-length list of 32-bit numbers that fast-check generates from
+ * its seed and shrinks first by zeroing the tail (every later choice the simplest), then number by
+ * number toward 0. A choice of 0 is the first item, the smallest number and "no" to every
+ * `chance`: a shrunk case is its kind's request with as few changes as still fail.
+ */
+class TapeArbitrary extends fc.Arbitrary<readonly number[]> {
+  private readonly number = fc.noBias(fc.integer({ min: 0, max: UINT32 - 1 }));
+
+  generate(mrng: fc.Random): fc.Value<readonly number[]> {
+    return new fc.Value(Array.from({ length: TAPE_LENGTH }, () => this.number.generate(mrng, undefined).value), undefined);
+  }
+
+  canShrinkWithoutContext(value: unknown): value is readonly number[] {
+    return Array.isArray(value) && value.every((item) => Number.isInteger(item));
+  }
+
+  shrink(tape: readonly number[]): fc.Stream<fc.Value<readonly number[]>> {
+    const number = this.number;
+    return fc.stream(
+      (function* () {
+        let used = tape.length;
+        while (used > 0 && tape[used - 1] === 0) used -= 1;
+        for (let keep = 0; keep < used; keep = keep === 0 ? 1 : keep * 2) {
+          if (keep >= used) break;
+          yield new fc.Value([...tape.slice(0, keep), ...new Array<number>(tape.length - keep).fill(0)], undefined);
+        }
+        for (let at = 0; at < used; at += 1) {
+          if (tape[at] === 0) continue;
+          for (const smaller of number.shrink(tape[at]!, undefined)) yield new fc.Value(tape.with(at, smaller.value), undefined);
+        }
+      })(),
+    );
+  }
 }
 
+/** Choices read in order off a case's tape, from its start again past its end. */
 export class Rng {
-  private readonly next: () => number;
+  private at = 0;
 
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
+  constructor(private readonly tape: readonly number[]) {}
 
   /** In [0, 1). */
   float(): number {
-    return this.next();
+    const value = this.tape.length === 0 ? 0 : this.tape[this.at % this.tape.length]!;
+    this.at += 1;
+    return value / UINT32;
   }
 
   /** An integer in [0, n). */
   int(n: number): number {
-    return Math.floor(this.next() * n);
+    return Math.floor(this.float() * n);
   }
 
   /** An integer in [min, max]. */
@@ -49,8 +84,9 @@ export class Rng {
     return min + this.int(max - min + 1);
   }
 
+  /** True with probability `p`; a shrunk choice says no. */
   chance(p: number): boolean {
-    return this.next() < p;
+    return this.float() >= 1 - p;
   }
 
   pick<T>(items: readonly T[]): T {
@@ -59,7 +95,7 @@ export class Rng {
 
   weighted<T>(entries: readonly (readonly [number, T])[]): T {
     const total = entries.reduce((sum, [weight]) => sum + weight, 0);
-    let roll = this.next() * total;
+    let roll = this.float() * total;
     for (const [weight, value] of entries) {
       roll -= weight;
       if (roll < 0) return value;
@@ -68,11 +104,17 @@ export class Rng {
   }
 
   bytes(n: number): Buffer {
-    const out = Buffer.alloc(n);
-    for (let i = 0; i < n; i += 1) out[i] = this.int(256);
-    return out;
+    const drawn = Buffer.alloc(Math.min(n, BYTES_DRAWN));
+    for (let i = 0; i < drawn.length; i += 4) {
+      const word = Buffer.alloc(4);
+      word.writeUInt32LE(this.tape.length === 0 ? 0 : this.tape[this.at % this.tape.length]!);
+      this.at += 1;
+      word.copy(drawn, i);
+    }
+    return n <= drawn.length ? drawn : Buffer.alloc(n, drawn);
   }
 }
+
 
 // ---------------------------------------------------------------------------------------------
 // Cases
@@ -245,14 +287,8 @@ interface Form {
 }
 
 function renderForm(form: Form): Buffer {
-  const eol = form.lineBreak;
-  const pieces: Buffer[] = [form.preamble];
-  for (const part of form.parts) {
-    pieces.push(bin(`--${form.boundary}${eol}${part.headers.map((line) => `${line}${eol}`).join('')}${eol}`), part.body, bin(eol));
-  }
-  if (form.close) pieces.push(bin(`--${form.boundary}--${eol}`));
-  pieces.push(form.epilogue);
-  return Buffer.concat(pieces);
+  const { boundary, close, lineBreak, preamble, epilogue } = form;
+  return multipart(form.parts, { boundary, close, lineBreak, preamble, epilogue, encoding: 'latin1' }).body;
 }
 
 function contentTypeOf(form: Form): string {
@@ -740,79 +776,132 @@ const METHODS = [
   'G ET',
 ];
 
+/** Token characters (RFC 9110 tchar), for methods, handles and keys made up. */
+const TCHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~";
+
 function randomToken(rng: Rng, length: number): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~";
   let out = '';
-  for (let i = 0; i < length; i += 1) out += alphabet[rng.int(alphabet.length)];
+  for (let i = 0; i < length; i += 1) out += TCHARS[rng.int(TCHARS.length)];
   return out;
 }
 
-function randomTarget(rng: Rng, ctx: FuzzContext): string {
-  return rng.pick([
-    () => '*',
-    () => 'http://x/',
-    () => `http://${ctx.host}${ROUTE}`,
-    () => '/%E0%A4%A',
-    () => `${ROUTE}/%E0%A4%A`,
-    () => '//',
-    () => `/${ROUTE}`,
-    () => `${ROUTE}/../../etc/passwd`,
-    () => `${ROUTE}/%2e%2e/%2e%2e/`,
-    () => `${ROUTE}?preview=${randomToken(rng, rng.between(0, 80))}`,
-    () => `${ROUTE}?%`,
-    () => `${ROUTE}#frag`,
-    () => `${ROUTE}%00`,
-    () => `${ROUTE}/${'a'.repeat(rng.pick([100, 5000, 20_000]))}`,
-    () => `${ROUTE}?${'q'.repeat(rng.pick([100, 8000, 17_000]))}`,
-    () => `${ROUTE}/${bin(rng.bytes(rng.between(1, 8)).toString('latin1')).toString('latin1')}`,
-    () => `${ROUTE}/\u00ff\u00fe`,
-    () => `${ROUTE}/${utf8AsBinary('ünïcödé')}`,
-    () => '',
-    () => ` ${ROUTE}`,
-    () => `${ROUTE}?x=1&x=2&preview=a.b`,
-    () => `${ROUTE};x`,
-    () => `${ROUTE}X`,
-    () => '/API/ATTACHMENTS',
-    () => `${ROUTE}\\..\\`,
-    () => `${ROUTE}?preview=a.b.c`,
-    () => `${ROUTE}?preview=${'W'.repeat(200)}.${'x'.repeat(43)}`,
-    () => '/',
-    () => '/nope',
-    () => 'api/attachments',
-    () => `${ROUTE}\t`,
-  ])();
-}
+const token = (minLength: number, maxLength: number) => fc.string({ unit: fc.constantFrom(...TCHARS), minLength, maxLength });
 
-function randomHostValue(rng: Rng, ctx: FuzzContext): string | undefined {
-  return rng.pick([
-    () => undefined,
-    () => 'a b',
-    () => 'x/y',
-    () => '[::1',
-    () => '',
-    () => 'h'.repeat(rng.pick([300, 5000, 20_000])),
-    () => '[::1]:99999',
-    () => '[::1]',
-    () => '1.2.3.4.5',
-    () => 'evil.example',
-    () => '127.0.0.1:0',
-    () => 'localhost.',
-    () => '%41',
-    () => '_',
-    () => '\u00ff\u00fe',
-    () => 'user@host',
-    () => `${ctx.host}:80`,
-    () => '0x7f.1',
-    () => '[v1.x]',
-    () => 'x\ty',
-    () => '-',
-    () => '..',
-    () => `${ctx.host}.`,
-    () => 'EXAMPLE.com',
-    () => '999999999999',
-    () => '[::ffff:127.0.0.1]:1',
-  ])();
-}
+/** Something the BFF's `Host` (`127.0.0.1:PORT`) goes into, known only when the case is sent. */
+type WithHost<T> = (host: string) => T;
+
+/** A fraction in [0, 1): where in the bytes a client stops; shrinks toward the start. */
+const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+
+/** Pacing of a slow client: where it stops, in how many writes, the pauses between them (700 ms in all at most), then what it does. */
+export const slowArbitrary = fc.record({
+  stop: fc.constantFrom('complete', 'mid-head', 'mid-body'),
+  at: fraction,
+  pieces: fc.integer({ min: 3, max: 10 }),
+  pausesMs: fc.array(fc.integer({ min: 20, max: 200 }), { minLength: 9, maxLength: 9 }),
+  then: fc.constantFrom<Then>('wait', 'wait', 'destroy', 'half-close'),
+});
+
+/** A client that leaves: after all its bytes (`cut` undefined) or a part, after a pause or none, by a reset or a FIN. */
+export const leaveArbitrary = fc.record({
+  cut: fc.option(fraction, { nil: undefined, freq: 2 }),
+  pauseMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
+  then: fc.oneof({ weight: 7, arbitrary: fc.constant<Then>('destroy') }, { weight: 3, arbitrary: fc.constant<Then>('half-close') }),
+});
+
+/** `value` in `percent` of cases, else `otherwise`, to which it shrinks. */
+const sometimes = <T>(percent: number, value: fc.Arbitrary<T>, otherwise: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  fc.oneof({ withCrossShrink: true }, { weight: 100 - percent, arbitrary: otherwise }, { weight: percent, arbitrary: value });
+
+/** How a valid upload is framed and spelled: it must get its 200 all the same. */
+export const validVariantArbitrary = fc.oneof(
+  { withCrossShrink: true },
+  { weight: 6, arbitrary: fc.constant('plain' as const) },
+  { weight: 2, arbitrary: fc.constant('split' as const) },
+  { weight: 1, arbitrary: fc.constant('chunked' as const) },
+  { weight: 1, arbitrary: fc.constant('http-1.0' as const) },
+  { weight: 1, arbitrary: fc.constant('expect-continue' as const) },
+  { weight: 1, arbitrary: fc.constant('header-case' as const) },
+);
+
+/** What happens to a broken form on its way: cut short (at a fraction of it), sent in chunks, written in pieces. */
+export const bodyFramingArbitrary = fc.record({
+  truncateAt: sometimes(15, fraction, fc.constant(undefined)),
+  chunked: sometimes(15, fc.constant(true), fc.constant(false)),
+  split: sometimes(20, fc.constant(true), fc.constant(false)),
+});
+
+/** Methods: the known ones in odd spellings and cases, made-up tokens, and very long ones. */
+export const methodArbitrary: fc.Arbitrary<string> = fc.oneof(
+  { weight: 34, arbitrary: fc.constantFrom(...METHODS) },
+  { weight: 3, arbitrary: token(1, 20) },
+  { weight: 3, arbitrary: fc.constantFrom(100, 5000, 20_000).map((n) => 'A'.repeat(n)) },
+);
+
+/** Request targets: absolute forms, `*`, traversals, bad escapes, odd bytes, very long ones. */
+export const targetArbitrary: fc.Arbitrary<WithHost<string>> = fc.oneof(
+  fc.constant(() => '*'),
+  fc.constant(() => 'http://x/'),
+  fc.constant((host: string) => `http://${host}${ROUTE}`),
+  fc.constant(() => '/%E0%A4%A'),
+  fc.constant(() => `${ROUTE}/%E0%A4%A`),
+  fc.constant(() => '//'),
+  fc.constant(() => `/${ROUTE}`),
+  fc.constant(() => `${ROUTE}/../../etc/passwd`),
+  fc.constant(() => `${ROUTE}/%2e%2e/%2e%2e/`),
+  token(0, 80).map((value) => () => `${ROUTE}?preview=${value}`),
+  fc.constant(() => `${ROUTE}?%`),
+  fc.constant(() => `${ROUTE}#frag`),
+  fc.constant(() => `${ROUTE}%00`),
+  fc.constantFrom(100, 5000, 20_000).map((n) => () => `${ROUTE}/${'a'.repeat(n)}`),
+  fc.constantFrom(100, 8000, 17_000).map((n) => () => `${ROUTE}?${'q'.repeat(n)}`),
+  fc.uint8Array({ minLength: 1, maxLength: 8 }).map((bytes) => () => `${ROUTE}/${Buffer.from(bytes).toString('latin1')}`),
+  fc.constant(() => `${ROUTE}/\u00ff\u00fe`),
+  fc.constant(() => `${ROUTE}/${utf8AsBinary('ünïcödé')}`),
+  fc.constant(() => ''),
+  fc.constant(() => ` ${ROUTE}`),
+  fc.constant(() => `${ROUTE}?x=1&x=2&preview=a.b`),
+  fc.constant(() => `${ROUTE};x`),
+  fc.constant(() => `${ROUTE}X`),
+  fc.constant(() => '/API/ATTACHMENTS'),
+  fc.constant(() => `${ROUTE}\\..\\`),
+  fc.constant(() => `${ROUTE}?preview=a.b.c`),
+  fc.constant(() => `${ROUTE}?preview=${'W'.repeat(200)}.${'x'.repeat(43)}`),
+  fc.constant(() => '/'),
+  fc.constant(() => '/nope'),
+  fc.constant(() => 'api/attachments'),
+  fc.constant(() => `${ROUTE}\t`),
+);
+
+/** `Host` values (`undefined`: no Host header): malformed, foreign, very long, ours in other spellings. */
+export const hostValueArbitrary: fc.Arbitrary<WithHost<string | undefined>> = fc.oneof(
+  fc.constant(() => undefined),
+  fc.constant(() => 'a b'),
+  fc.constant(() => 'x/y'),
+  fc.constant(() => '[::1'),
+  fc.constant(() => ''),
+  fc.constantFrom(300, 5000, 20_000).map((n) => () => 'h'.repeat(n)),
+  fc.constant(() => '[::1]:99999'),
+  fc.constant(() => '[::1]'),
+  fc.constant(() => '1.2.3.4.5'),
+  fc.constant(() => 'evil.example'),
+  fc.constant(() => '127.0.0.1:0'),
+  fc.constant(() => 'localhost.'),
+  fc.constant(() => '%41'),
+  fc.constant(() => '_'),
+  fc.constant(() => '\u00ff\u00fe'),
+  fc.constant(() => 'user@host'),
+  fc.constant((host: string) => `${host}:80`),
+  fc.constant(() => '0x7f.1'),
+  fc.constant(() => '[v1.x]'),
+  fc.constant(() => 'x\ty'),
+  fc.constant(() => '-'),
+  fc.constant(() => '..'),
+  fc.constant((host: string) => `${host}.`),
+  fc.constant(() => 'EXAMPLE.com'),
+  fc.constant(() => '999999999999'),
+  fc.constant(() => '[::ffff:127.0.0.1]:1'),
+);
 
 /** Adds one odd header line (or changes one header) to the draft. */
 function mutateHeaders(rng: Rng, ctx: FuzzContext, draft: Draft): void {
@@ -1054,12 +1143,13 @@ function headEndsWithin(bytes: Buffer, length: number): boolean {
 }
 
 /**
- * One generated request, from its own random stream (see {@link caseSeed}). `id` names it in
+ * One generated request, from its own choices (see {@link Rng}). `id` names it in
  * reports and in its form's conversation id. The same stream gives the same request, but for the
  * port in `Host` (and what its length shifts) and the fixtures it is made of.
  */
-export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
-  const kind = rng.weighted(KINDS);
+export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): FuzzCase {
+  const { kind } = recipe;
+  const rng = new Rng(recipe.tape);
   const conversationId = `fz-${id}`;
   const base = validForm(rng, conversationId);
   const draft = baseDraft(ctx, base.form, rng);
@@ -1073,14 +1163,7 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
 
   switch (kind) {
     case 'valid': {
-      const variant = rng.weighted([
-        [6, 'plain'],
-        [2, 'split'],
-        [1, 'chunked'],
-        [1, 'http-1.0'],
-        [1, 'expect-continue'],
-        [1, 'header-case'],
-      ] as const);
+      const variant = recipe.valid!;
       draft.notes.push(variant);
       if (variant === 'chunked') draft.framing = 'chunked';
       if (variant === 'http-1.0') draft.version = 'HTTP/1.0';
@@ -1096,7 +1179,7 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
       break;
     }
     case 'method': {
-      const method = rng.chance(0.15) ? (rng.chance(0.5) ? randomToken(rng, rng.between(1, 20)) : 'A'.repeat(rng.pick([100, 5000, 20_000]))) : rng.pick(METHODS);
+      const method = recipe.method!;
       draft.method = method;
       draft.notes.push(JSON.stringify(method.length > 30 ? `${method[0]}×${method.length}` : method));
       const { head, body } = render(draft, rng);
@@ -1107,14 +1190,14 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
     }
     case 'target': {
       draft.method = rng.pick(['POST', 'POST', 'GET', 'OPTIONS', 'HEAD']);
-      draft.target = randomTarget(rng, ctx);
+      draft.target = recipe.target!(ctx.host);
       draft.notes.push(`${draft.method} ${JSON.stringify(draft.target.length > 60 ? `${draft.target.slice(0, 40)}…(${draft.target.length})` : draft.target)}`);
       const { head, body } = render(draft, rng);
       made.writes = [Buffer.concat([head, body])];
       break;
     }
     case 'host': {
-      const value = randomHostValue(rng, ctx);
+      const value = recipe.host!(ctx.host);
       const hostAt = headerIndex(draft, 'host');
       if (value === undefined) draft.headers.splice(hostAt, 1);
       else draft.headers[hostAt] = `Host: ${value}`;
@@ -1170,17 +1253,18 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
       ] as const); i > 0; i -= 1) mutateForm(rng, form, draft.notes);
       let body = renderForm(form);
       if (!structural || rng.chance(0.3)) body = mutateBytes(rng, body, form.boundary, draft.notes);
-      if (rng.chance(0.15)) {
-        const at = rng.int(body.length);
+      const { truncateAt, chunked: inChunks, split } = recipe.body!;
+      if (truncateAt !== undefined) {
+        const at = Math.floor(truncateAt * body.length);
         body = body.subarray(0, at);
         draft.notes.push(`truncated at ${at}`);
       }
       setHeader(draft, 'Content-Type', contentTypeOf(form));
       draft.body = body;
-      if (rng.chance(0.15)) draft.framing = 'chunked';
+      if (inChunks) draft.framing = 'chunked';
       const { head, body: wire } = render(draft, rng);
       const bytes = Buffer.concat([head, wire]);
-      made.writes = rng.chance(0.2) ? splitWrites(rng, bytes, rng.between(2, 6), () => rng.between(1, 3)) : [bytes];
+      made.writes = split ? splitWrites(rng, bytes, rng.between(2, 6), () => rng.between(1, 3)) : [bytes];
       break;
     }
     case 'slow': {
@@ -1192,16 +1276,16 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
       }
       const { head, body } = render(draft, rng);
       const full = Buffer.concat([head, body]);
-      const stop = rng.pick(['complete', 'mid-head', 'mid-body'] as const);
-      const length = stop === 'complete' ? full.length : stop === 'mid-head' ? rng.between(1, head.length - 1) : rng.between(head.length, full.length - 1);
-      const pieces = rng.between(3, 10);
+      const { stop, at, pieces, pausesMs, then } = recipe.slow!;
+      const length = stop === 'complete' ? full.length : stop === 'mid-head' ? 1 + Math.floor(at * (head.length - 1)) : head.length + Math.floor(at * (full.length - head.length));
       let budget = 700;
+      const pauses = pausesMs.values();
       made.writes = splitWrites(rng, full.subarray(0, length), pieces, () => {
-        const pause = Math.min(budget, rng.between(20, 200));
+        const pause = Math.min(budget, pauses.next().value ?? 20);
         budget -= pause;
         return pause;
       });
-      made.then = rng.pick(['wait', 'wait', 'destroy', 'half-close'] as const);
+      made.then = then;
       made.leavesAfterComplete = stop === 'complete' && made.then !== 'wait';
       made.expect = made.then === 'destroy' ? 'any' : made.then === 'half-close' ? 'end' : headEndsWithin(full, length) ? 'answer' : 'any';
       made.slow = true;
@@ -1211,12 +1295,12 @@ export function generateCase(rng: Rng, id: number, ctx: FuzzContext): FuzzCase {
     case 'leave': {
       const { head, body } = render(draft, rng);
       const full = Buffer.concat([head, body]);
-      const complete = rng.chance(0.5);
-      const length = complete ? full.length : rng.between(1, full.length - 1);
+      const { cut, pauseMs: pause, then } = recipe.leave!;
+      const complete = cut === undefined;
+      const length = complete ? full.length : 1 + Math.floor(cut * (full.length - 1));
       made.writes = [full.subarray(0, length)];
-      const pause = rng.chance(0.5) ? 0 : rng.between(1, 40);
       if (pause > 0) made.writes.push(pause);
-      made.then = rng.chance(0.7) ? 'destroy' : 'half-close';
+      made.then = then;
       made.leavesAfterComplete = complete;
       made.expect = made.then === 'destroy' ? 'any' : 'end';
       draft.notes.push(`${complete ? 'complete' : `${length} of ${full.length} bytes`}, ${pause} ms, then ${made.then}`);
@@ -1300,7 +1384,8 @@ function messageCase(rng: Rng, ctx: FuzzContext, conversationId: string, notes: 
     'drip',
   ] as const);
   notes.push(`message ${variant}${withFile ? ' with a file' : ''}`);
-  const headers = [`Host: ${ctx.host}`, 'Content-Type: application/json', 'X-Requested-With: ghl-attachments', `Idempotency-Key: fz-key-${randomToken(rng, 16)}`, 'Connection: close'];
+  // The case's own id in the key: sent again while fast-check shrinks, it is another message, not one already sent.
+  const headers = [`Host: ${ctx.host}`, 'Content-Type: application/json', 'X-Requested-With: ghl-attachments', `Idempotency-Key: fz-key-${conversationId}-${randomToken(rng, 16)}`, 'Connection: close'];
   let text = JSON.stringify(body);
   let framing: Draft['framing'] = 'length';
   const made: Partial<FuzzCase> = { then: 'wait', expect: 'answer' };
@@ -1378,14 +1463,102 @@ function messageCase(rng: Rng, ctx: FuzzContext, conversationId: string, notes: 
   return made;
 }
 
-/** The seed of case `id` of a run: each case has its own stream, so any one replays alone. */
-export function caseSeed(seed: number, id: number): number {
-  return Math.floor(mulberry32((seed ^ Math.imul(id + 1, 0x9e3779b1)) >>> 0)() * 2 ** 32) >>> 0;
+/**
+ * What a case is made of: its kind, what fast-check drew for that kind (a method, a target, a
+ * `Host` value, a valid upload's framing, a broken form's truncation and framing, a slow client's
+ * pacing, how a client leaves), and the tape the rest of its choices are read off (see {@link Rng}).
+ */
+export interface CaseRecipe {
+  kind: FuzzKind;
+  tape: readonly number[];
+  method?: string;
+  target?: WithHost<string>;
+  host?: WithHost<string | undefined>;
+  valid?: typeof validVariantArbitrary extends fc.Arbitrary<infer T> ? T : never;
+  body?: typeof bodyFramingArbitrary extends fc.Arbitrary<infer T> ? T : never;
+  slow?: typeof slowArbitrary extends fc.Arbitrary<infer T> ? T : never;
+  leave?: typeof leaveArbitrary extends fc.Arbitrary<infer T> ? T : never;
 }
 
-/** `count` cases of the run `seed`, ids from `firstId` on. */
-export function generateCases(seed: number, firstId: number, count: number, ctx: FuzzContext): FuzzCase[] {
-  return Array.from({ length: count }, (_, i) => generateCase(new Rng(caseSeed(seed, firstId + i)), firstId + i, ctx));
+/** What each kind draws besides its tape. */
+const KIND_ARBITRARIES: Partial<Record<FuzzKind, Record<string, fc.Arbitrary<unknown>>>> = {
+  valid: { valid: validVariantArbitrary },
+  method: { method: methodArbitrary },
+  target: { target: targetArbitrary },
+  host: { host: hostValueArbitrary },
+  body: { body: bodyFramingArbitrary },
+  slow: { slow: slowArbitrary },
+  leave: { leave: leaveArbitrary },
+};
+
+/** A case: a kind, as often as {@link KINDS} weighs it, and what that kind needs. */
+export const caseArbitrary: fc.Arbitrary<CaseRecipe> = fc.oneof(
+  ...KINDS.map(([weight, kind]) => ({
+    weight: Math.round(weight * 10),
+    arbitrary: fc.record({ kind: fc.constant(kind), tape: new TapeArbitrary(), ...KIND_ARBITRARIES[kind] }) as unknown as fc.Arbitrary<CaseRecipe>,
+  })),
+);
+
+type Batch = readonly CaseRecipe[];
+
+/**
+ * A batch of `size` cases; shrinks to either half, then to one case less (from 16 cases down),
+ * then case by case. `describe` tells fast-check how to print one (what it sent).
+ */
+class BatchArbitrary extends fc.Arbitrary<Batch> {
+  constructor(
+    private readonly size: number,
+    private readonly describe: (batch: Batch) => string,
+  ) {
+    super();
+  }
+
+  /** A batch as fast-check holds it: a list of its own, that prints as `describe` says, and its cases' contexts. */
+  private value(items: readonly fc.Value<CaseRecipe>[]): fc.Value<Batch> {
+    const own: Batch = items.map((item) => item.value_);
+    const describe = this.describe;
+    Object.defineProperty(own, fc.toStringMethod, { value: () => describe(own) });
+    return new fc.Value(own, items);
+  }
+
+  generate(mrng: fc.Random): fc.Value<Batch> {
+    return this.value(Array.from({ length: this.size }, () => caseArbitrary.generate(mrng, undefined)));
+  }
+
+  canShrinkWithoutContext(_value: unknown): _value is Batch {
+    return false;
+  }
+
+  shrink(_batch: Batch, context: unknown): fc.Stream<fc.Value<Batch>> {
+    const items = context as readonly fc.Value<CaseRecipe>[] | undefined;
+    if (!items) return fc.Stream.nil();
+    const value = (next: readonly fc.Value<CaseRecipe>[]) => this.value(next);
+    return fc.stream(
+      (function* () {
+        if (items.length > 1) {
+          const half = Math.ceil(items.length / 2);
+          yield value(items.slice(0, half));
+          yield value(items.slice(half));
+          if (items.length <= 16) for (let at = 0; at < items.length; at += 1) yield value(items.toSpliced(at, 1));
+        }
+        for (let at = 0; at < items.length; at += 1) {
+          for (const smaller of caseArbitrary.shrink(items[at]!.value_, items[at]!.context)) yield value(items.with(at, smaller));
+        }
+      })(),
+    );
+  }
+}
+
+/**
+ * `size` cases, for `fc.asyncProperty`: one property run sends them as one batch. `describe`
+ * prints a batch in fast-check's report (the requests it became). Default: its size.
+ */
+export const fuzzBatch = (size: number, describe: (batch: Batch) => string = (batch) => `${batch.length} case(s)`): fc.Arbitrary<Batch> =>
+  new BatchArbitrary(size, describe);
+
+/** The cases of one batch: case `firstId + i` is made from `recipes[i]`. */
+export function generateCases(recipes: readonly CaseRecipe[], firstId: number, ctx: FuzzContext): FuzzCase[] {
+  return recipes.map((recipe, i) => generateCase(recipe, firstId + i, ctx));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -45,16 +45,6 @@ export function rawRequest(url: string, spec: RawRequest): Promise<RawAnswer | u
   });
 }
 
-/** A multipart body by hand, so that it can be wrong in every way. */
-export function multipartBody(boundary: string, parts: { headers: string; body: Buffer | string }[], close = true): Buffer {
-  const pieces: Buffer[] = [];
-  for (const part of parts) {
-    pieces.push(Buffer.from(`--${boundary}\r\n${part.headers}\r\n\r\n`), Buffer.from(part.body), Buffer.from('\r\n'));
-  }
-  if (close) pieces.push(Buffer.from(`--${boundary}--\r\n`));
-  return Buffer.concat(pieces);
-}
-
 /** An answer read off a raw connection: the status line's code, the head's lines, the rest. */
 export interface RawHttpAnswer {
   status: number;
