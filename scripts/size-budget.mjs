@@ -1,4 +1,7 @@
 // Sizes as docs/benchmarks.md's were measured: minified, gzip -9, React external.
+// Not size-limit: its `import` check bundles an entry and counts the whole output, so it cannot
+// tell what loads before paint from the chunks an upload or a photo loads later (separate
+// budgets here); and it bundles with esbuild or webpack, not the Vite an app of this stack uses.
 // Each figure is a fresh minified bundle of what an app imports (the widget and its hook), so it
 // says what a user's bundle grows by; exports an app does not use are shaken out, as in the app.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
