@@ -67,6 +67,16 @@ async function throughputVsBareProxy(mockUrl: string) {
       gcs[name].push(((await server.majorGcs()) - before.gcs) / per100MB);
       return result;
     };
+    // The same bytes in 1 MB files, five times the uploads: what the CPU time per 100 MB grows by
+    // is what each upload costs whatever its size (headers, checks, the upstream request).
+    const small = Buffer.from(pngOfSize(MB, 4));
+    const smallCpu = { bff: [] as number[], bare: [] as number[] };
+    const smallCpuOf = async (server: BenchServer, name: keyof typeof smallCpu, run: () => Promise<LoadResult>) => {
+      const before = await server.cpuMs();
+      const result = await run();
+      smallCpu[name].push((await server.cpuMs()) - before);
+      return result;
+    };
     for (let round = 0; round < ROUNDS; round += 1) {
       const a = await cpuOf(bff!, 'bff', () => runLoad(`${bff!.url}/api/attachments`, bffForm(file, 'a.png'), FIVE_MB, 48, 8, spreadOverLocations));
       const b = await cpuOf(bare!, 'bare', () => runLoad(`${bare!.url}/`, highLevelForm(file, 'a.png'), FIVE_MB, 48, 8));
@@ -76,6 +86,9 @@ async function throughputVsBareProxy(mockUrl: string) {
       expectAllOk('buffering', c);
       ours.push(a.mbPerSecond);
       floor.push(b.mbPerSecond);
+      // 100 uploads of 1 MB: 100 MB, so the CPU time is per 100 MB as it is.
+      expectAllOk('bff, 1 MB files', await smallCpuOf(bff!, 'bff', () => runLoad(`${bff!.url}/api/attachments`, bffForm(small, 'a.png'), MB, 100, 8, spreadOverLocations)));
+      expectAllOk('bare proxy, 1 MB files', await smallCpuOf(bare!, 'bare', () => runLoad(`${bare!.url}/`, highLevelForm(small, 'a.png'), MB, 100, 8)));
     }
     const ratio = median(ours) / median(floor);
     report(
@@ -91,6 +104,15 @@ async function throughputVsBareProxy(mockUrl: string) {
     const gcText = `BFF ${fmt(median(gcs.bff))}, bare proxy ${fmt(median(gcs.bare))}, buffering then re-posting ${fmt(median(gcs.buffering))}`;
     rows.push(['(reference) full garbage collections per 100 MB (5 MB files, 8 at once)', '—', '—', '—', gcText]);
     console.log(`  full garbage collections per 100 MB: ${gcText}`);
+    // CPU per 100 MB = per byte + uploads × per upload, with 20 uploads (5 MB) and 100 (1 MB).
+    const split = (name: keyof typeof smallCpu) => {
+      const perUpload = (median(smallCpu[name]) - median(cpu[name])) / 80;
+      return { perUpload, perBytes: median(cpu[name]) - 20 * perUpload };
+    };
+    const parts = { bff: split('bff'), bare: split('bare') };
+    const splitText = `per upload BFF ${fmt(parts.bff.perUpload, 2)} ms, bare proxy ${fmt(parts.bare.perUpload, 2)} ms; per 100 MB of bytes BFF ${fmt(parts.bff.perBytes, 0)} ms, bare proxy ${fmt(parts.bare.perBytes, 0)} ms (1 MB files: BFF ${fmt(median(smallCpu.bff), 0)} ms, bare proxy ${fmt(median(smallCpu.bare), 0)} ms per 100 MB)`;
+    rows.push(['(reference) CPU time split: each upload, and every 100 MB', '—', '—', '—', splitText]);
+    console.log(`  CPU time split: ${splitText}`);
   });
 }
 
