@@ -10,6 +10,8 @@ export interface BenchServer {
   peakRss(): Promise<number>;
   /** CPU time the process has used so far (user + system), in ms. */
   cpuMs(): Promise<number>;
+  /** Full (mark-compact) garbage collections the process has run so far. */
+  majorGcs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,11 @@ export async function startServer(name: string, env: Record<string, string> = {}
     cpuMs: () =>
       new Promise((resolve) => {
         child.once('message', (message: { cpuMs: number }) => resolve(message.cpuMs));
+        child.send('cpu');
+      }),
+    majorGcs: () =>
+      new Promise((resolve) => {
+        child.once('message', (message: { majorGcs: number }) => resolve(message.majorGcs));
         child.send('cpu');
       }),
     stop: () =>

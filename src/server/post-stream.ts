@@ -94,44 +94,69 @@ export function postStream(
       });
     });
     void (async () => {
+      const drain = new DrainWaiter(req, stallMs);
       try {
         for await (const chunk of body) {
           if (settled) return;
-          if (!req.write(chunk)) await drained(req, stallMs);
+          if (!req.write(chunk)) await drain.wait();
         }
         req.end();
       } catch (error) {
         fail(error);
+      } finally {
+        drain.dispose();
       }
     })();
   });
 }
 
 /**
- * Waits until `req` takes more data; fails if it closes first, or if HighLevel takes nothing for
- * `stallMs` (a peer that stops reading must not hold the upload, and its bytes, forever).
- * Leaves no listener or timer behind.
+ * Waits, as often as asked, until `req` takes more data; fails if it closes first, or if HighLevel
+ * takes nothing for `stallMs`. Its listeners and its one timer are set up once per upload rather
+ * than once per chunk: a chunk that waits costs a promise, nothing more. `dispose` leaves no
+ * listener or timer behind.
  */
-function drained(req: ClientRequest, stallMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      req.off('drain', onDrain);
-      req.off('close', onClose);
-    };
-    const onDrain = () => {
-      done();
-      resolve();
-    };
-    const onClose = () => {
-      done();
-      reject(new Error('upstream connection closed'));
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new UpstreamStallError());
-    }, stallMs);
-    req.once('drain', onDrain);
-    req.once('close', onClose);
-  });
+class DrainWaiter {
+  private pending: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  private closed = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly req: ClientRequest,
+    private readonly stallMs: number,
+  ) {
+    req.on('drain', this.onDrain);
+    req.on('close', this.onClose);
+  }
+
+  wait(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('upstream connection closed'));
+    if (this.timer) this.timer.refresh();
+    else this.timer = setTimeout(this.onStall, this.stallMs);
+    return new Promise((resolve, reject) => (this.pending = { resolve, reject }));
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.req.off('drain', this.onDrain);
+    this.req.off('close', this.onClose);
+  }
+
+  private settle(error?: Error): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    if (error) pending.reject(error);
+    else pending.resolve();
+  }
+
+  private readonly onDrain = () => this.settle();
+
+  private readonly onClose = () => {
+    this.closed = true;
+    this.settle(new Error('upstream connection closed'));
+  };
+
+  // The one timer is refreshed at each wait and may fire between waits: only a wait hears it.
+  private readonly onStall = () => this.settle(new UpstreamStallError());
 }
