@@ -73,22 +73,19 @@ export async function measureSizes() {
   return [
     // What the page pays before the user has chosen a file. axios and the failure probe load on
     // first need (warmed when files are dragged over the widget or it gets focus).
-    // The goal is 30 kB. The framework-free core took it from 29.6 to 30.9 kB: its class holds what
-    // the hook held (row limit, controlled value, online resume) plus the policy's rules and the
-    // stall watch. Most of the rest is query-core's QueryClient and mutation observer (about 9 kB), which cannot leave
-    // the first paint while the widget reads the host app's client from react-query's context:
-    // react-query re-exports all of query-core, so bundlers keep it in the static chunk.
-    { name: 'first paint: the widget up front (JS + CSS, React external)', bytes: full.initial + css, budget: 31_000, target: 30_000 },
+    // query-core's QueryClient and MutationObserver (about 9 kB) load with the first upload or the
+    // policy's ask, after paint: the widget reads only react-query's context up front.
+    { name: 'first paint: the widget up front (JS + CSS, React external)', bytes: full.initial + css, budget: 30_000, target: 30_000 },
     // Everything but photo shrinking, once the first upload has loaded the rest. The words of the
     // send route's codes and the file-name check by Unicode property took it from 53.1 to 54.1 kB;
     // the framework-free core (row limit, controlled value and online resume as a class every
     // framework shares), the stall timeout and the BFF's policy (loaded once the widget is on
-    // screen) to 56.3 kB.
+    // screen) to 56.7 kB.
     { name: 'full widget, after the first upload (JS + CSS, React external)', bytes: full.initial + full.lazy - full.shrinking + css, budget: 57_000, target: 50_000 },
     { name: '  of which react-dropzone + axios + TanStack Query, as imported', bytes: libraries.initial },
     // The goal is ≤ 10 kB; photo shrinking, the 1.0 API's state and words, the failure probe's
     // loader, the lazy upload client's, the send codes' words, the file-name check by Unicode
-    // property and the core shared with other frameworks have grown it (14.8 kB): 15 kB is the
+    // property and the core shared with other frameworks have grown it (14.9 kB): 15 kB is the
     // ceiling.
     { name: 'own code up front, dependencies external (JS + CSS)', bytes: own.initial + css, budget: 15_000, target: 10_000 },
     // A separate chunk, fetched by the first photo over the limit; never by most sessions.

@@ -2,7 +2,8 @@
  * ghl-attachments/client: the uploader without a framework, for Vue, Svelte, Angular or a plain
  * page — the same core the React widget and the `<ghl-attachments>` element run on.
  */
-export { DEFAULT_MAX_FILES, DEFAULT_STALL_TIMEOUT_MS, Uploader, defaultQueryClient } from './uploader.js';
+export { DEFAULT_MAX_FILES, DEFAULT_STALL_TIMEOUT_MS, Uploader } from './uploader.js';
+export { defaultQueryClient } from './query-runtime.js';
 export type { HeadersInput, UploaderOptions, UploaderState } from './uploader-options.js';
 export {
   UPLOAD_MUTATION_KEY,

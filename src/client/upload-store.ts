@@ -1,8 +1,10 @@
-import { MutationObserver, type QueryClient } from '@tanstack/query-core';
+import type { QueryClient } from '@tanstack/query-core';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { uploadError, type UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
 import { canShrink } from './can-shrink.js';
+import { loadQueryRuntime } from './load-query-runtime.js';
+import type * as QueryRuntime from './query-runtime.js';
 import { ProgressFrames } from './progress-frames.js';
 import { watchStall } from './stall-watch.js';
 import { toUploadError } from './to-upload-error.js';
@@ -34,7 +36,8 @@ export type HeadersInput = UploadFileOptions['headers'];
 
 /** What each upload the store starts is made with. */
 export interface UploadStoreConfig {
-  queryClient: QueryClient;
+  /** The client the upload mutations run in. Default: the page's shared one. */
+  queryClient?: QueryClient;
   conversationId: string;
   endpoint?: string;
   headers?: HeadersInput;
@@ -200,7 +203,7 @@ export class UploadStore {
       stalled = true;
       controller.abort();
     }, config.stallTimeoutMs);
-    const observer = new MutationObserver<UploadedFile, UploadError, File>(config.queryClient, {
+    const observe = ({ MutationObserver, defaultQueryClient }: typeof QueryRuntime) => new MutationObserver<UploadedFile, UploadError, File>(config.queryClient ?? defaultQueryClient(), {
       mutationKey: UPLOAD_MUTATION_KEY,
       retry: false,
       // Always run: offline, TanStack Query's default would pause the upload at 0 % with no word
@@ -233,6 +236,9 @@ export class UploadStore {
         file = await this.shrink(item, original, shrink, controller.signal);
         this.move(item.id, { status: 'uploading' });
       }
+      // query-core loads with the first upload; a cancel meanwhile ends it before it starts.
+      const observer = observe(await loadQueryRuntime());
+      if (controller.signal.aborted) throw uploadError('cancelled', {}, { fileName: item.name });
       const result = await observer.mutate(file);
       // A host's mutation cache can hold the answer back (its onSuccess refetching something); a
       // cancel meanwhile still counts: the file stays unreported, as one cancelled a moment earlier.

@@ -1,4 +1,4 @@
-import { QueryClient, onlineManager } from '@tanstack/query-core';
+import type { QueryClient } from '@tanstack/query-core';
 import { checkFile } from '../shared/check-file.js';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, resolveFileTypes } from '../shared/file-types.js';
@@ -10,6 +10,7 @@ import { DEFAULT_ENDPOINT } from './upload-file.js';
 import type * as PolicyCode from './load-policy.js';
 import type { UploadItem } from './upload-item.js';
 import { POLICY_QUERY_KEY, policyUrl } from './upload-policy.js';
+import { loadQueryRuntime } from './load-query-runtime.js';
 import { UploadStore, type UploadStoreConfig } from './upload-store.js';
 import type { UploaderOptions, UploaderState } from './uploader-options.js';
 
@@ -22,18 +23,10 @@ export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 /** The types this package knows, for a policy's types named by id. */
 const KNOWN_TYPES = [...DEFAULT_FILE_TYPES, ...EXTRA_FILE_TYPES];
 
-let sharedClient: QueryClient | undefined;
-
-/** The query client of uploaders given none: one per page, so the BFF's policy is asked once. */
-export function defaultQueryClient(): QueryClient {
-  sharedClient ??= new QueryClient();
-  return sharedClient;
-}
-
-/** A policy asked for: of which endpoint, in which query client. */
+/** A policy asked for: of which endpoint, in which query client (none: the page's shared one). */
 interface Asked {
   endpoint: string;
-  client: QueryClient;
+  client: QueryClient | undefined;
 }
 
 /** The id of a row showing a file of `value`. */
@@ -181,7 +174,7 @@ export class Uploader {
     return {
       // Read as each upload starts and for each callback: the options of that moment.
       ...options,
-      queryClient: options.queryClient ?? defaultQueryClient(),
+      queryClient: options.queryClient,
       concurrency: options.concurrency ?? 3,
       stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
       onUploadSuccess: (file, item) => {
@@ -200,16 +193,16 @@ export class Uploader {
   /** Asks the BFF's policy once per endpoint; until it answers, and if it never does, the options apply. */
   private askPolicy(): void {
     const endpoint = this.options.endpoint ?? DEFAULT_ENDPOINT;
-    const client = this.options.queryClient ?? defaultQueryClient();
+    const client = this.options.queryClient;
     if (this.asked?.endpoint === endpoint && this.asked.client === client) return;
     const asked = { endpoint, client };
     this.asked = asked;
     this.policy = undefined;
     const withCredentials = this.options.withCredentials ?? false;
-    import('./load-policy.js')
-      .then((code) => {
+    Promise.all([import('./load-policy.js'), loadQueryRuntime()])
+      .then(([code, runtime]) => {
         this.policyCode = code;
-        return code.loadPolicy(client, [...POLICY_QUERY_KEY, endpoint], policyUrl(endpoint), withCredentials);
+        return code.loadPolicy(client ?? runtime.defaultQueryClient(), [...POLICY_QUERY_KEY, endpoint], policyUrl(endpoint), withCredentials);
       })
       .then(
         (policy) => this.settlePolicy(asked, policy),
@@ -229,10 +222,19 @@ export class Uploader {
     const resume = () => this.store.retryFailed('network');
     // The browser's event, which fires even where TanStack Query never saw the connection go,
     // and TanStack Query's own signal, for hosts that tell it themselves (onlineManager.setEventListener).
-    const unsubscribe = onlineManager.subscribe((online) => online && resume());
+    // Its onlineManager comes with the rest of query-core, after the first paint.
+    let unsubscribe: (() => void) | undefined;
+    let attached = true;
+    void loadQueryRuntime().then(
+      ({ onlineManager }) => {
+        if (attached) unsubscribe = onlineManager.subscribe((online) => online && resume());
+      },
+      () => undefined,
+    );
     if (typeof window !== 'undefined') window.addEventListener('online', resume);
     this.detach = () => {
-      unsubscribe();
+      attached = false;
+      unsubscribe?.();
       if (typeof window !== 'undefined') window.removeEventListener('online', resume);
       this.detach = undefined;
     };

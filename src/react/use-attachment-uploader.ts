@@ -5,7 +5,7 @@ import { warmUploadClient } from '../client/upload-file.js';
 import { Uploader } from '../client/uploader.js';
 import type { UploaderOptions, UploaderState } from '../client/uploader-options.js';
 import { acceptAttribute } from '../shared/file-types.js';
-import { useResolvedQueryClient } from './use-resolved-query-client.js';
+import { useHostQueryClient } from './use-host-query-client.js';
 
 export { DEFAULT_MAX_FILES } from '../client/uploader.js';
 export { summarizeItems } from '../client/summarize-items.js';
@@ -53,7 +53,7 @@ const useBeforePaint = typeof window === 'undefined' ? useEffect : useLayoutEffe
  * with a reason code.
  */
 export function useAttachmentUploader(options: AttachmentUploaderOptions): AttachmentUploaderState {
-  const queryClient = useResolvedQueryClient(options.queryClient);
+  const queryClient = useHostQueryClient(options.queryClient);
   // Made with the first options: files a child adds before any effect has run are taken.
   const [uploader] = useState(() => new Uploader({ ...options, queryClient }));
   useBeforePaint(() => uploader.setOptions({ ...options, queryClient }));

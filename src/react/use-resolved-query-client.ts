@@ -1,6 +1,6 @@
-import { QueryClientContext, type QueryClient } from '@tanstack/react-query';
-import { useContext } from 'react';
-import { defaultQueryClient } from '../client/uploader.js';
+import type { QueryClient } from '@tanstack/react-query';
+import { defaultQueryClient } from '../client/query-runtime.js';
+import { useHostQueryClient } from './use-host-query-client.js';
 
 /**
  * The query client uploads run in: the one passed in, else the host app's, else the one every
@@ -8,6 +8,5 @@ import { defaultQueryClient } from '../client/uploader.js';
  * Query (and asks a BFF's policy once, whatever the number of widgets).
  */
 export function useResolvedQueryClient(client?: QueryClient): QueryClient {
-  const hostClient = useContext(QueryClientContext);
-  return client ?? hostClient ?? defaultQueryClient();
+  return useHostQueryClient(client) ?? defaultQueryClient();
 }
