@@ -51,14 +51,14 @@ export async function prepareFile(
   // Stryker disable next-line ConditionalExpression,EqualityOperator,ObjectLiteral: the length check below refuses the same
   if (part.maxPossibleSize <= 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
   const rest = fileChunks(part);
-  // Stryker disable next-line EqualityOperator: the same answer for every file; only the budget used on the way differs
+  // Stryker disable next-line EqualityOperator: the same answer for every file, only the budget used differs (machine suites)
   const proven = part.maxPossibleSize <= options.maxFileSize;
-  // Stryker disable next-line ArithmeticOperator: the same answer for every file; only the budget used on the way differs
+  // Stryker disable next-line ArithmeticOperator: the same answer for every file, only the budget used differs (machine suites)
   const readUpTo = proven ? HEAD_BYTES : options.maxFileSize + 1;
   const chunks: Buffer[] = [];
   let length = 0;
   let heldAhead = 0;
-  // Stryker disable next-line EqualityOperator: the same answer for every file; only the budget used on the way differs
+  // Stryker disable next-line EqualityOperator: the same answer for every file, only the budget used differs (machine suites)
   while (length < readUpTo) {
     const step = await rest.next();
     if (step.done) break;
