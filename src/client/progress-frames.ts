@@ -13,7 +13,9 @@ export class ProgressFrames {
   /** The share of upload `id` sent so far; a smaller one than already reported is ignored. */
   report(id: string, share: number): void {
     this.pending.set(id, Math.max(share, this.pending.get(id) ?? 0));
+    // Stryker disable next-line ConditionalExpression: more applies per frame, of the same shares: the same state
     if (this.scheduled) return;
+    // Stryker disable next-line BooleanLiteral: more applies per frame, of the same shares: the same state
     this.scheduled = true;
     nextFrame(() => {
       this.scheduled = false;
@@ -34,6 +36,7 @@ export class ProgressFrames {
 }
 
 function nextFrame(callback: () => void): void {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: when progress is painted, not what
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(callback);
   else setTimeout(callback, 16);
 }

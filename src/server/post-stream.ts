@@ -68,6 +68,7 @@ export function postStream(
     });
     let settled = false;
     const fail = (error: unknown) => {
+      // Stryker disable next-line ConditionalExpression: a second fail() destroys a destroyed request and rejects a settled promise
       if (settled) return;
       settled = true;
       req.destroy();
