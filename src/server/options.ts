@@ -297,41 +297,75 @@ export interface ResolvedSso {
   perLocation: RateWindow;
 }
 
-export interface ResolvedOptions {
-  getToken: TokenProvider;
-  /** Set without SSO only; with SSO the location is the session's (see `resolveCaller`). */
-  resolveLocationId: ((request: Request) => string | Promise<string>) | undefined;
-  sso: ResolvedSso | undefined;
-  install: ResolvedInstall | undefined;
-  shared: SharedStore;
-  rateLimit: SlotLimits | undefined;
-  authorize: Authorize;
+/** What a request may send and how fast: the file rules and the bounds on reading a body. */
+export interface Limits {
+  allowedTypes: readonly FileTypeSpec[];
+  maxFileSize: number;
+  maxFilesPerRequest: number;
   clientRateWindowMs: number;
   clientMinBytesPerSecond: number;
-  apiBase: string;
+  /** What all requests together may hold while reading a file ahead. */
+  readAhead: Budget;
+  /** How long a request not authenticated yet may take to show who it is, in ms. */
+  unauthenticatedDeadlineMs: number;
+}
+
+/** Which pages may call: this server's origin, the allowed ones, and what CORS lets them send. */
+export interface Origins {
+  /** `undefined`: the origin of the request's `Host`. */
+  publicOrigin: string | undefined;
   allowedOrigins: ReadonlySet<string>;
   allowCredentials: boolean;
   /** Lower-case header names allowed origins may send. */
   allowedHeaders: readonly string[];
-  publicOrigin: string | undefined;
+}
+
+/** Who a caller is and what it may do: the host's checks, SSO, the install route, admission. */
+export interface Callers {
+  authorize: Authorize;
+  authenticate: ((request: Request) => boolean | Promise<boolean>) | undefined;
+  /** `authorize: 'anyone'`: every caller is known. */
+  anyoneMayUpload: boolean;
+  /** Set without SSO only; with SSO the location is the session's (see `resolveCaller`). */
+  resolveLocationId: ((request: Request) => string | Promise<string>) | undefined;
+  sso: ResolvedSso | undefined;
+  install: ResolvedInstall | undefined;
+  clientAddress: ClientAddressOptions;
+  admission: Admission;
+}
+
+/** Signed preview links: their secret, how long they work, and the file URLs they may name. */
+export interface Previews {
   previewSecret: string;
   previewTtlSeconds: number;
   /** Allowed file URL prefixes, e.g. `https://host/conversations-assets/`. */
   filePrefixes: readonly string[];
-  allowedTypes: readonly FileTypeSpec[];
-  maxFileSize: number;
-  maxFilesPerRequest: number;
-  upstreamTimeoutMs: number;
-  readAhead: Budget;
-  admission: Admission;
-  /** How long a request not authenticated yet may take to show who it is, in ms. */
-  unauthenticatedDeadlineMs: number;
-  authenticate: ((request: Request) => boolean | Promise<boolean>) | undefined;
-  /** `authorize: 'anyone'`: every caller is known. */
-  anyoneMayUpload: boolean;
+}
+
+/** The way to HighLevel: the token, where its API is, how to call it, how long to wait. */
+export interface HighLevel {
+  getToken: TokenProvider;
+  apiBase: string;
   /** Set only when the caller gave one. */
   fetch: typeof fetch | undefined;
-  clientAddress: ClientAddressOptions;
+  upstreamTimeoutMs: number;
+}
+
+/** What instances share: the store, and the pace of requests to HighLevel kept in it. */
+export interface Shared {
+  store: SharedStore;
+  /** `undefined`: no pace (`rateLimit: false`). */
+  rateLimit: SlotLimits | undefined;
+}
+
+/** The options, resolved once into the groups the modules take. */
+export interface ResolvedOptions {
+  limits: Limits;
+  origins: Origins;
+  callers: Callers;
+  previews: Previews;
+  highlevel: HighLevel;
+  shared: Shared;
   /** `undefined`: the conversation's own channel only. */
   messageTypes: readonly MessageType[] | undefined;
   logger: ResolvedLogger;
@@ -359,55 +393,67 @@ export function resolveOptions(options: UploadHandlerOptions): ResolvedOptions {
   const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
   const number = (name: string, value: unknown, fallback: number, min: number, max: number) => wholeNumberOption(OWNER, name, value, fallback, min, max);
   return {
-    getToken: options.getToken,
-    resolveLocationId: sso || locationId === undefined ? undefined : typeof locationId === 'function' ? locationId : () => locationId,
-    sso: sso ? resolveSso(sso) : undefined,
-    install: resolveInstall(options.install),
-    shared: options.sharedStore ?? memoryStore(),
-    rateLimit: rate && {
-      max: number('rateLimit.max', rate.max, 100, 1, 1_000_000),
-      intervalMs: number('rateLimit.intervalMs', rate.intervalMs, 11_000, 1, MAX_TIMER_MS),
-      maxWaitMs: number('rateLimit.maxWaitMs', rate.maxWaitMs, 30_000, 0, MAX_TIMER_MS),
+    limits: {
+      allowedTypes: resolveFileTypes(options.allowedTypes),
+      maxFileSize: number('maxFileSize', options.maxFileSize, DEFAULT_MAX_FILE_SIZE, 1, Number.MAX_SAFE_INTEGER),
+      maxFilesPerRequest: number('maxFilesPerRequest', options.maxFilesPerRequest, DEFAULT_MAX_FILES_PER_REQUEST, 1, 1000),
+      clientRateWindowMs: number('clientRateWindowMs', options.clientRateWindowMs ?? options.clientIdleTimeoutMs, 30_000, 100, MAX_TIMER_MS),
+      clientMinBytesPerSecond: number('clientMinBytesPerSecond', options.clientMinBytesPerSecond ?? options.minClientBytesPerSecond, 1024, 1, 1e12),
+      readAhead: new Budget(number('maxReadAheadBytes', options.maxReadAheadBytes, 64 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER)),
+      unauthenticatedDeadlineMs: number('unauthenticatedDeadlineMs', options.unauthenticatedDeadlineMs, 5_000, 100, MAX_TIMER_MS),
     },
-    authorize: resolveAuthorize(options.authorize),
-    clientRateWindowMs: number('clientRateWindowMs', options.clientRateWindowMs ?? options.clientIdleTimeoutMs, 30_000, 100, MAX_TIMER_MS),
-    clientMinBytesPerSecond: number('clientMinBytesPerSecond', options.clientMinBytesPerSecond ?? options.minClientBytesPerSecond, 1024, 1, 1e12),
-    apiBase,
-    filePrefixes: (options.fileOrigins ?? [apiBase]).flatMap((base) => {
-      const url = new URL(base);
-      const root = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-      return [`${root}/conversations-assets/`, `${root}/files/`];
-    }),
-    allowedOrigins: new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
-    allowCredentials: options.allowCredentials ?? false,
-    // The session travels in Authorization where cookies cannot.
-    allowedHeaders: [...WIDGET_HEADERS, ...(sso ? ['authorization'] : []), ...(options.allowedHeaders ?? []).map((name) => name.toLowerCase())],
-    publicOrigin: options.publicOrigin === undefined ? undefined : new URL(options.publicOrigin).origin,
-    previewSecret: resolvePreviewSecret(options.previewSecret, logger),
-    previewTtlSeconds: number('previewTtlSeconds', options.previewTtlSeconds, 7 * 24 * 3600, 1, 10 * 365 * 24 * 3600),
-    allowedTypes: resolveFileTypes(options.allowedTypes),
-    maxFileSize: number('maxFileSize', options.maxFileSize, DEFAULT_MAX_FILE_SIZE, 1, Number.MAX_SAFE_INTEGER),
-    maxFilesPerRequest: number('maxFilesPerRequest', options.maxFilesPerRequest, DEFAULT_MAX_FILES_PER_REQUEST, 1, 1000),
-    upstreamTimeoutMs: number('upstreamTimeoutMs', options.upstreamTimeoutMs, 60_000, 1, MAX_TIMER_MS),
-    readAhead: new Budget(number('maxReadAheadBytes', options.maxReadAheadBytes, 64 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER)),
-    admission: new Admission({
-      maxInFlight: number('maxUploadsInFlight', options.maxUploadsInFlight, 256, 1, 1_000_000),
-      maxUnauthenticatedInFlight: number('maxUnauthenticatedInFlight', options.maxUnauthenticatedInFlight, 32, 1, 1_000_000),
-      maxInFlightPerAddress: number('maxInFlightPerAddress', options.maxInFlightPerAddress, 32, 1, 1_000_000),
-      maxUnauthenticatedPerAddress: number('maxUnauthenticatedPerAddress', options.maxUnauthenticatedPerAddress, 8, 1, 1_000_000),
-      maxUploadsPerLocation: number('maxUploadsPerLocation', options.maxUploadsPerLocation, 128, 1, 1_000_000),
-    }),
-    unauthenticatedDeadlineMs: number('unauthenticatedDeadlineMs', options.unauthenticatedDeadlineMs, 5_000, 100, MAX_TIMER_MS),
-    authenticate: resolveAuthenticate(options.authenticate),
-    anyoneMayUpload: options.authorize === 'anyone',
-    fetch: options.fetch,
-    clientAddress: { trustedProxies: resolveTrustProxy(options.trustProxy), clientAddress: options.clientAddress },
+    origins: {
+      publicOrigin: options.publicOrigin === undefined ? undefined : new URL(options.publicOrigin).origin,
+      allowedOrigins: new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
+      allowCredentials: options.allowCredentials ?? false,
+      // The session travels in Authorization where cookies cannot.
+      allowedHeaders: [...WIDGET_HEADERS, ...(sso ? ['authorization'] : []), ...(options.allowedHeaders ?? []).map((name) => name.toLowerCase())],
+    },
+    callers: {
+      authorize: resolveAuthorize(options.authorize),
+      authenticate: resolveAuthenticate(options.authenticate),
+      anyoneMayUpload: options.authorize === 'anyone',
+      resolveLocationId: sso || locationId === undefined ? undefined : typeof locationId === 'function' ? locationId : () => locationId,
+      sso: sso ? resolveSso(sso) : undefined,
+      install: resolveInstall(options.install),
+      clientAddress: { trustedProxies: resolveTrustProxy(options.trustProxy), clientAddress: options.clientAddress },
+      admission: new Admission({
+        maxInFlight: number('maxUploadsInFlight', options.maxUploadsInFlight, 256, 1, 1_000_000),
+        maxUnauthenticatedInFlight: number('maxUnauthenticatedInFlight', options.maxUnauthenticatedInFlight, 32, 1, 1_000_000),
+        maxInFlightPerAddress: number('maxInFlightPerAddress', options.maxInFlightPerAddress, 32, 1, 1_000_000),
+        maxUnauthenticatedPerAddress: number('maxUnauthenticatedPerAddress', options.maxUnauthenticatedPerAddress, 8, 1, 1_000_000),
+        maxUploadsPerLocation: number('maxUploadsPerLocation', options.maxUploadsPerLocation, 128, 1, 1_000_000),
+      }),
+    },
+    previews: {
+      previewSecret: resolvePreviewSecret(options.previewSecret, logger),
+      previewTtlSeconds: number('previewTtlSeconds', options.previewTtlSeconds, 7 * 24 * 3600, 1, 10 * 365 * 24 * 3600),
+      filePrefixes: (options.fileOrigins ?? [apiBase]).flatMap((base) => {
+        const url = new URL(base);
+        const root = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+        return [`${root}/conversations-assets/`, `${root}/files/`];
+      }),
+    },
+    highlevel: {
+      getToken: options.getToken,
+      apiBase,
+      fetch: options.fetch,
+      upstreamTimeoutMs: number('upstreamTimeoutMs', options.upstreamTimeoutMs, 60_000, 1, MAX_TIMER_MS),
+    },
+    shared: {
+      store: options.sharedStore ?? memoryStore(),
+      rateLimit: rate && {
+        max: number('rateLimit.max', rate.max, 100, 1, 1_000_000),
+        intervalMs: number('rateLimit.intervalMs', rate.intervalMs, 11_000, 1, MAX_TIMER_MS),
+        maxWaitMs: number('rateLimit.maxWaitMs', rate.maxWaitMs, 30_000, 0, MAX_TIMER_MS),
+      },
+    },
     messageTypes: resolveMessageTypes(options.messageTypes),
     logger,
   };
 }
 
-function resolveAuthenticate(authenticate: UploadHandlerOptions['authenticate']): ResolvedOptions['authenticate'] {
+function resolveAuthenticate(authenticate: UploadHandlerOptions['authenticate']): Callers['authenticate'] {
   if (authenticate === undefined || typeof authenticate === 'function') return authenticate;
   throw new TypeError('createUploadHandler: `authenticate` must be a function of the request.');
 }

@@ -4,7 +4,7 @@ import { formatBytes } from '../shared/limits.js';
 import { uploadError } from '../shared/upload-error.js';
 import { FILE_FIELD } from '../shared/wire.js';
 import type { Lease } from './budget.js';
-import type { ResolvedOptions } from './options.js';
+import type { Limits } from './options.js';
 import { fileChunks, type FilePart } from './read-multipart.js';
 import { contentMatches } from './sniff-content.js';
 
@@ -37,19 +37,19 @@ export interface PreparedFile {
 export async function prepareFile(
   part: FilePart,
   names: UniqueNames,
-  options: ResolvedOptions,
+  limits: Pick<Limits, 'allowedTypes' | 'maxFileSize'>,
   readAhead: Lease,
 ): Promise<PreparedFile> {
   if (part.name !== FILE_FIELD) throw uploadError('bad-request');
   if (!isSafeFileName(part.fileName)) throw uploadError('invalid-file-name', {}, { fileName: part.fileName });
-  const type = findFileType(part.fileName, options.allowedTypes);
+  const type = findFileType(part.fileName, limits.allowedTypes);
   if (!type) {
-    throw uploadError('file-type-not-allowed', { types: describeFileTypes(options.allowedTypes) }, { fileName: part.fileName });
+    throw uploadError('file-type-not-allowed', { types: describeFileTypes(limits.allowedTypes) }, { fileName: part.fileName });
   }
   if (part.maxPossibleSize <= 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
   const rest = fileChunks(part);
-  const proven = part.maxPossibleSize <= options.maxFileSize;
-  const readUpTo = proven ? HEAD_BYTES : options.maxFileSize + 1;
+  const proven = part.maxPossibleSize <= limits.maxFileSize;
+  const readUpTo = proven ? HEAD_BYTES : limits.maxFileSize + 1;
   const chunks: Buffer[] = [];
   let length = 0;
   let heldAhead = 0;
@@ -65,7 +65,7 @@ export async function prepareFile(
     }
   }
   if (length === 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
-  if (length > options.maxFileSize) throw tooLarge(part.fileName, options);
+  if (length > limits.maxFileSize) throw tooLarge(part.fileName, limits);
   const head = Buffer.concat(chunks);
   if (!(await contentMatches(type, head.subarray(0, HEAD_BYTES)))) {
     throw uploadError('file-content-mismatch', {}, { fileName: part.fileName });
@@ -73,8 +73,8 @@ export async function prepareFile(
   return { name: part.fileName, upstreamName: names.take(upstreamSafe(part.fileName)), type, head, rest, heldAhead };
 }
 
-export function tooLarge(fileName: string, options: ResolvedOptions) {
-  return uploadError('file-too-large', { maxSize: formatBytes(options.maxFileSize) }, { fileName });
+export function tooLarge(fileName: string, limits: Pick<Limits, 'maxFileSize'>) {
+  return uploadError('file-too-large', { maxSize: formatBytes(limits.maxFileSize) }, { fileName });
 }
 
 /**

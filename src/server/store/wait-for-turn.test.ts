@@ -21,7 +21,7 @@ const optionsWith = (rateLimit: RateLimitOptions | false) =>
     previewSecret: 'p'.repeat(32),
     sharedStore: memoryStore({ now: () => clock }),
     rateLimit,
-  });
+  }).shared;
 
 /** Settles `promise` as far as it goes without time passing: 'pending', 'resolved' or the error. */
 async function stateOf(promise: Promise<void>): Promise<'pending' | 'resolved' | UploadError> {
