@@ -2,7 +2,7 @@ import { uploadError } from '../shared/upload-error.js';
 import { REQUESTED_WITH_HEADER, REQUESTED_WITH_VALUE } from '../shared/wire.js';
 import { parseContentType } from './content-type.js';
 import { ownOrigin } from './cors.js';
-import type { Origins } from './options.js';
+import type { Origins } from './resolve-options.js';
 
 /**
  * Refuses, before a byte of the body is read, what a foreign page could send: a plain HTML form

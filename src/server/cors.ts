@@ -1,6 +1,6 @@
 import { uploadError } from '../shared/upload-error.js';
 import { ALLOWED_METHODS } from './error-response.js';
-import type { Origins } from './options.js';
+import type { Origins } from './resolve-options.js';
 
 /** How long a browser may keep an approved preflight, in seconds. */
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;

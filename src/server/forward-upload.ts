@@ -7,7 +7,7 @@ import { mapHighLevelError } from './map-highlevel-error.js';
 import { UpstreamStallError, postStream, type UpstreamAnswer } from './post-stream.js';
 import type { Lease } from './budget.js';
 import type { ResolvedLogger } from './logger.js';
-import type { Caller, Callers, HighLevel, Limits, Shared } from './options.js';
+import type { Caller, Callers, HighLevel, Limits, Shared } from './resolve-options.js';
 import { UniqueNames, prepareFile, tooLarge, type PreparedFile } from './prepare-file.js';
 import { BUSY_RETRY_AFTER_SECONDS } from './budget.js';
 import { EvictedError, IdleTimeoutError, MalformedMultipartError, MultipartLimitError, readMultipart, type FieldPart, type Part } from './read-multipart.js';

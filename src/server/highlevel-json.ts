@@ -1,7 +1,7 @@
 import { uploadError } from '../shared/upload-error.js';
 import { HIGHLEVEL_API_VERSION } from './forward-upload.js';
 import type { ResolvedLogger } from './logger.js';
-import type { HighLevel } from './options.js';
+import type { HighLevel } from './resolve-options.js';
 
 /** HighLevel's answer to a JSON call: its status, headers and parsed body (`undefined` when not JSON). */
 export interface HighLevelJsonAnswer {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_FILE_SIZE } from '../shared/limits.js';
 import { createUploadHandler } from './create-upload-handler.js';
-import { DEFAULT_API_BASE, resolveOptions, staticToken, type Logger, type UploadHandlerOptions } from './options.js';
+import { DEFAULT_API_BASE, staticToken, type Logger, type UploadHandlerOptions } from './options.js';
+import { resolveOptions } from './resolve-options.js';
 import { createMockHighLevel, type MockHighLevelOptions } from '../mock-highlevel/index.js';
 import { oauthToken, type OAuthTokenOptions } from './auth/oauth-token.js';
 import { memoryStore } from './store/memory-store.js';

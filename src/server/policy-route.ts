@@ -1,7 +1,7 @@
 import { uploadError } from '../shared/upload-error.js';
 import { POLICY_PATH, type UploadPolicy } from '../shared/wire.js';
 import { jsonResponse } from './error-response.js';
-import type { Callers, Limits, Origins } from './options.js';
+import type { Callers, Limits, Origins } from './resolve-options.js';
 import { PREVIEW_PARAM } from './preview-link.js';
 
 /** What the policy answer reads of the options: the file rules, SSO, and who may read it. */

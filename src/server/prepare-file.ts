@@ -4,7 +4,7 @@ import { formatBytes } from '../shared/limits.js';
 import { uploadError } from '../shared/upload-error.js';
 import { FILE_FIELD } from '../shared/wire.js';
 import type { Lease } from './budget.js';
-import type { Limits } from './options.js';
+import type { Limits } from './resolve-options.js';
 import { fileChunks, type FilePart } from './read-multipart.js';
 import { contentMatches } from './sniff-content.js';
 

@@ -1,7 +1,7 @@
 import { DEFAULT_FILE_TYPES } from '../shared/file-types.js';
 import { uploadError } from '../shared/upload-error.js';
 import { HIGHLEVEL_API_VERSION } from './forward-upload.js';
-import type { Callers, HighLevel, Origins, Previews, Shared } from './options.js';
+import type { Callers, HighLevel, Origins, Previews, Shared } from './resolve-options.js';
 import { PREVIEW_PARAM, verifyPreview } from './preview-link.js';
 import { resolveCaller } from './auth/session.js';
 import { waitForTurn } from './store/wait-for-turn.js';

@@ -17,7 +17,7 @@ import { callHighLevel, type HighLevelJsonAnswer } from './highlevel-json.js';
 import { hashBody, idempotencyScope, once, type KeptAnswer } from './idempotency.js';
 import { mapHighLevelError } from './map-highlevel-error.js';
 import type { ResolvedLogger } from './logger.js';
-import type { Caller, Callers, HighLevel, Limits, Origins, Previews, Shared } from './options.js';
+import type { Caller, Callers, HighLevel, Limits, Origins, Previews, Shared } from './resolve-options.js';
 import { verifyPreview } from './preview-link.js';
 import { readJsonBody } from './read-json-body.js';
 import { waitForTurn } from './store/wait-for-turn.js';

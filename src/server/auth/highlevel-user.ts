@@ -1,6 +1,6 @@
 import { uploadError } from '../../shared/upload-error.js';
 import { retryAfterSeconds } from '../map-highlevel-error.js';
-import type { HighLevel, Shared } from '../options.js';
+import type { HighLevel, Shared } from '../resolve-options.js';
 import type { SharedStore } from '../store/shared-store.js';
 import { waitForTurn } from '../store/wait-for-turn.js';
 

@@ -3,7 +3,8 @@ import { Budget } from '../budget.js';
 import { clientAddressOf } from '../client-address.js';
 import { ownOrigin } from '../cors.js';
 import type { ResolvedLogger } from '../logger.js';
-import type { Callers, Origins, UploadHandlerOptions } from '../options.js';
+import type { UploadHandlerOptions } from '../options.js';
+import type { Callers, Origins } from '../resolve-options.js';
 import { InFlightPerKey, RateWindow } from '../per-key-limits.js';
 
 /** Code exchanges at HighLevel at once, per process. */

@@ -4,7 +4,7 @@ import type { Ticket } from '../admission.js';
 import { checkCaller } from '../check-request.js';
 import { parseContentType } from '../content-type.js';
 import { jsonResponse } from '../error-response.js';
-import type { Caller, Callers, HighLevel, Limits, Origins, Shared } from '../options.js';
+import type { Caller, Callers, HighLevel, Limits, Origins, Shared } from '../resolve-options.js';
 import { readJsonBody } from '../read-json-body.js';
 import { lookUpHighLevelUser, type HighLevelUserAccess } from './highlevel-user.js';
 import { MAX_SSO_PAYLOAD_LENGTH, decryptUserContext } from './sso-payload.js';

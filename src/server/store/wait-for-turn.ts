@@ -1,6 +1,6 @@
 import { uploadError } from '../../shared/upload-error.js';
 import { MAX_RETRY_AFTER_SECONDS } from '../map-highlevel-error.js';
-import type { Shared } from '../options.js';
+import type { Shared } from '../resolve-options.js';
 
 /**
  * Waits for this request's turn to call HighLevel for `locationId`, so that all instances
