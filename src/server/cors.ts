@@ -1,34 +1,34 @@
 import { uploadError } from '../shared/upload-error.js';
 import { ALLOWED_METHODS } from './error-response.js';
-import type { ResolvedOptions } from './options.js';
+import type { Origins } from './resolve-options.js';
 
 /** How long a browser may keep an approved preflight, in seconds. */
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 /** This server's origin as browsers see it: the configured one, else the request's `Host`. */
-export function ownOrigin(request: Request, options: ResolvedOptions): string {
-  return options.publicOrigin ?? new URL(request.url).origin;
+export function ownOrigin(request: Request, origins: Pick<Origins, 'publicOrigin'>): string {
+  return origins.publicOrigin ?? new URL(request.url).origin;
 }
 
 /** Whether `origin` is one of `allowedOrigins` (exact match; the own origin needs no CORS). */
-function isAllowedOrigin(origin: string | null, options: ResolvedOptions): origin is string {
+function isAllowedOrigin(origin: string | null, origins: Pick<Origins, 'allowedOrigins'>): origin is string {
   // Stryker disable next-line ConditionalExpression: allowedOrigins never holds null
-  return origin !== null && options.allowedOrigins.has(origin);
+  return origin !== null && origins.allowedOrigins.has(origin);
 }
 
 /**
  * CORS headers for an answer to an allowed origin: the origin echoed exactly (never `*`), and
  * `Vary: Origin` on every answer so that no cache hands one origin's answer to another.
  */
-export function corsHeaders(request: Request, options: ResolvedOptions): Record<string, string> {
+export function corsHeaders(request: Request, origins: Pick<Origins, 'allowedOrigins' | 'allowCredentials'>): Record<string, string> {
   const origin = request.headers.get('origin');
-  if (!isAllowedOrigin(origin, options)) return { Vary: 'Origin' };
+  if (!isAllowedOrigin(origin, origins)) return { Vary: 'Origin' };
   return {
     Vary: 'Origin',
     'Access-Control-Allow-Origin': origin,
     // The widget reads Retry-After to count down a rate limit or a busy server.
     'Access-Control-Expose-Headers': 'Retry-After',
-    ...(options.allowCredentials ? { 'Access-Control-Allow-Credentials': 'true' } : {}),
+    ...(origins.allowCredentials ? { 'Access-Control-Allow-Credentials': 'true' } : {}),
   };
 }
 
@@ -37,7 +37,7 @@ export function corsHeaders(request: Request, options: ResolvedOptions): Record<
  * an allowed origin asking for `GET` or `POST` with headers of the allowed set; anything else
  * gets 403 `forbidden-origin` and no CORS header, so the browser never sends the request.
  */
-export function preflight(request: Request, options: ResolvedOptions): Response {
+export function preflight(request: Request, origins: Origins): Response {
   const origin = request.headers.get('origin');
   const method = request.headers.get('access-control-request-method');
   // A plain OPTIONS (no preflight) asks what the route serves.
@@ -47,16 +47,16 @@ export function preflight(request: Request, options: ResolvedOptions): Response 
     .map((name) => name.trim().toLowerCase())
     .filter(Boolean);
   const approved =
-    isAllowedOrigin(origin, options) &&
+    isAllowedOrigin(origin, origins) &&
     (method === 'GET' || method === 'POST') &&
-    asked.every((name) => options.allowedHeaders.includes(name));
+    asked.every((name) => origins.allowedHeaders.includes(name));
   if (!approved) throw uploadError('forbidden-origin');
   return new Response(null, {
     status: 204,
     headers: {
-      ...corsHeaders(request, options),
+      ...corsHeaders(request, origins),
       'Access-Control-Allow-Methods': 'GET, POST',
-      'Access-Control-Allow-Headers': options.allowedHeaders.join(', '),
+      'Access-Control-Allow-Headers': origins.allowedHeaders.join(', '),
       'Access-Control-Max-Age': String(PREFLIGHT_MAX_AGE_SECONDS),
       'Cache-Control': 'no-store',
     },
@@ -64,7 +64,7 @@ export function preflight(request: Request, options: ResolvedOptions): Response 
 }
 
 /** `response` with the CORS headers for `request` added. */
-export function withCors(response: Response, request: Request, options: ResolvedOptions): Response {
-  for (const [name, value] of Object.entries(corsHeaders(request, options))) response.headers.set(name, value);
+export function withCors(response: Response, request: Request, origins: Pick<Origins, 'allowedOrigins' | 'allowCredentials'>): Response {
+  for (const [name, value] of Object.entries(corsHeaders(request, origins))) response.headers.set(name, value);
   return response;
 }

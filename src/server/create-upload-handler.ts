@@ -8,7 +8,8 @@ import { clientAddressOf } from './client-address.js';
 import { ownOrigin, preflight, withCors } from './cors.js';
 import { errorResponse, jsonResponse } from './error-response.js';
 import { forwardUpload, type ForwardedUpload } from './forward-upload.js';
-import { resolveOptions, type ResolvedOptions, type UploadHandlerOptions } from './options.js';
+import type { UploadHandlerOptions } from './options.js';
+import { resolveOptions, type Callers, type Origins, type Previews, type ResolvedOptions } from './resolve-options.js';
 import { isPolicyRequest, policyRoute } from './policy-route.js';
 import { PREVIEW_PARAM, signPreview } from './preview-link.js';
 import { isPreviewable, proxyPreview } from './proxy-preview.js';
@@ -43,7 +44,7 @@ export function createUploadHandler(options: UploadHandlerOptions): UploadHandle
     if (request.method === 'OPTIONS') {
       // A refused preflight carries no CORS header at all: the browser then sends nothing.
       try {
-        return preflight(request, resolved);
+        return preflight(request, resolved.origins);
       } catch (error) {
         return withVary(errorResponse(error, resolved.logger));
       }
@@ -54,7 +55,7 @@ export function createUploadHandler(options: UploadHandlerOptions): UploadHandle
     } catch (error) {
       response = errorResponse(error, resolved.logger);
     }
-    return withCors(response, request, resolved);
+    return withCors(response, request, resolved.origins);
   };
   // The methods are the same handler: a router that calls POST for a POST gets the same checks.
   return Object.assign(handler, { GET: handler, POST: handler, OPTIONS: handler });
@@ -71,33 +72,33 @@ export const SESSION_PATH = '/session';
 async function route(request: Request, options: ResolvedOptions): Promise<Response> {
   // The route's own paths are told apart by their end, wherever the route is mounted.
   const path = withoutTrailingSlashes(new URL(request.url).pathname);
-  const address = clientAddressOf(request, options.clientAddress);
-  if (path.endsWith(INSTALL_CALLBACK_PATH) && options.install) {
+  const address = clientAddressOf(request, options.callers.clientAddress);
+  if (path.endsWith(INSTALL_CALLBACK_PATH) && options.callers.install) {
     if (request.method !== 'GET') throw uploadError('method-not-allowed');
     // No body to wait for: the callback is checked at once, and its place is not evictable.
-    return withTicket(options.admission.admitStranger(address), (ticket) => {
+    return withTicket(options.callers.admission.admitStranger(address), (ticket) => {
       ticket.proven();
       return installRoute(request, options);
     });
   }
-  if (path.endsWith(SESSION_PATH) && options.sso) {
+  if (path.endsWith(SESSION_PATH) && options.callers.sso) {
     if (request.method !== 'POST') throw uploadError('method-not-allowed');
     // Every try counts, whatever it carries, and before it may take (or evict for) a place: a
     // client past its sign-ins a minute is told 429 without costing anyone theirs.
-    options.sso.perAddress.hit(address);
+    options.callers.sso.perAddress.hit(address);
     // A sign-in is a stranger's until its payload is read: it holds a place of the strangers'.
-    return withTicket(options.admission.admitStranger(address), (ticket) => openSession(request, options, ticket));
+    return withTicket(options.callers.admission.admitStranger(address), (ticket) => openSession(request, options, ticket));
   }
   if (path.endsWith(MESSAGES_PATH)) {
     if (request.method !== 'POST') throw uploadError('method-not-allowed');
     // A small JSON body within the strangers' deadline; the address's place is held meanwhile.
-    return withTicket(options.admission.admitAddress(address), () => sendMessageRoute(request, options));
+    return withTicket(options.callers.admission.admitAddress(address), () => sendMessageRoute(request, options));
   }
   // The policy: a small answer from the options, no body read and nothing asked of HighLevel.
   if (request.method === 'GET' && isPolicyRequest(request, path)) return policyRoute(request, options);
   if (request.method === 'GET') {
     // A preview holds its address's place until its body is sent or given up, not just its headers.
-    const ticket = options.admission.admitAddress(address);
+    const ticket = options.callers.admission.admitAddress(address);
     try {
       return heldUntilSent(await proxyPreview(request, options), ticket.release);
     } catch (error) {
@@ -106,13 +107,13 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
     }
   }
   if (request.method !== 'POST') throw uploadError('method-not-allowed');
-  checkRequest(request, options);
+  checkRequest(request, options.origins);
   // Who is asking, before a byte of the body is read: with SSO, no session is 401 here.
-  const caller = await resolveCaller(request, options);
-  const known = Boolean(options.sso) || options.anyoneMayUpload || (await authenticated(request, options));
+  const caller = await resolveCaller(request, options.callers);
+  const known = Boolean(options.callers.sso) || options.callers.anyoneMayUpload || (await authenticated(request, options.callers));
   const started = Date.now();
   // Counted before a byte is read: past a limit, the client hears 503 (or 429 for its address) at once.
-  const ticket = known ? options.admission.admitKnown(address, caller.locationId) : options.admission.admitStranger(address);
+  const ticket = known ? options.callers.admission.admitKnown(address, caller.locationId) : options.callers.admission.admitStranger(address);
   try {
     const upload = await forwardUpload(request, options, caller, known ? undefined : { authorized: ticket.promote, evicted: ticket.evicted });
     options.logger.info?.('uploaded', {
@@ -128,9 +129,9 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
 }
 
 /** The host's `authenticate`, when it has one: `false` is 401 before a byte of the body is read. */
-async function authenticated(request: Request, options: ResolvedOptions): Promise<boolean> {
-  if (!options.authenticate) return false;
-  if (!(await options.authenticate(request))) throw uploadError('unauthorized');
+async function authenticated(request: Request, callers: Pick<Callers, 'authenticate'>): Promise<boolean> {
+  if (!callers.authenticate) return false;
+  if (!(await callers.authenticate(request))) throw uploadError('unauthorized');
   return true;
 }
 
@@ -174,15 +175,15 @@ async function withTicket(ticket: Ticket, answer: (ticket: Ticket) => Promise<Re
  * Each file with its signed handle (what a message names it by) and, where the server can read
  * it, a link to read it back through this route.
  */
-function withPreviewLinks(upload: ForwardedUpload, request: Request, options: ResolvedOptions): UploadedFile[] {
-  const route = `${ownOrigin(request, options)}${new URL(request.url).pathname}`;
-  const expiresAt = Math.floor(Date.now() / 1000) + options.previewTtlSeconds;
+function withPreviewLinks(upload: ForwardedUpload, request: Request, options: { origins: Pick<Origins, 'publicOrigin'>; previews: Previews }): UploadedFile[] {
+  const route = `${ownOrigin(request, options.origins)}${new URL(request.url).pathname}`;
+  const expiresAt = Math.floor(Date.now() / 1000) + options.previews.previewTtlSeconds;
   return upload.files.map((file) => {
     const handle = signPreview(
       { url: file.url, locationId: upload.locationId, conversationId: upload.conversationId, expiresAt },
-      options.previewSecret,
+      options.previews.previewSecret,
     );
-    if (!isPreviewable(file.url, options)) return { ...file, handle };
+    if (!isPreviewable(file.url, options.previews)) return { ...file, handle };
     return { ...file, handle, previewUrl: `${route}?${PREVIEW_PARAM}=${handle}` };
   });
 }

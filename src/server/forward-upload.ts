@@ -6,7 +6,8 @@ import { HighLevelForm } from './highlevel-form.js';
 import { mapHighLevelError } from './map-highlevel-error.js';
 import { UpstreamStallError, postStream, type UpstreamAnswer } from './post-stream.js';
 import type { Lease } from './budget.js';
-import type { Caller, ResolvedOptions } from './options.js';
+import type { ResolvedLogger } from './logger.js';
+import type { Caller, Callers, HighLevel, Limits, Shared } from './resolve-options.js';
 import { UniqueNames, prepareFile, tooLarge, type PreparedFile } from './prepare-file.js';
 import { BUSY_RETRY_AFTER_SECONDS } from './budget.js';
 import { EvictedError, IdleTimeoutError, MalformedMultipartError, MultipartLimitError, readMultipart, type FieldPart, type Part } from './read-multipart.js';
@@ -23,8 +24,17 @@ const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
  * first (the client sends `conversationId` before the files); the upstream request starts once
  * the first file has passed its checks, and each chunk is passed on as it arrives.
  */
-export async function forwardUpload(request: Request, options: ResolvedOptions, caller: Caller, stranger?: Stranger): Promise<ForwardedUpload> {
-  const contentLength = declaredLength(request, options);
+/** What an upload reads: its limits, the host's `authorize`, HighLevel, the store and the log. */
+export interface ForwardUploadOptions {
+  limits: Limits;
+  callers: Pick<Callers, 'authorize'>;
+  highlevel: HighLevel;
+  shared: Shared;
+  logger: ResolvedLogger;
+}
+
+export async function forwardUpload(request: Request, options: ForwardUploadOptions, caller: Caller, stranger?: Stranger): Promise<ForwardedUpload> {
+  const contentLength = declaredLength(request, options.limits);
   // A client that fails (stalls, resets, sends garbage) stops the upstream request at once, even
   // while that request is waiting for HighLevel to take more bytes.
   const clientFailed = new AbortController();
@@ -37,13 +47,13 @@ export async function forwardUpload(request: Request, options: ResolvedOptions, 
     // Stryker disable next-line StringLiteral: checkRequest refuses a request without a multipart type before this
     request.headers.get('content-type') ?? '',
     {
-      maxFiles: options.maxFilesPerRequest,
+      maxFiles: options.limits.maxFilesPerRequest,
       maxFields: 4,
       maxFieldSize: 256,
-      rateWindowMs: options.clientRateWindowMs,
-      minBytesPerSecond: options.clientMinBytesPerSecond,
+      rateWindowMs: options.limits.clientRateWindowMs,
+      minBytesPerSecond: options.limits.clientMinBytesPerSecond,
       proof: {
-        deadlineMs: options.unauthenticatedDeadlineMs,
+        deadlineMs: options.limits.unauthenticatedDeadlineMs,
         maxBytes: MAX_BYTES_BEFORE_FIRST_PART,
         proven: proof,
         ...(stranger?.evicted ? { evicted: stranger.evicted } : {}),
@@ -53,7 +63,7 @@ export async function forwardUpload(request: Request, options: ResolvedOptions, 
     // Stryker disable next-line ArrowFunction: the failed body stream ends the upstream request itself, same answer
     (error) => clientFailed.abort(error),
   );
-  const readAhead = options.readAhead.lease();
+  const readAhead = options.limits.readAhead.lease();
   try {
     const authorized = () => {
       proven();
@@ -65,7 +75,7 @@ export async function forwardUpload(request: Request, options: ResolvedOptions, 
     if (error instanceof IdleTimeoutError) throw uploadError('request-timeout');
     if (error instanceof EvictedError) throw uploadError('server-busy', { values: { seconds: BUSY_RETRY_AFTER_SECONDS }, details: { retryAfter: BUSY_RETRY_AFTER_SECONDS } });
     if (error instanceof MultipartLimitError) {
-      throw error.limit === 'files' ? uploadError('too-many-files', { maxFiles: options.maxFilesPerRequest }) : uploadError('bad-request');
+      throw error.limit === 'files' ? uploadError('too-many-files', { maxFiles: options.limits.maxFilesPerRequest }) : uploadError('bad-request');
     }
     // Stryker disable next-line ObjectLiteral: a cause is read only for internal
     if (error instanceof MalformedMultipartError) throw uploadError('bad-request', {}, {}, { cause: error });
@@ -98,7 +108,7 @@ export interface ForwardedUpload {
 async function forwardParts(
   parts: AsyncGenerator<Part, void, undefined>,
   request: Request,
-  options: ResolvedOptions,
+  options: ForwardUploadOptions,
   caller: Caller,
   readAhead: Lease,
   clientFailed: AbortSignal,
@@ -112,16 +122,16 @@ async function forwardParts(
   // that never ends must not keep a caller unproven, and its place held, for as long as it drips.
   const { locationId, user } = caller;
   const context = { action: 'upload', conversationId, locationId, ...(user ? { user } : {}) } as const;
-  if (!(await options.authorize(request, context))) throw uploadError('unauthorized');
+  if (!(await options.callers.authorize(request, context))) throw uploadError('unauthorized');
   authorized();
   step = await parts.next();
   if (!step.done && step.value.kind === 'field') throw uploadError('bad-request');
   // Stryker disable next-line ConditionalExpression: the line above refuses a field, so a step not done is a file
   if (step.done || step.value.kind !== 'file') throw uploadError('no-files');
-  const first = await prepareFile(step.value, names, options, readAhead);
+  const first = await prepareFile(step.value, names, options.limits, readAhead);
   // The client's bytes wait (backpressure) while the location's turn comes.
-  await waitForTurn(locationId, options, AbortSignal.any([request.signal, clientFailed]));
-  const token = await options.getToken({ locationId });
+  await waitForTurn(locationId, options.shared, AbortSignal.any([request.signal, clientFailed]));
+  const token = await options.highlevel.getToken({ locationId });
 
   const form = new HighLevelForm();
   const sent: (PreparedFile & { size: number })[] = [];
@@ -138,7 +148,7 @@ async function forwardParts(
         let size = 0;
         for (let chunk: IteratorResult<Buffer> = { done: false, value: file.head }; !chunk.done; chunk = await file.rest.next()) {
           size += chunk.value.length;
-          if (size > options.maxFileSize) throw tooLarge(file.name, options);
+          if (size > options.limits.maxFileSize) throw tooLarge(file.name, options.limits);
           yield chunk.value;
           // What was read ahead has been handed to the socket: it no longer counts as held.
           readAhead.give(file.heldAhead);
@@ -149,7 +159,7 @@ async function forwardParts(
       yield form.end();
       // The clock for HighLevel's answer starts when it has every byte: a slow client is not
       // HighLevel's fault.
-      timer = setTimeout(() => answerTimeout.abort(), options.upstreamTimeoutMs);
+      timer = setTimeout(() => answerTimeout.abort(), options.highlevel.upstreamTimeoutMs);
     } catch (error) {
       refusal = error;
       throw error;
@@ -158,13 +168,13 @@ async function forwardParts(
 
   async function nextFile(): Promise<PreparedFile | undefined> {
     for (let next = await parts.next(); !next.done; next = await parts.next()) {
-      if (next.value.kind === 'file') return prepareFile(next.value, names, options, readAhead);
+      if (next.value.kind === 'file') return prepareFile(next.value, names, options.limits, readAhead);
       readField(next.value, true);
     }
     return undefined;
   }
 
-  const url = `${options.apiBase}/conversations/messages/upload`;
+  const url = `${options.highlevel.apiBase}/conversations/messages/upload`;
   const headers = {
     Authorization: `Bearer ${token}`,
     Version: HIGHLEVEL_API_VERSION,
@@ -174,9 +184,9 @@ async function forwardParts(
   const signal = AbortSignal.any([request.signal, answerTimeout.signal, clientFailed]);
   let response: UpstreamAnswer;
   try {
-    response = options.fetch
-      ? await viaFetch(options.fetch, url, headers, body(), signal)
-      : await postStream(url, headers, body(), signal, options.upstreamTimeoutMs);
+    response = options.highlevel.fetch
+      ? await viaFetch(options.highlevel.fetch, url, headers, body(), signal)
+      : await postStream(url, headers, body(), signal, options.highlevel.upstreamTimeoutMs);
   } catch (error) {
     if (refusal) throw refusal;
     if (clientFailed.aborted) throw clientFailed.reason;
@@ -202,8 +212,8 @@ async function forwardParts(
     // token in it (an upstream that echoes the Authorization header must not leak it to logs).
     options.logger.warn?.('HighLevel refused an upload', { status: response.status, body: redact(text, token).slice(0, 500) });
     // A refused token is not handed out again: the next upload re-reads the store, or refreshes.
-    if (response.status === 401) options.getToken.refused?.({ locationId, token });
-    throw mapHighLevelError(response.status, data, response.headers, options);
+    if (response.status === 401) options.highlevel.getToken.refused?.({ locationId, token });
+    throw mapHighLevelError(response.status, data, response.headers, options.limits);
   }
   const urls = (data as { uploadedFiles?: Record<string, unknown> } | undefined)?.uploadedFiles ?? {};
   const files = sent.map((file) => {
@@ -233,13 +243,13 @@ const PART_OVERHEAD = 16 * 1024;
  * it with a form); `Infinity` for a chunked request, whose files are then read ahead before
  * forwarding. A request larger than the most files at the most bytes could make is refused.
  */
-function declaredLength(request: Request, options: ResolvedOptions): number {
+function declaredLength(request: Request, limits: Pick<Limits, 'maxFilesPerRequest' | 'maxFileSize'>): number {
   const header = request.headers.get('content-length');
   if (header === null) return Number.POSITIVE_INFINITY;
   if (!/^\d+$/.test(header)) throw uploadError('bad-request');
   const length = Number(header);
-  if (length > options.maxFilesPerRequest * (options.maxFileSize + PART_OVERHEAD)) {
-    throw uploadError('file-too-large', { maxSize: formatBytes(options.maxFileSize) });
+  if (length > limits.maxFilesPerRequest * (limits.maxFileSize + PART_OVERHEAD)) {
+    throw uploadError('file-too-large', { maxSize: formatBytes(limits.maxFileSize) });
   }
   return length;
 }

@@ -1,6 +1,7 @@
 import { uploadError } from '../shared/upload-error.js';
 import { HIGHLEVEL_API_VERSION } from './forward-upload.js';
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedLogger } from './logger.js';
+import type { HighLevel } from './resolve-options.js';
 
 /** HighLevel's answer to a JSON call: its status, headers and parsed body (`undefined` when not JSON). */
 export interface HighLevelJsonAnswer {
@@ -17,16 +18,16 @@ export interface HighLevelJsonAnswer {
  * so that its answer can be kept for the retry of a client that went away.
  */
 export async function callHighLevel(
-  options: ResolvedOptions,
+  { highlevel, logger }: { highlevel: HighLevel; logger: ResolvedLogger },
   token: string,
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
 ): Promise<HighLevelJsonAnswer> {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const fetchImpl = highlevel.fetch ?? globalThis.fetch;
   let response: Response;
   try {
-    response = await fetchImpl(`${options.apiBase}${path}`, {
+    response = await fetchImpl(`${highlevel.apiBase}${path}`, {
       method,
       headers: {
         Authorization: `Bearer ${token}`,
@@ -36,13 +37,13 @@ export async function callHighLevel(
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       redirect: 'manual',
-      signal: AbortSignal.timeout(options.upstreamTimeoutMs),
+      signal: AbortSignal.timeout(highlevel.upstreamTimeoutMs),
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers, data: parseJson(text), text };
   } catch (error) {
     if ((error as { name?: string } | null)?.name === 'TimeoutError') throw uploadError('highlevel-timeout');
-    options.logger.warn?.('HighLevel could not be reached', { error: String(error) });
+    logger.warn?.('HighLevel could not be reached', { error: String(error) });
     throw uploadError('highlevel-unavailable', {}, {}, { cause: error });
   }
 }

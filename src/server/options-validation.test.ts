@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_FILE_SIZE } from '../shared/limits.js';
 import { createUploadHandler } from './create-upload-handler.js';
-import { DEFAULT_API_BASE, resolveOptions, staticToken, type Logger, type UploadHandlerOptions } from './options.js';
+import { DEFAULT_API_BASE, staticToken, type Logger, type UploadHandlerOptions } from './options.js';
+import { resolveOptions } from './resolve-options.js';
 import { createMockHighLevel, type MockHighLevelOptions } from '../mock-highlevel/index.js';
 import { oauthToken, type OAuthTokenOptions } from './auth/oauth-token.js';
 import { memoryStore } from './store/memory-store.js';
@@ -53,8 +54,8 @@ describe('options refused at start', () => {
     const error = refusal({ previewSecret: 'p'.repeat(31) });
     expect(error).toBeInstanceOf(TypeError);
     expect(error!.message).toMatch(/`previewSecret` must be at least 32 characters/);
-    expect(resolve({ previewSecret: 'q'.repeat(32) }).previewSecret).toBe('q'.repeat(32));
-    expect(resolve({ previewSecret: 'r'.repeat(64) }).previewSecret).toBe('r'.repeat(64));
+    expect(resolve({ previewSecret: 'q'.repeat(32) }).previews.previewSecret).toBe('q'.repeat(32));
+    expect(resolve({ previewSecret: 'r'.repeat(64) }).previews.previewSecret).toBe('r'.repeat(64));
   });
 
   it('refuses a missing authorize with a message that names both ways out and what `anyone` opens', () => {
@@ -73,17 +74,17 @@ describe('options refused at start', () => {
 
 describe('defaults and how given options are taken', () => {
   it('uses HighLevel\'s API base by default and drops any trailing slashes of a given one', () => {
-    expect(resolve({}).apiBase).toBe(DEFAULT_API_BASE);
-    expect(resolve({ apiBase: 'https://api.example.com//' }).apiBase).toBe('https://api.example.com');
-    expect(resolve({ apiBase: 'https://api.example.com/v2/' }).apiBase).toBe('https://api.example.com/v2');
+    expect(resolve({}).highlevel.apiBase).toBe(DEFAULT_API_BASE);
+    expect(resolve({ apiBase: 'https://api.example.com//' }).highlevel.apiBase).toBe('https://api.example.com');
+    expect(resolve({ apiBase: 'https://api.example.com/v2/' }).highlevel.apiBase).toBe('https://api.example.com/v2');
   });
 
   it('reads files only under /conversations-assets/ and /files/ of the API base or of each given file origin', () => {
-    expect(resolve({ apiBase: 'https://api.example.com/' }).filePrefixes).toEqual([
+    expect(resolve({ apiBase: 'https://api.example.com/' }).previews.filePrefixes).toEqual([
       'https://api.example.com/conversations-assets/',
       'https://api.example.com/files/',
     ]);
-    expect(resolve({ fileOrigins: ['https://files.example.com/tenant//', 'https://cdn.example.com'] }).filePrefixes).toEqual([
+    expect(resolve({ fileOrigins: ['https://files.example.com/tenant//', 'https://cdn.example.com'] }).previews.filePrefixes).toEqual([
       'https://files.example.com/tenant/conversations-assets/',
       'https://files.example.com/tenant/files/',
       'https://cdn.example.com/conversations-assets/',
@@ -92,34 +93,34 @@ describe('defaults and how given options are taken', () => {
   });
 
   it('paces requests at 100 per 11 s with a 30 s wait by default, takes given limits, and turns off with false', () => {
-    expect(resolve({}).rateLimit).toEqual({ max: 100, intervalMs: 11_000, maxWaitMs: 30_000 });
-    expect(resolve({ rateLimit: {} }).rateLimit).toEqual({ max: 100, intervalMs: 11_000, maxWaitMs: 30_000 });
-    expect(resolve({ rateLimit: { max: 7, intervalMs: 2000, maxWaitMs: 500 } }).rateLimit).toEqual({ max: 7, intervalMs: 2000, maxWaitMs: 500 });
-    expect(resolve({ rateLimit: { max: 7 } }).rateLimit).toEqual({ max: 7, intervalMs: 11_000, maxWaitMs: 30_000 });
-    expect(resolve({ rateLimit: false }).rateLimit).toBeUndefined();
+    expect(resolve({}).shared.rateLimit).toEqual({ max: 100, intervalMs: 11_000, maxWaitMs: 30_000 });
+    expect(resolve({ rateLimit: {} }).shared.rateLimit).toEqual({ max: 100, intervalMs: 11_000, maxWaitMs: 30_000 });
+    expect(resolve({ rateLimit: { max: 7, intervalMs: 2000, maxWaitMs: 500 } }).shared.rateLimit).toEqual({ max: 7, intervalMs: 2000, maxWaitMs: 500 });
+    expect(resolve({ rateLimit: { max: 7 } }).shared.rateLimit).toEqual({ max: 7, intervalMs: 11_000, maxWaitMs: 30_000 });
+    expect(resolve({ rateLimit: false }).shared.rateLimit).toBeUndefined();
   });
 
   it('binds uploads to the given location, or asks a given function per request, and to the session\'s with SSO', async () => {
     const request = new Request('http://bff.test/api/attachments', { method: 'POST', headers: { 'x-tenant': 'loc-fn' } });
-    expect(await resolve({ locationId: 'loc-fixed' }).resolveLocationId!(request)).toBe('loc-fixed');
-    expect(await resolve({ locationId: (r) => r.headers.get('x-tenant')! }).resolveLocationId!(request)).toBe('loc-fn');
+    expect(await resolve({ locationId: 'loc-fixed' }).callers.resolveLocationId!(request)).toBe('loc-fixed');
+    expect(await resolve({ locationId: (r) => r.headers.get('x-tenant')! }).callers.resolveLocationId!(request)).toBe('loc-fn');
     // With SSO a configured location is not used: the session's is.
-    expect(resolve({ locationId: 'loc-fixed', highLevelSso: { sharedSecret: 's'.repeat(16) } }).resolveLocationId).toBeUndefined();
-    expect(resolve({ locationId: undefined, highLevelSso: { sharedSecret: 's'.repeat(16) } }).resolveLocationId).toBeUndefined();
+    expect(resolve({ locationId: 'loc-fixed', highLevelSso: { sharedSecret: 's'.repeat(16) } }).callers.resolveLocationId).toBeUndefined();
+    expect(resolve({ locationId: undefined, highLevelSso: { sharedSecret: 's'.repeat(16) } }).callers.resolveLocationId).toBeUndefined();
   });
 
   it('keeps SSO sessions 900 s by default, or as long as given, and lets allowed origins send the session header', () => {
     const sso = resolve({ highLevelSso: { sharedSecret: 's'.repeat(16) } });
-    expect(sso.sso).toMatchObject({ sharedSecret: 's'.repeat(16), ttlSeconds: 900 });
-    expect(sso.sso!.key).toHaveLength(32);
-    expect(resolve({ highLevelSso: { sharedSecret: 's'.repeat(16), sessionTtlSeconds: 60 } }).sso!.ttlSeconds).toBe(60);
-    expect(resolve({}).sso).toBeUndefined();
-    expect(sso.allowedHeaders).toEqual(['x-requested-with', 'content-type', 'range', 'idempotency-key', 'authorization']);
+    expect(sso.callers.sso).toMatchObject({ sharedSecret: 's'.repeat(16), ttlSeconds: 900 });
+    expect(sso.callers.sso!.key).toHaveLength(32);
+    expect(resolve({ highLevelSso: { sharedSecret: 's'.repeat(16), sessionTtlSeconds: 60 } }).callers.sso!.ttlSeconds).toBe(60);
+    expect(resolve({}).callers.sso).toBeUndefined();
+    expect(sso.origins.allowedHeaders).toEqual(['x-requested-with', 'content-type', 'range', 'idempotency-key', 'authorization']);
   });
 
   it('allows the widget\'s own headers and the given ones, lower-cased, and nothing else', () => {
-    expect(resolve({}).allowedHeaders).toEqual(['x-requested-with', 'content-type', 'range', 'idempotency-key']);
-    expect(resolve({ allowedHeaders: ['Authorization', 'X-Tenant'] }).allowedHeaders).toEqual([
+    expect(resolve({}).origins.allowedHeaders).toEqual(['x-requested-with', 'content-type', 'range', 'idempotency-key']);
+    expect(resolve({ allowedHeaders: ['Authorization', 'X-Tenant'] }).origins.allowedHeaders).toEqual([
       'x-requested-with',
       'content-type',
       'range',
@@ -131,18 +132,18 @@ describe('defaults and how given options are taken', () => {
 
   it('uses the given shared store, else one in this process\'s memory', async () => {
     const store = memoryStore();
-    expect(resolve({ sharedStore: store }).shared).toBe(store);
-    const own = resolve({}).shared;
+    expect(resolve({ sharedStore: store }).shared.store).toBe(store);
+    const own = resolve({}).shared.store;
     await own.set('k', 'v');
     expect(await own.get('k')).toBe('v');
   });
 
   it('sends no credentials cross-origin unless asked, and takes the public origin\'s origin only', () => {
-    expect(resolve({}).allowCredentials).toBe(false);
-    expect(resolve({ allowCredentials: true }).allowCredentials).toBe(true);
-    expect(resolve({}).publicOrigin).toBeUndefined();
-    expect(resolve({ publicOrigin: 'https://app.example.com/some/path' }).publicOrigin).toBe('https://app.example.com');
-    expect([...resolve({ allowedOrigins: ['https://a.example.com/x', 'http://b.example.com:8080'] }).allowedOrigins]).toEqual([
+    expect(resolve({}).origins.allowCredentials).toBe(false);
+    expect(resolve({ allowCredentials: true }).origins.allowCredentials).toBe(true);
+    expect(resolve({}).origins.publicOrigin).toBeUndefined();
+    expect(resolve({ publicOrigin: 'https://app.example.com/some/path' }).origins.publicOrigin).toBe('https://app.example.com');
+    expect([...resolve({ allowedOrigins: ['https://a.example.com/x', 'http://b.example.com:8080'] }).origins.allowedOrigins]).toEqual([
       'https://a.example.com',
       'http://b.example.com:8080',
     ]);
@@ -151,22 +152,19 @@ describe('defaults and how given options are taken', () => {
   it('holds the documented limits by default and takes given ones', () => {
     const defaults = resolve({});
     expect(defaults).toMatchObject({
-      clientRateWindowMs: 30_000,
-      clientMinBytesPerSecond: 1024,
-      previewTtlSeconds: 604_800,
-      maxFileSize: DEFAULT_MAX_FILE_SIZE,
-      maxFilesPerRequest: 5,
-      upstreamTimeoutMs: 60_000,
+      limits: { clientRateWindowMs: 30_000, clientMinBytesPerSecond: 1024, maxFileSize: DEFAULT_MAX_FILE_SIZE, maxFilesPerRequest: 5 },
+      previews: { previewTtlSeconds: 604_800 },
+      highlevel: { upstreamTimeoutMs: 60_000 },
     });
-    expect(defaults.readAhead.limit).toBe(64 * 1024 * 1024);
-    expect(defaults.admission.limits).toEqual({
+    expect(defaults.limits.readAhead.limit).toBe(64 * 1024 * 1024);
+    expect(defaults.callers.admission.limits).toEqual({
       maxInFlight: 256,
       maxUnauthenticatedInFlight: 32,
       maxInFlightPerAddress: 32,
       maxUnauthenticatedPerAddress: 8,
       maxUploadsPerLocation: 128,
     });
-    expect(defaults.unauthenticatedDeadlineMs).toBe(5_000);
+    expect(defaults.limits.unauthenticatedDeadlineMs).toBe(5_000);
     const given = resolve({
       clientRateWindowMs: 1000,
       clientMinBytesPerSecond: 10,
@@ -183,28 +181,25 @@ describe('defaults and how given options are taken', () => {
       unauthenticatedDeadlineMs: 700,
     });
     expect(given).toMatchObject({
-      clientRateWindowMs: 1000,
-      clientMinBytesPerSecond: 10,
-      previewTtlSeconds: 60,
-      maxFileSize: 100,
-      maxFilesPerRequest: 2,
-      upstreamTimeoutMs: 500,
+      limits: { clientRateWindowMs: 1000, clientMinBytesPerSecond: 10, maxFileSize: 100, maxFilesPerRequest: 2 },
+      previews: { previewTtlSeconds: 60 },
+      highlevel: { upstreamTimeoutMs: 500 },
     });
-    expect(given.readAhead.limit).toBe(4096);
-    expect(given.admission.limits).toEqual({ maxInFlight: 3, maxUnauthenticatedInFlight: 4, maxInFlightPerAddress: 5, maxUnauthenticatedPerAddress: 2, maxUploadsPerLocation: 6 });
-    expect(given.unauthenticatedDeadlineMs).toBe(700);
+    expect(given.limits.readAhead.limit).toBe(4096);
+    expect(given.callers.admission.limits).toEqual({ maxInFlight: 3, maxUnauthenticatedInFlight: 4, maxInFlightPerAddress: 5, maxUnauthenticatedPerAddress: 2, maxUploadsPerLocation: 6 });
+    expect(given.limits.unauthenticatedDeadlineMs).toBe(700);
   });
 
   it('signs preview links with a random secret per process when none is given, and warns that it does', () => {
     const warnings: string[] = [];
     const logger: Logger = { warn: (message) => warnings.push(message) };
-    const first = resolveOptions({ ...base, previewSecret: undefined, logger }).previewSecret;
-    const second = resolveOptions({ ...base, previewSecret: undefined, logger }).previewSecret;
+    const first = resolveOptions({ ...base, previewSecret: undefined, logger }).previews.previewSecret;
+    const second = resolveOptions({ ...base, previewSecret: undefined, logger }).previews.previewSecret;
     expect(first.length).toBeGreaterThanOrEqual(32);
     expect(first).not.toBe(second);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/previewSecret/);
-    expect(resolveOptions({ ...base, logger }).previewSecret).toBe('p'.repeat(32));
+    expect(resolveOptions({ ...base, logger }).previews.previewSecret).toBe('p'.repeat(32));
     expect(warnings).toHaveLength(2);
   });
 });
@@ -228,10 +223,10 @@ describe('the bounds of strangers and addresses', () => {
   });
 
   it('takes true as one proxy and false as none', () => {
-    expect(resolve({ trustProxy: true }).clientAddress.trustedProxies).toBe(1);
-    expect(resolve({ trustProxy: false }).clientAddress.trustedProxies).toBe(0);
-    expect(resolve({ trustProxy: 2 }).clientAddress.trustedProxies).toBe(2);
-    expect(resolve({}).clientAddress.trustedProxies).toBe(0);
+    expect(resolve({ trustProxy: true }).callers.clientAddress.trustedProxies).toBe(1);
+    expect(resolve({ trustProxy: false }).callers.clientAddress.trustedProxies).toBe(0);
+    expect(resolve({ trustProxy: 2 }).callers.clientAddress.trustedProxies).toBe(2);
+    expect(resolve({}).callers.clientAddress.trustedProxies).toBe(0);
   });
 
   it('refuses an authenticate that is not a function', () => {
@@ -303,8 +298,8 @@ describe('numbers that make no sense are refused by the other constructors too',
 
 describe('the client-rate rule’s 1.0 names (deprecated)', () => {
   it('still work, and the new names win where both are given', () => {
-    expect(resolve({ clientIdleTimeoutMs: 2000, minClientBytesPerSecond: 20 })).toMatchObject({ clientRateWindowMs: 2000, clientMinBytesPerSecond: 20 });
-    expect(resolve({ clientIdleTimeoutMs: 2000, clientRateWindowMs: 3000, minClientBytesPerSecond: 20, clientMinBytesPerSecond: 30 })).toMatchObject({
+    expect(resolve({ clientIdleTimeoutMs: 2000, minClientBytesPerSecond: 20 }).limits).toMatchObject({ clientRateWindowMs: 2000, clientMinBytesPerSecond: 20 });
+    expect(resolve({ clientIdleTimeoutMs: 2000, clientRateWindowMs: 3000, minClientBytesPerSecond: 20, clientMinBytesPerSecond: 30 }).limits).toMatchObject({
       clientRateWindowMs: 3000,
       clientMinBytesPerSecond: 30,
     });

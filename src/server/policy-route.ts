@@ -1,11 +1,15 @@
 import { uploadError } from '../shared/upload-error.js';
 import { POLICY_PATH, type UploadPolicy } from '../shared/wire.js';
 import { jsonResponse } from './error-response.js';
-import type { ResolvedOptions } from './options.js';
+import type { Callers, Limits, Origins } from './resolve-options.js';
 import { PREVIEW_PARAM } from './preview-link.js';
 
 /** What the policy answer reads of the options: the file rules, SSO, and who may read it. */
-export type PolicyOptions = Pick<ResolvedOptions, 'allowedTypes' | 'maxFileSize' | 'maxFilesPerRequest' | 'sso' | 'allowedOrigins'>;
+export interface PolicyOptions {
+  limits: Pick<Limits, 'allowedTypes' | 'maxFileSize' | 'maxFilesPerRequest'>;
+  callers: Pick<Callers, 'sso'>;
+  origins: Pick<Origins, 'allowedOrigins'>;
+}
 
 /**
  * Whether a GET asks for the policy: its `path` (trailing slashes already trimmed, in one pass)
@@ -23,13 +27,13 @@ export function isPolicyRequest(request: Request, path: string): boolean {
  * no caller check beyond the one every GET gets (pages of other sites are refused unless the
  * operator allowed other origins; CORS headers go to allowed origins only).
  */
-export function policyRoute(request: Request, options: PolicyOptions): Response {
-  if (options.allowedOrigins.size === 0 && request.headers.get('sec-fetch-site') === 'cross-site') throw uploadError('forbidden-origin');
+export function policyRoute(request: Request, { limits, callers, origins }: PolicyOptions): Response {
+  if (origins.allowedOrigins.size === 0 && request.headers.get('sec-fetch-site') === 'cross-site') throw uploadError('forbidden-origin');
   const policy: UploadPolicy = {
-    allowedTypes: options.allowedTypes.map(({ id, extensions, mimeTypes }) => ({ id, extensions: [...extensions], mimeTypes: [...mimeTypes] })),
-    maxFileSize: options.maxFileSize,
-    maxFilesPerRequest: options.maxFilesPerRequest,
-    sessionRequired: options.sso !== undefined,
+    allowedTypes: limits.allowedTypes.map(({ id, extensions, mimeTypes }) => ({ id, extensions: [...extensions], mimeTypes: [...mimeTypes] })),
+    maxFileSize: limits.maxFileSize,
+    maxFilesPerRequest: limits.maxFilesPerRequest,
+    sessionRequired: callers.sso !== undefined,
   };
   return jsonResponse(200, policy);
 }

@@ -4,7 +4,7 @@ import { formatBytes } from '../shared/limits.js';
 import { uploadError } from '../shared/upload-error.js';
 import { FILE_FIELD } from '../shared/wire.js';
 import type { Lease } from './budget.js';
-import type { ResolvedOptions } from './options.js';
+import type { Limits } from './resolve-options.js';
 import { fileChunks, type FilePart } from './read-multipart.js';
 import { contentMatches } from './sniff-content.js';
 
@@ -37,24 +37,24 @@ export interface PreparedFile {
 export async function prepareFile(
   part: FilePart,
   names: UniqueNames,
-  options: ResolvedOptions,
+  limits: Pick<Limits, 'allowedTypes' | 'maxFileSize'>,
   readAhead: Lease,
 ): Promise<PreparedFile> {
   if (part.name !== FILE_FIELD) throw uploadError('bad-request');
   // Stryker disable next-line ObjectLiteral: the error body carries code and message only; the client names the file
   if (!isSafeFileName(part.fileName)) throw uploadError('invalid-file-name', {}, { fileName: part.fileName });
-  const type = findFileType(part.fileName, options.allowedTypes);
+  const type = findFileType(part.fileName, limits.allowedTypes);
   if (!type) {
     // Stryker disable next-line ObjectLiteral: the error body carries code and message only; the client names the file
-    throw uploadError('file-type-not-allowed', { types: describeFileTypes(options.allowedTypes) }, { fileName: part.fileName });
+    throw uploadError('file-type-not-allowed', { types: describeFileTypes(limits.allowedTypes) }, { fileName: part.fileName });
   }
   // Stryker disable next-line ConditionalExpression,EqualityOperator,ObjectLiteral: the length check below refuses the same
   if (part.maxPossibleSize <= 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
   const rest = fileChunks(part);
   // Stryker disable next-line EqualityOperator: the same answer for every file, only the budget used differs (machine suites)
-  const proven = part.maxPossibleSize <= options.maxFileSize;
+  const proven = part.maxPossibleSize <= limits.maxFileSize;
   // Stryker disable next-line ArithmeticOperator: the same answer for every file, only the budget used differs (machine suites)
-  const readUpTo = proven ? HEAD_BYTES : options.maxFileSize + 1;
+  const readUpTo = proven ? HEAD_BYTES : limits.maxFileSize + 1;
   const chunks: Buffer[] = [];
   let length = 0;
   let heldAhead = 0;
@@ -73,7 +73,7 @@ export async function prepareFile(
   }
   // Stryker disable next-line ConditionalExpression,ObjectLiteral: the bound check above already refused empty files
   if (length === 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
-  if (length > options.maxFileSize) throw tooLarge(part.fileName, options);
+  if (length > limits.maxFileSize) throw tooLarge(part.fileName, limits);
   const head = Buffer.concat(chunks);
   if (!(await contentMatches(type, head.subarray(0, HEAD_BYTES)))) {
     // Stryker disable next-line ObjectLiteral: the error body carries code and message only; the client names the file
@@ -82,9 +82,9 @@ export async function prepareFile(
   return { name: part.fileName, upstreamName: names.take(upstreamSafe(part.fileName)), type, head, rest, heldAhead };
 }
 
-export function tooLarge(fileName: string, options: ResolvedOptions) {
+export function tooLarge(fileName: string, limits: Pick<Limits, 'maxFileSize'>) {
   // Stryker disable next-line ObjectLiteral: the error body carries code and message only; the client names the file
-  return uploadError('file-too-large', { maxSize: formatBytes(options.maxFileSize) }, { fileName });
+  return uploadError('file-too-large', { maxSize: formatBytes(limits.maxFileSize) }, { fileName });
 }
 
 /**

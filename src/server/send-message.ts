@@ -16,7 +16,8 @@ import { errorResponse, jsonResponse } from './error-response.js';
 import { callHighLevel, type HighLevelJsonAnswer } from './highlevel-json.js';
 import { hashBody, idempotencyScope, once, type KeptAnswer } from './idempotency.js';
 import { mapHighLevelError } from './map-highlevel-error.js';
-import type { Caller, ResolvedOptions } from './options.js';
+import type { ResolvedLogger } from './logger.js';
+import type { Caller, Callers, HighLevel, Limits, Origins, Previews, Shared } from './resolve-options.js';
 import { verifyPreview } from './preview-link.js';
 import { readJsonBody } from './read-json-body.js';
 import { waitForTurn } from './store/wait-for-turn.js';
@@ -50,27 +51,43 @@ interface SendRequest {
  * with `action: 'send'`, and the send is idempotent by the `Idempotency-Key` header across every
  * instance sharing the store.
  */
-export async function sendMessageRoute(request: Request, options: ResolvedOptions): Promise<Response> {
-  checkCaller(request, options);
+/**
+ * What a send reads: the origin and caller checks, the body's deadline and the file rules (for
+ * HighLevel's refusals), the handles' secret, HighLevel, the store, the message types, the log.
+ */
+export interface SendMessageOptions {
+  origins: Pick<Origins, 'publicOrigin' | 'allowedOrigins'>;
+  callers: Pick<Callers, 'sso' | 'resolveLocationId' | 'authorize'>;
+  limits: Pick<Limits, 'unauthenticatedDeadlineMs' | 'maxFileSize' | 'allowedTypes'>;
+  previews: Pick<Previews, 'previewSecret'>;
+  highlevel: HighLevel;
+  shared: Shared;
+  /** `undefined`: the conversation's own channel only. */
+  messageTypes: readonly MessageType[] | undefined;
+  logger: ResolvedLogger;
+}
+
+export async function sendMessageRoute(request: Request, options: SendMessageOptions): Promise<Response> {
+  checkCaller(request, options.origins);
   if (parseContentType(request.headers.get('content-type'))?.type !== 'application/json') throw uploadError('bad-request');
   const key = request.headers.get(IDEMPOTENCY_KEY_HEADER);
   if (key === null || !IDEMPOTENCY_KEY_PATTERN.test(key)) throw uploadError('idempotency-key-required');
-  const caller = await resolveCaller(request, options);
+  const caller = await resolveCaller(request, options.callers);
   // A send holds up to its body while it arrives, within the strangers' deadline, in its
   // address's place (taken by the route).
-  const body: SendRequest = parseBody(await readJsonBody(request, { limit: MAX_MESSAGE_BODY_BYTES, deadlineMs: options.unauthenticatedDeadlineMs, tooLarge: 'message-too-large' }));
+  const body: SendRequest = parseBody(await readJsonBody(request, { limit: MAX_MESSAGE_BODY_BYTES, deadlineMs: options.limits.unauthenticatedDeadlineMs, tooLarge: 'message-too-large' }));
   const { locationId, user } = caller;
   const context = { action: 'send', conversationId: body.conversationId, locationId, ...(user ? { user } : {}) } as const;
-  if (!(await options.authorize(request, context))) throw uploadError('unauthorized');
+  if (!(await options.callers.authorize(request, context))) throw uploadError('unauthorized');
 
   const started = Date.now();
   const { answer, replayed } = await once(
     {
-      store: options.shared,
+      store: options.shared.store,
       scope: idempotencyScope(locationId, key),
       bodyHash: hashBody(body),
       // Two calls to HighLevel, each within its timeout and after its turn, and some slack.
-      maxRunMs: 2 * (options.upstreamTimeoutMs + (options.rateLimit?.maxWaitMs ?? 0)) + 5000,
+      maxRunMs: 2 * (options.highlevel.upstreamTimeoutMs + (options.shared.rateLimit?.maxWaitMs ?? 0)) + 5000,
     },
     () => send(body, caller, options),
   );
@@ -105,11 +122,11 @@ function parseBody(value: unknown): SendRequest {
 }
 
 /** The files' HighLevel URLs, from handles this server signed for this location and conversation. */
-function attachmentUrls(handles: readonly string[], locationId: string, conversationId: string, options: ResolvedOptions): string[] {
+function attachmentUrls(handles: readonly string[], locationId: string, conversationId: string, previews: Pick<Previews, 'previewSecret'>): string[] {
   return handles.map((handle) => {
     let claims;
     try {
-      claims = verifyPreview(handle, options.previewSecret);
+      claims = verifyPreview(handle, previews.previewSecret);
     } catch (error) {
       if (isUploadError(error) && error.code === 'preview-link-expired') throw uploadError('attachment-expired');
       throw uploadError('attachment-not-signed');
@@ -120,22 +137,22 @@ function attachmentUrls(handles: readonly string[], locationId: string, conversa
 }
 
 /** The send itself, run once per idempotency key. */
-async function send(body: SendRequest, caller: Caller, options: ResolvedOptions): Promise<KeptAnswer> {
+async function send(body: SendRequest, caller: Caller, options: SendMessageOptions): Promise<KeptAnswer> {
   const { locationId } = caller;
-  const attachments = attachmentUrls(body.attachments, locationId, body.conversationId, options);
+  const attachments = attachmentUrls(body.attachments, locationId, body.conversationId, options.previews);
   // The client's going away does not stop a send: its answer is kept for the retry.
   const never = new AbortController().signal;
 
-  await waitForTurn(locationId, options, never);
-  let token = await options.getToken({ locationId });
+  await waitForTurn(locationId, options.shared, never);
+  let token = await options.highlevel.getToken({ locationId });
   const read = await callHighLevel(options, token, 'GET', `/conversations/${encodeURIComponent(body.conversationId)}`);
-  if (read.status === 401) options.getToken.refused?.({ locationId, token });
-  const conversation = conversationOf(read, locationId, options);
-  const type = messageType(body.type, conversation.type, options);
+  if (read.status === 401) options.highlevel.getToken.refused?.({ locationId, token });
+  const conversation = conversationOf(read, locationId, options.limits);
+  const type = messageType(body.type, conversation.type, options.messageTypes);
   if (type === 'Email' && !body.subject && !body.html) throw uploadError('email-subject-required');
 
-  await waitForTurn(locationId, options, never);
-  token = await options.getToken({ locationId });
+  await waitForTurn(locationId, options.shared, never);
+  token = await options.highlevel.getToken({ locationId });
   const sent = await callHighLevel(options, token, 'POST', '/conversations/messages', {
     type,
     contactId: conversation.contactId,
@@ -146,8 +163,8 @@ async function send(body: SendRequest, caller: Caller, options: ResolvedOptions)
   });
   if (sent.status < 200 || sent.status > 299) {
     options.logger.warn?.('HighLevel refused a message', { status: sent.status, body: sent.text.slice(0, 500).replace(/Bearer\s+\S+/gi, 'Bearer [token]') });
-    if (sent.status === 401) options.getToken.refused?.({ locationId, token });
-    const error = mapHighLevelError(sent.status, sent.data, sent.headers, options);
+    if (sent.status === 401) options.highlevel.getToken.refused?.({ locationId, token });
+    const error = mapHighLevelError(sent.status, sent.data, sent.headers, options.limits);
     const final = error.code === 'highlevel-rejected' || error.code === 'file-too-large' || error.code === 'file-type-not-allowed';
     // HighLevel said no to this very message (400, 422): that answer is kept for the key like a
     // success, so that retrying it cannot send it later. Anything else (429, 5xx, a token
@@ -172,12 +189,12 @@ async function answerOf(response: Response): Promise<KeptAnswer> {
 }
 
 /** The conversation's contact and channel, once HighLevel says it is the caller's location's. */
-function conversationOf(read: HighLevelJsonAnswer, locationId: string, options: ResolvedOptions): { contactId: string; type: number } {
+function conversationOf(read: HighLevelJsonAnswer, locationId: string, limits: Pick<Limits, 'maxFileSize' | 'allowedTypes'>): { contactId: string; type: number } {
   // HighLevel documents 400 for this read; an unknown id is 400 (or 404), one the token may not
   // see is 403 (its location is another's).
   if (read.status === 400 || read.status === 404) throw uploadError('conversation-not-found');
   if (read.status === 403) throw uploadError('conversation-other-location');
-  if (read.status < 200 || read.status > 299) throw mapHighLevelError(read.status, read.data, read.headers, options);
+  if (read.status < 200 || read.status > 299) throw mapHighLevelError(read.status, read.data, read.headers, limits);
   const conversation = (read.data ?? {}) as { contactId?: unknown; locationId?: unknown; type?: unknown; deleted?: unknown };
   if (conversation.locationId !== locationId) throw uploadError('conversation-other-location');
   if (conversation.deleted === true) throw uploadError('conversation-not-found');
@@ -186,9 +203,9 @@ function conversationOf(read: HighLevelJsonAnswer, locationId: string, options: 
 }
 
 /** The type to send as: the client's choice among the allowed, else the conversation's channel. */
-function messageType(asked: MessageType | undefined, conversationType: number, options: ResolvedOptions): MessageType {
+function messageType(asked: MessageType | undefined, conversationType: number, messageTypes: SendMessageOptions['messageTypes']): MessageType {
   const channel = CHANNEL_OF_CONVERSATION[conversationType];
-  const allowed = options.messageTypes ?? (channel ? [channel] : []);
+  const allowed = messageTypes ?? (channel ? [channel] : []);
   const type = asked ?? (channel && allowed.includes(channel) ? channel : allowed[0]);
   if (!type || !allowed.includes(type)) throw uploadError('message-type-not-allowed');
   return type;

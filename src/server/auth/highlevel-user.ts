@@ -1,6 +1,7 @@
 import { uploadError } from '../../shared/upload-error.js';
 import { retryAfterSeconds } from '../map-highlevel-error.js';
-import type { ResolvedOptions } from '../options.js';
+import type { HighLevel, Shared } from '../resolve-options.js';
+import type { SharedStore } from '../store/shared-store.js';
 import { waitForTurn } from '../store/wait-for-turn.js';
 
 /** Who HighLevel says a user is, in one location: what a session takes from HighLevel, not from the payload. */
@@ -35,22 +36,22 @@ const MAX_ANSWER_BYTES = 256 * 1024;
 export async function lookUpHighLevelUser(
   userId: string,
   locationId: string,
-  options: ResolvedOptions,
+  { highlevel, shared }: { highlevel: HighLevel; shared: Shared },
   ttlSeconds: number,
   signal: AbortSignal,
 ): Promise<HighLevelUserAccess> {
   // Both ids have passed the id pattern (no `:`): the key cannot spell another.
   const key = `sso-user:${locationId}:${userId}`;
-  const cached = await readCache(key, options);
+  const cached = await readCache(key, shared.store);
   if (cached) return cached;
-  await waitForTurn(locationId, options, signal);
-  const token = await options.getToken({ locationId });
-  const deadline = AbortSignal.timeout(Math.min(options.upstreamTimeoutMs, USER_LOOKUP_DEADLINE_MS));
+  await waitForTurn(locationId, shared, signal);
+  const token = await highlevel.getToken({ locationId });
+  const deadline = AbortSignal.timeout(Math.min(highlevel.upstreamTimeoutMs, USER_LOOKUP_DEADLINE_MS));
   let status: number;
   let body: unknown;
   let headers: Headers;
   try {
-    const response = await (options.fetch ?? globalThis.fetch)(`${options.apiBase}/users/${encodeURIComponent(userId)}`, {
+    const response = await (highlevel.fetch ?? globalThis.fetch)(`${highlevel.apiBase}/users/${encodeURIComponent(userId)}`, {
       headers: { Authorization: `Bearer ${token}`, Version: HIGHLEVEL_USERS_API_VERSION, Accept: 'application/json' },
       redirect: 'manual',
       signal: AbortSignal.any([signal, deadline]),
@@ -62,7 +63,7 @@ export async function lookUpHighLevelUser(
     throw uploadError(deadline.aborted ? 'highlevel-timeout' : 'highlevel-unavailable', {}, {}, { cause: error });
   }
   if (status === 401) {
-    options.getToken.refused?.({ locationId, token });
+    highlevel.getToken.refused?.({ locationId, token });
     throw uploadError('highlevel-auth');
   }
   if (status === 403) throw uploadError('highlevel-auth');
@@ -74,7 +75,7 @@ export async function lookUpHighLevelUser(
   }
   if (status !== 200) throw uploadError('highlevel-unavailable');
   const access = accessOf(body, userId, locationId);
-  await writeCache(key, access, ttlSeconds, options);
+  await writeCache(key, access, ttlSeconds, shared.store);
   return access;
 }
 
@@ -123,22 +124,22 @@ async function readJson(response: Response): Promise<unknown> {
  * that location are written, so the entries are bounded by the real users who signed in, not by
  * what strangers send. The cache only saves a request: a store that fails is skipped.
  */
-async function readCache(key: string, options: ResolvedOptions): Promise<HighLevelUserAccess | undefined> {
+async function readCache(key: string, store: SharedStore): Promise<HighLevelUserAccess | undefined> {
   try {
-    const text = await options.shared.get(key);
+    const text = await store.get(key);
     if (text === undefined) return undefined;
     const entry = JSON.parse(text) as { role: HighLevelUserAccess['role']; type: HighLevelUserAccess['type']; until: number };
     if (entry.until > Date.now()) return { role: entry.role, type: entry.type };
-    await options.shared.delete(key);
+    await store.delete(key);
   } catch {
     // Asked of HighLevel instead.
   }
   return undefined;
 }
 
-async function writeCache(key: string, access: HighLevelUserAccess, ttlSeconds: number, options: ResolvedOptions): Promise<void> {
+async function writeCache(key: string, access: HighLevelUserAccess, ttlSeconds: number, store: SharedStore): Promise<void> {
   try {
-    await options.shared.set(key, JSON.stringify({ ...access, until: Date.now() + ttlSeconds * 1000 }));
+    await store.set(key, JSON.stringify({ ...access, until: Date.now() + ttlSeconds * 1000 }));
   } catch {
     // The next sign-in asks HighLevel again.
   }

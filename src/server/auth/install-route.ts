@@ -2,7 +2,9 @@ import { isUploadError, uploadError, type UploadError } from '../../shared/uploa
 import { Budget } from '../budget.js';
 import { clientAddressOf } from '../client-address.js';
 import { ownOrigin } from '../cors.js';
-import type { ResolvedOptions, UploadHandlerOptions } from '../options.js';
+import type { ResolvedLogger } from '../logger.js';
+import type { UploadHandlerOptions } from '../options.js';
+import type { Callers, Origins } from '../resolve-options.js';
 import { InFlightPerKey, RateWindow } from '../per-key-limits.js';
 
 /** Code exchanges at HighLevel at once, per process. */
@@ -57,17 +59,24 @@ export const INSTALL_CALLBACK_PATH = '/oauth/callback';
  * places are taken: a flood of made-up codes from one address neither reaches HighLevel in
  * numbers nor keeps an admin elsewhere from installing.
  */
-export async function installRoute(request: Request, options: ResolvedOptions): Promise<Response> {
-  const install = options.install;
-  // Stryker disable next-line ConditionalExpression,StringLiteral: routed only when options.install is set; not exported
+/** What the install route reads: its own options and the client's address, the own origin, the log. */
+export interface InstallRouteOptions {
+  callers: Pick<Callers, 'install' | 'clientAddress'>;
+  origins: Pick<Origins, 'publicOrigin'>;
+  logger: ResolvedLogger;
+}
+
+export async function installRoute(request: Request, { callers, origins, logger }: InstallRouteOptions): Promise<Response> {
+  const install = callers.install;
+  // Stryker disable next-line ConditionalExpression,StringLiteral: routed only when callers.install is set; not exported
   if (!install) throw uploadError('bad-request');
   const url = new URL(request.url);
   // Stryker disable next-line StringLiteral: the default has ' ' and '!', which the code pattern refuses: the same 400
   const code = url.searchParams.get('code') ?? '';
   if (!/^[\w.~-]{1,512}$/.test(code)) return page(400, 'The install link has no valid code. Install the app again from the HighLevel Marketplace.');
-  const redirectUri = install.redirectUri ?? `${ownOrigin(request, options)}${url.pathname}`;
+  const redirectUri = install.redirectUri ?? `${ownOrigin(request, origins)}${url.pathname}`;
   // The address's own bounds first: what it is refused never counts against anyone else.
-  const address = clientAddressOf(request, options.clientAddress);
+  const address = clientAddressOf(request, callers.clientAddress);
   let giveBack: () => void;
   try {
     install.callbacks.hit(address);
@@ -84,13 +93,13 @@ export async function installRoute(request: Request, options: ResolvedOptions): 
     ({ locationId } = await install.app.install(code, redirectUri));
   } catch (error) {
     const known = isUploadError(error) ? error : uploadError('install-failed');
-    if (!isUploadError(error)) options.logger.error?.('install failed', { error: String(error) });
+    if (!isUploadError(error)) logger.error?.('install failed', { error: String(error) });
     return refusal(known);
   } finally {
     slot.release();
     giveBack();
   }
-  options.logger.info?.('app installed', { locationId });
+  logger.info?.('app installed', { locationId });
   if (install.afterInstallUrl) {
     return new Response(null, {
       status: 302,

@@ -4,7 +4,7 @@ import type { Ticket } from '../admission.js';
 import { checkCaller } from '../check-request.js';
 import { parseContentType } from '../content-type.js';
 import { jsonResponse } from '../error-response.js';
-import type { Caller, ResolvedOptions } from '../options.js';
+import type { Caller, Callers, HighLevel, Limits, Origins, Shared } from '../resolve-options.js';
 import { readJsonBody } from '../read-json-body.js';
 import { lookUpHighLevelUser, type HighLevelUserAccess } from './highlevel-user.js';
 import { MAX_SSO_PAYLOAD_LENGTH, decryptUserContext } from './sso-payload.js';
@@ -31,11 +31,11 @@ export interface SessionAnswer {
 }
 
 /** Who the request speaks for: with SSO, the session's user and location (401 without one). */
-export async function resolveCaller(request: Request, options: ResolvedOptions): Promise<Caller> {
-  if (!options.sso) return { locationId: await options.resolveLocationId!(request) };
+export async function resolveCaller(request: Request, callers: Pick<Callers, 'sso' | 'resolveLocationId'>): Promise<Caller> {
+  if (!callers.sso) return { locationId: await callers.resolveLocationId!(request) };
   const token = sessionTokenOf(request);
   if (!token) throw uploadError('unauthorized');
-  const user = verifySession(token, options.sso.key);
+  const user = verifySession(token, callers.sso.key);
   if (user === 'expired') throw uploadError('session-expired');
   if (!user) throw uploadError('unauthorized');
   return { locationId: user.locationId, user };
@@ -63,16 +63,25 @@ function sessionTokenOf(request: Request): string | undefined {
  * {@link SIGN_IN_FLOOR_MS}. Sign-ins are counted per client address and per location (429
  * `rate-limited` past either), so that a forger gets few answers to learn from.
  */
-export async function openSession(request: Request, options: ResolvedOptions, place?: Pick<Ticket, 'evicted' | 'proven'>): Promise<Response> {
-  const sso = options.sso;
-  // Stryker disable next-line ConditionalExpression,StringLiteral: routed only when options.sso is set; not exported
+/** What a sign-in reads: SSO, the origin checks, the body's deadline, and HighLevel to ask about the user. */
+export interface OpenSessionOptions {
+  callers: Pick<Callers, 'sso'>;
+  origins: Pick<Origins, 'publicOrigin' | 'allowedOrigins'>;
+  limits: Pick<Limits, 'unauthenticatedDeadlineMs'>;
+  highlevel: HighLevel;
+  shared: Shared;
+}
+
+export async function openSession(request: Request, options: OpenSessionOptions, place?: Pick<Ticket, 'evicted' | 'proven'>): Promise<Response> {
+  const sso = options.callers.sso;
+  // Stryker disable next-line ConditionalExpression,StringLiteral: routed only when callers.sso is set; not exported
   if (!sso) throw uploadError('bad-request');
   const started = Date.now();
-  checkCaller(request, options);
+  checkCaller(request, options.origins);
   if (parseContentType(request.headers.get('content-type'))?.type !== 'application/json') throw uploadError('bad-request');
   // A sign-in holds up to ~17 KB while its body arrives, in a place of the strangers' pool
   // (taken by the route): the body must be in within the strangers' deadline.
-  const payload = (await readJsonBody(request, { limit: MAX_SSO_PAYLOAD_LENGTH + 1024, deadlineMs: options.unauthenticatedDeadlineMs, evicted: place?.evicted })) as
+  const payload = (await readJsonBody(request, { limit: MAX_SSO_PAYLOAD_LENGTH + 1024, deadlineMs: options.limits.unauthenticatedDeadlineMs, evicted: place?.evicted })) as
     | { encryptedData?: unknown }
     | undefined;
   // The body is in: what follows is the server's own work, and the place is no longer evictable.

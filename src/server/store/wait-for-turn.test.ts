@@ -4,7 +4,8 @@ import { formOf } from '../../testing/multipart.js';
 import { fixture } from '../../testing/fixtures.js';
 import { startStack, type Stack } from '../../testing/start-stack.js';
 import { MAX_RETRY_AFTER_SECONDS } from '../map-highlevel-error.js';
-import { resolveOptions, staticToken, type RateLimitOptions } from '../options.js';
+import { staticToken, type RateLimitOptions } from '../options.js';
+import { resolveOptions } from '../resolve-options.js';
 import { memoryStore } from './memory-store.js';
 import { waitForTurn } from './wait-for-turn.js';
 
@@ -21,7 +22,7 @@ const optionsWith = (rateLimit: RateLimitOptions | false) =>
     previewSecret: 'p'.repeat(32),
     sharedStore: memoryStore({ now: () => clock }),
     rateLimit,
-  });
+  }).shared;
 
 /** Settles `promise` as far as it goes without time passing: 'pending', 'resolved' or the error. */
 async function stateOf(promise: Promise<void>): Promise<'pending' | 'resolved' | UploadError> {

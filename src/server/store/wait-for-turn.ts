@@ -1,6 +1,6 @@
 import { uploadError } from '../../shared/upload-error.js';
 import { MAX_RETRY_AFTER_SECONDS } from '../map-highlevel-error.js';
-import type { ResolvedOptions } from '../options.js';
+import type { Shared } from '../resolve-options.js';
 
 /**
  * Waits for this request's turn to call HighLevel for `locationId`, so that all instances
@@ -9,9 +9,9 @@ import type { ResolvedOptions } from '../options.js';
  * before HighLevel has to say it. A client that leaves while waiting stops the wait (its turn
  * then goes unused, which only errs on the safe side).
  */
-export async function waitForTurn(locationId: string, options: ResolvedOptions, signal: AbortSignal): Promise<void> {
-  if (!options.rateLimit) return;
-  const turn = await options.shared.reserveSlot(`rate:${locationId}`, options.rateLimit);
+export async function waitForTurn(locationId: string, shared: Shared, signal: AbortSignal): Promise<void> {
+  if (!shared.rateLimit) return;
+  const turn = await shared.store.reserveSlot(`rate:${locationId}`, shared.rateLimit);
   if (!turn.granted) {
     const seconds = Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(turn.waitMs / 1000)));
     throw uploadError('rate-limited', { seconds }, { retryAfter: seconds });
