@@ -65,7 +65,7 @@ test('the usage page and the props table are complete, and have no accessibility
   for (const heading of ['1. In a React app (npm package)', '2. On a CRM page that is not React (script tag)', 'The BFF route on your server']) {
     await expect(docs.getByRole('heading', { name: heading })).toBeVisible();
   }
-  await expect(docs.getByText("import { AttachmentUploader, summarizeItems, type UploadedFile } from 'ghl-attachments';")).toBeVisible();
+  await expect(docs.getByText("import { AttachmentUploader, summarizeItems, useSendMessage, type UploadedFile } from 'ghl-attachments';")).toBeVisible();
   await expect(docs.getByText(/createUploadHandler\(\{/).first()).toBeVisible();
   const rows = page.getByTestId('error-codes').locator('tbody tr');
   await expect(rows).toHaveCount(Object.keys(ERROR_STATUS).length);

@@ -166,7 +166,7 @@ async function nextAppChecks(tarball) {
     writeFileSync(join(next, 'package.json'), JSON.stringify({ name: 'pack-test-next', private: true }));
     sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'next@^16', 'react@^19.3.1', 'react-dom@^19.3.1',
       '@tanstack/react-query@^5.108.0', 'typescript@~6.0.2', '@types/react@^19.3.0', '@types/node@^20.19.0'], next);
-    mkdirSync(join(next, 'app', 'api', 'attachments'), { recursive: true });
+    mkdirSync(join(next, 'app', 'api', 'attachments', '[[...path]]'), { recursive: true });
     writeFileSync(join(next, 'app', 'layout.tsx'), `export default function RootLayout({ children }: { children: React.ReactNode }) {
   return <html lang="en"><body>{children}</body></html>;
 }
@@ -178,7 +178,7 @@ export default function Page() {
   return <main><h1>Compose</h1><AttachmentUploader conversationId="c1" endpoint="/api/attachments" /></main>;
 }
 `);
-    writeFileSync(join(next, 'app', 'api', 'attachments', 'route.ts'), `import { createUploadHandler, staticToken } from 'ghl-attachments/server';
+    writeFileSync(join(next, 'app', 'api', 'attachments', '[[...path]]', 'route.ts'), `import { createUploadHandler, staticToken } from 'ghl-attachments/server';
 
 export const { GET, POST, OPTIONS } = createUploadHandler({
   getToken: staticToken(process.env.GHL_TOKEN ?? 'unset'),
@@ -199,7 +199,7 @@ export const { GET, POST, OPTIONS } = createUploadHandler({
       const html = readFileSync(join(next, '.next', 'server', 'app', 'index.html'), 'utf8');
       if (!html.includes('Drop files here to attach them') || !html.includes('Choose files to attach')) throw new Error(html.slice(0, 300));
     });
-    await check('Next.js: the route answers a real upload through the mock (next start)', async () => {
+    await check('Next.js: the route answers a real upload and its policy at /config through the mock (next start)', async () => {
       const mockEntry = await import(pathToFileURL(join(next, 'node_modules/ghl-attachments/dist/mock.js')).href);
       const mock = await mockEntry.startMockHighLevel();
       const port = await freePort();
@@ -228,6 +228,10 @@ export const { GET, POST, OPTIONS } = createUploadHandler({
         if (!served.equals(png)) throw new Error('the URL serves other bytes');
         const preview = await fetch(body.files[0].previewUrl);
         if (preview.status !== 200) throw new Error(`the preview link answered ${preview.status}`);
+        // The optional catch-all hands the route its sub-paths: the policy here.
+        const policy = await fetch(`${endpoint}/config`);
+        const rules = await policy.json().catch(() => null);
+        if (policy.status !== 200 || typeof rules?.maxFileSize !== 'number') throw new Error(`/config answered ${policy.status}: ${JSON.stringify(rules)}`);
       } finally {
         // next start runs under npx: end the whole group.
         try {

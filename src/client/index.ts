@@ -17,6 +17,7 @@ export {
   type UploadStatus,
 } from './upload-item.js';
 export { errorMessage } from './error-message.js';
+export { RETRYABLE_SEND_CODES, sendMessage, type SendMessageOptions } from './send-message.js';
 export { summarizeItems, type UploadSummary } from './summarize-items.js';
 export { narrowRules, type OwnRules, type UploadRules } from './narrow-rules.js';
 export { POLICY_QUERY_KEY, cachedPolicy, policyUrl } from './upload-policy.js';

@@ -57,7 +57,7 @@ export function serveCustomPage(url: URL, res: ServerResponse, config: StandInCo
     response_type: 'code',
     client_id: oauth.app.clientId,
     redirect_uri: oauth.app.redirectUri ?? '',
-    scope: 'conversations/message.write files.readonly users.readonly',
+    scope: 'conversations/message.write conversations.readonly files.readonly users.readonly',
   })}`;
   const switcher = locations
     .map((candidate) => {
