@@ -253,7 +253,7 @@ server.listen(port, host, () => {
   }
   log(
     mock
-      ? `HighLevel: the local mock at ${origin}/highlevel (set GHL_TOKEN and GHL_LOCATION_ID, or GHL_CLIENT_ID and ` +
+      ? `HighLevel: the local mock, its API under ${origin}/highlevel (set GHL_TOKEN and GHL_LOCATION_ID, or GHL_CLIENT_ID and ` +
           'GHL_CLIENT_SECRET, for the real API). Authorization: anyone may upload (the mock’s token reaches nothing real).'
       : `HighLevel: ${bffOptions.apiBase ?? 'https://services.leadconnectorhq.com'}, ${
           bffOptions.highLevelSso ? 'the location of each HighLevel SSO session' : `location ${String(bffOptions.locationId)}`
