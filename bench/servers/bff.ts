@@ -18,6 +18,9 @@ const handle = toNodeHandler(
     apiBase: env('MOCK_URL'),
     maxFileSize: Number(process.env.MAX_FILE_SIZE ?? 5_242_880),
     previewSecret: 'bench-preview-secret-of-at-least-32-characters',
+    // Every upload comes from one loopback address standing for many users: the per-address
+    // bound (32 at once by default) would refuse the 64 concurrent uploads of the memory figure.
+    maxInFlightPerAddress: 256,
   }),
 );
 serveForBench(createServer((req, res) => handle(req, res)));
