@@ -139,7 +139,7 @@ describe('refused before anything reaches HighLevel', () => {
     ['a user the host app refuses', () => { allow = false; return post(form(conv, filePart('a.png', png()))).finally(() => (allow = true)); }, 401, 'unauthorized'],
     ['a client that stalls before its file', () => { const body = form(conv, filePart('slow.png', pngOfSize(200_000))); return post(body.subarray(0, 60), { 'Content-Length': body.length }, { end: 'stall' }); }, 408, 'request-timeout'],
     ['a client that stalls mid-file', () => { const body = form(conv, filePart('slow.png', pngOfSize(200_000))); return post(body.subarray(0, 50_000), { 'Content-Length': body.length }, { end: 'stall' }); }, 408, 'request-timeout', 1],
-    // Issue 10: nothing a client sends may stop the process, or use the token without a decision.
+    // Nothing a client sends may stop the process, or use the token without a decision.
     ['TRACE (the Request constructor throws on it)', () => post(form(conv, filePart('a.png', png())), {}, { method: 'TRACE' }), 405, 'method-not-allowed'],
     ['DELETE', () => post(form(conv, filePart('a.png', png())), {}, { method: 'DELETE' }), 405, 'method-not-allowed'],
     ['a Host that is not a host', () => post(form(conv, filePart('a.png', png())), { Host: 'a b' }), 400, 'bad-request'],
