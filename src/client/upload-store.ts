@@ -243,9 +243,11 @@ export class UploadStore {
         file = await this.shrink(item, original, shrink, controller.signal);
         this.move(item.id, { status: 'uploading' });
       }
-      // query-core loads with the first upload; a cancel meanwhile ends it before it starts.
-      const observer = observe(await loadQueryRuntime());
-      if (controller.signal.aborted) throw uploadError('cancelled', {}, { fileName: item.name });
+      // query-core loads with the first upload; a cancel meanwhile ends it at once, whether the
+      // load then succeeds or fails (offline): the user's cancel is never turned into a retry.
+      const cancelled = () => uploadError('cancelled', {}, { fileName: item.name });
+      const observer = observe(await untilAborted(loadQueryRuntime(), controller.signal, cancelled));
+      if (controller.signal.aborted) throw cancelled();
       const result = await observer.mutate(file);
       // A host's mutation cache can hold the answer back (its onSuccess refetching something); a
       // cancel meanwhile still counts: the file stays unreported, as one cancelled a moment earlier.
@@ -255,7 +257,12 @@ export class UploadStore {
       // Stryker disable next-line ConditionalExpression,OptionalChaining: a row that gets here is listed and done
       if (done?.status === 'done') this.config().onUploadSuccess?.(result, done);
     } catch (thrown) {
-      const error = stalled ? uploadError('upload-stalled', {}, { fileName: item.name }) : toUploadError(thrown, item.name);
+      // An aborted try is the user's cancel (or removal), whatever the failure it raced with.
+      const error = stalled
+        ? uploadError('upload-stalled', {}, { fileName: item.name })
+        : controller.signal.aborted
+          ? uploadError('cancelled', {}, { fileName: item.name })
+          : toUploadError(thrown, item.name);
       // A photo that cannot be made to fit is refused, like any file that breaks the rules.
       if (error.code === 'image-not-shrinkable') {
         const rejection: RejectedFile = { id: item.id, name: item.name, size: item.size, code: error.code, file: original };
@@ -367,4 +374,14 @@ export class UploadStore {
     this.sequence += 1;
     return `${prefix}${this.sequence}`;
   }
+}
+
+/** `promise`, or a rejection with `reason()` as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, reason: () => Error): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(reason());
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
