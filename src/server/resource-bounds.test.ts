@@ -43,7 +43,7 @@ describe('bytes held in read-ahead: one budget for all requests', () => {
     try {
       // Warm up (code paths, the agent, JIT) before the baseline is taken.
       for (let i = 0; i < 3; i += 1) expect((await goodUpload(bff.endpoint))?.status).toBe(200);
-      const baseline = await bff.rss();
+      const baseline = { rss: await bff.rss(), held: await bff.held() };
 
       // Each sends most of a 5 MB file at once, chunked (so nothing proves its size: it must be
       // read ahead), then drips one byte every 0.5 s: under the minimum rate.
@@ -59,10 +59,13 @@ describe('bytes held in read-ahead: one budget for all requests', () => {
       await waitFor(() => answers.filter((answer) => answer?.status === 503).length >= 20, 20_000);
       const normal = await goodUpload(bff.endpoint);
       expect(normal?.status, normal?.text).toBe(200);
-      const held = (await bff.rss()) - baseline;
+      const held = (await bff.held()) - baseline.held;
+      const rss = (await bff.rss()) - baseline.rss;
       await Promise.all(slow);
-      const peak = (await bff.peakRss()) - baseline;
-      console.log(`read-ahead budget ${budget / MiB} MiB: RSS growth while held ${(held / MiB).toFixed(1)} MiB, peak growth ${(peak / MiB).toFixed(1)} MiB`);
+      const peak = (await bff.peakRss()) - baseline.rss;
+      console.log(
+        `read-ahead budget ${budget / MiB} MiB: held ${(held / MiB).toFixed(1)} MiB more; RSS ${(rss / MiB).toFixed(1)} MiB more, peak ${(peak / MiB).toFixed(1)} MiB more`,
+      );
 
       const busy = answers.filter((answer) => answer?.status === 503);
       const dropped = answers.filter((answer) => answer?.status === 408);
@@ -75,11 +78,11 @@ describe('bytes held in read-ahead: one budget for all requests', () => {
         expect(Number(answer!.headers['retry-after'])).toBeGreaterThan(0);
       }
       for (const answer of dropped) expect(code(answer)).toBe('request-timeout');
-      // Measured here: growth = budget + 35–56 MiB for any budget (1 MiB → 39, 32 → 67, 64 → 99–110
-      // in quiet and busy runs): the connections, and memory of drained bodies the allocator keeps.
-      // Without the budget, 40 × 5 MB would be held at once: over 190 MiB more than the budget.
-      expect(held).toBeLessThan(budget + 72 * MiB);
-      expect(peak).toBeLessThan(budget + 96 * MiB);
+      // What the BFF’s JavaScript holds after a collection: the budget and a little (measured 61–69
+      // MiB in all for 64). Without the budget, 40 × 5 MB would be held at once: 190 MiB. RSS is
+      // only logged: it also counts what the allocator keeps of freed bodies, which varied by
+      // 40 MiB between runs and Node lines, and is no measure of what a request holds.
+      expect(held).toBeLessThan(budget + 32 * MiB);
       expect(mock.stats.uploadsStored).toBe(4);
     } finally {
       await bff.stop();

@@ -16,6 +16,12 @@ export interface BffProcess {
   rss(): Promise<number>;
   /** Highest resident memory so far, in bytes. */
   peakRss(): Promise<number>;
+  /**
+   * What the process's JavaScript holds after a collection, in bytes: the heap in use and the
+   * memory behind Buffers. Unlike RSS, it leaves out what the allocator keeps from freed memory,
+   * which varies from run to run and between Node lines.
+   */
+  held(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +38,7 @@ export async function startBffProcess(mock: { url: string; token: string; locati
     child.once('exit', (code) => reject(new Error(`the BFF process exited (${code})`)));
   });
   const ask = (question: string) =>
-    new Promise<{ rss: number; peakRss: number }>((resolve) => {
+    new Promise<{ rss: number; peakRss: number; held: number }>((resolve) => {
       child.once('message', resolve);
       child.send(question);
     });
@@ -40,6 +46,7 @@ export async function startBffProcess(mock: { url: string; token: string; locati
     endpoint: `http://127.0.0.1:${port}/api/attachments`,
     rss: async () => (await ask('memory')).rss,
     peakRss: async () => (await ask('memory')).peakRss,
+    held: async () => (await ask('memory')).held,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -63,8 +70,15 @@ if (process.send && process.env.BFF_OPTIONS) {
   const server = createServer(handle);
   server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
   process.on('message', () => {
-    // Garbage is not held memory: collect it before reading what is held.
-    (globalThis as { gc?: () => void }).gc?.();
-    process.send!({ rss: process.memoryUsage().rss, peakRss: process.resourceUsage().maxRSS * 1024 });
+    // Garbage is not held memory: collect it before reading what is held. Buffers' memory is
+    // given back after the collection that finds them dead, so a second one, a turn later,
+    // reads what is still alive.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    setImmediate(() => {
+      gc?.();
+      const memory = process.memoryUsage();
+      process.send!({ rss: memory.rss, peakRss: process.resourceUsage().maxRSS * 1024, held: memory.heapUsed + memory.external });
+    });
   });
 }
