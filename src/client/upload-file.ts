@@ -9,19 +9,16 @@ import {
 } from '../shared/wire.js';
 import { uploadError } from '../shared/upload-error.js';
 import type { DiagnoseOptions } from './diagnose-network-failure.js';
+import { lazyImport } from './lazy-import.js';
 import { toUploadError } from './to-upload-error.js';
 
 /**
  * axios, loaded on first need: a page shows the widget long before (if ever) a file is chosen,
  * and axios is most of what an upload needs. {@link warmUploadClient} starts the load early.
  */
-let client: Promise<AxiosStatic> | undefined;
-function loadClient() {
-  client ??= import('axios').then((module) => module.default);
-  // A failed load (offline) is tried again by the next upload.
-  client.catch(() => (client = undefined));
-  return client;
-}
+const loadAxios = lazyImport(() => import('axios'));
+const loadClient = (): Promise<AxiosStatic> => loadAxios().then((module) => module.default);
+const loadDiagnosis = lazyImport(() => import('./diagnose-network-failure.js'));
 
 /**
  * Starts loading the upload client, so that the first upload does not wait for it: the widget
@@ -108,7 +105,7 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadedFi
  */
 async function diagnose(endpoint: string, options: DiagnoseOptions): Promise<'origin-not-allowed' | 'network'> {
   try {
-    const { diagnoseNetworkFailure } = await import('./diagnose-network-failure.js');
+    const { diagnoseNetworkFailure } = await loadDiagnosis();
     // Stryker disable BlockStatement: only origin-not-allowed changes what uploadFile throws; undefined lets network through
     return await diagnoseNetworkFailure(endpoint, options);
   } catch {

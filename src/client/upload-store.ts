@@ -3,6 +3,7 @@ import type { ErrorCode } from '../shared/error-codes.js';
 import { uploadError, type UploadError } from '../shared/upload-error.js';
 import type { UploadedFile } from '../shared/wire.js';
 import { canShrink } from './can-shrink.js';
+import { lazyImport } from './lazy-import.js';
 import { loadQueryRuntime } from './load-query-runtime.js';
 import type * as QueryRuntime from './query-runtime.js';
 import { ProgressFrames } from './progress-frames.js';
@@ -58,6 +59,9 @@ export interface ShrinkConfig {
   maxBytes: number;
   maxDimension?: number;
 }
+
+/** The photo shrinker, loaded on the first photo that needs it: most sessions never pay for it. */
+const loadShrinkImage = lazyImport(() => import('./shrink-image.js'));
 
 /** The limits `file` must be shrunk to, or undefined when it is sent as it is. */
 function shrinkNeeded(file: File, shrink: ShrinkConfig | undefined): ShrinkConfig | undefined {
@@ -295,8 +299,7 @@ export class UploadStore {
 
   /** Makes a photo fit (once: a retry sends the result again without redoing the work). */
   private async shrink(item: UploadItem, file: File, shrink: ShrinkConfig, signal: AbortSignal): Promise<File> {
-    // Loaded on the first photo that needs it: most sessions never pay for it.
-    const { shrinkImage } = await import('./shrink-image.js');
+    const { shrinkImage } = await loadShrinkImage();
     const result = await shrinkImage(file, { ...shrink, signal });
     // Stryker disable next-line ObjectLiteral: the refusal is built from the row, not from the error
     if (!result) throw uploadError('image-not-shrinkable', {}, { fileName: file.name });

@@ -10,9 +10,12 @@ import { DEFAULT_ENDPOINT } from './upload-file.js';
 import type * as PolicyCode from './load-policy.js';
 import type { UploadItem } from './upload-item.js';
 import { POLICY_QUERY_KEY, policyUrl } from './upload-policy.js';
+import { lazyImport } from './lazy-import.js';
 import { loadQueryRuntime } from './load-query-runtime.js';
 import { UploadStore, type UploadStoreConfig } from './upload-store.js';
 import type { UploaderOptions, UploaderState } from './uploader-options.js';
+
+const loadPolicyCode = lazyImport(() => import('./load-policy.js'));
 
 /** Rows the list takes by default (`maxFiles`). */
 export const DEFAULT_MAX_FILES = 10;
@@ -199,7 +202,7 @@ export class Uploader {
     this.asked = asked;
     this.policy = undefined;
     const withCredentials = this.options.withCredentials ?? false;
-    Promise.all([import('./load-policy.js'), loadQueryRuntime()])
+    Promise.all([loadPolicyCode(), loadQueryRuntime()])
       .then(([code, runtime]) => {
         this.policyCode = code;
         return code.loadPolicy(client ?? runtime.defaultQueryClient(), [...POLICY_QUERY_KEY, endpoint], policyUrl(endpoint), withCredentials);
