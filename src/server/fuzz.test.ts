@@ -1,5 +1,5 @@
 /**
- * Fuzz: thousands of generated requests (src/testing/fuzz-requests.ts) against the real BFF on a
+ * Fuzz: thousands of generated requests (src/testing/fuzz/) against the real BFF on a
  * loopback port, in front of the real mock HighLevel, sent over raw TCP. After every batch: the
  * process still answers, a good upload still succeeds, and HighLevel holds exactly the files the
  * BFF answered 200 for, each of the type its name claims, and the BFF holds no connection of a
@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFileType } from '../shared/file-types.js';
 import type { UploadResponseBody } from '../shared/wire.js';
 import { fixture } from '../testing/fixtures.js';
-import { describeCase, fuzzBatch, generateCases, printable, sendAll, type CaseResult, type FuzzCase, type HttpAnswer } from '../testing/fuzz-requests.js';
+import { describeCase, fuzzBatch, generateCases, printable, sendAll, type CaseResult, type FuzzCase, type HttpAnswer } from '../testing/fuzz/index.js';
 import { rawRequest, type RawAnswer } from '../testing/raw-request.js';
 import { multipartBody } from '../testing/multipart.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
