@@ -38,30 +38,38 @@ export function renderHead(draft: Draft): Buffer {
   return bin(`${[line, ...draft.headers].join(CRLF)}${CRLF}${CRLF}`);
 }
 
+/** How a body is cut into chunks: the chunks' sizes and spellings in turn, from the first again past the last. */
+export interface Chunking {
+  chunks: readonly { size: number; spelling: 'plain' | 'upper' | 'zeros' | 'extension' }[];
+  /** A trailer field after the last chunk. */
+  trailer: boolean;
+}
+
 /** The draft as bytes: head (with Content-Length or Transfer-Encoding as framed) and body. */
-export function render(draft: Draft, rng: Rng): { head: Buffer; body: Buffer } {
+export function render(draft: Draft, chunking: Chunking): { head: Buffer; body: Buffer } {
   if (draft.framing === 'length' && headerIndex(draft, 'content-length') < 0) {
     draft.headers.push(`Content-Length: ${draft.body.length}`);
   }
   if (draft.framing === 'chunked') {
     if (headerIndex(draft, 'transfer-encoding') < 0) draft.headers.push('Transfer-Encoding: chunked');
-    return { head: renderHead(draft), body: chunked(draft.body, rng) };
+    return { head: renderHead(draft), body: chunked(draft.body, chunking) };
   }
   return { head: renderHead(draft), body: draft.body };
 }
 
-/** Valid chunked encoding, with random chunk sizes (sometimes extensions and a trailer). */
-export function chunked(body: Buffer, rng: Rng, options: { terminate?: boolean } = {}): Buffer {
+/** Valid chunked encoding of `body`, cut as `chunking` says. */
+export function chunked(body: Buffer, chunking: Chunking, options: { terminate?: boolean } = {}): Buffer {
   const pieces: Buffer[] = [];
-  for (let at = 0; at < body.length; ) {
-    const size = Math.min(body.length - at, rng.chance(0.3) ? rng.between(1, 16) : rng.between(1, 4096));
+  for (let at = 0, i = 0; at < body.length; i += 1) {
+    const chunk = chunking.chunks[i % chunking.chunks.length]!;
+    const size = Math.min(body.length - at, chunk.size);
     const hex = size.toString(16);
-    const sizeText = rng.chance(0.1) ? hex.toUpperCase().padStart(hex.length + rng.int(3), '0') : hex;
-    const ext = rng.chance(0.05) ? ';name=value' : '';
-    pieces.push(bin(`${sizeText}${ext}${CRLF}`), body.subarray(at, at + size), bin(CRLF));
+    const sizeText = chunk.spelling === 'upper' ? hex.toUpperCase() : chunk.spelling === 'zeros' ? `00${hex}` : hex;
+    const extension = chunk.spelling === 'extension' ? ';name=value' : '';
+    pieces.push(bin(`${sizeText}${extension}${CRLF}`), body.subarray(at, at + size), bin(CRLF));
     at += size;
   }
-  if (options.terminate !== false) pieces.push(bin(rng.chance(0.05) ? `0${CRLF}X-Trailer: yes${CRLF}${CRLF}` : `0${CRLF}${CRLF}`));
+  if (options.terminate !== false) pieces.push(bin(chunking.trailer ? `0${CRLF}X-Trailer: yes${CRLF}${CRLF}` : `0${CRLF}${CRLF}`));
   return Buffer.concat(pieces);
 }
 

@@ -1,11 +1,10 @@
 /** One case's bytes, from its recipe. */
 import { pngOfSize } from '../fixtures.js';
-import { bin, CRLF, headerIndex, headEndsWithin, render, ROUTE, setHeader, splitWrites, type Draft } from './draft.js';
+import { bin, CRLF, headerIndex, headEndsWithin, render as renderDraft, ROUTE, setHeader, splitWrites, type Chunking, type Draft } from './draft.js';
 import { baseDraft, contentTypeOf, namesPass, renderForm, validForm } from './forms.js';
 import type { FuzzCase, FuzzContext } from './fuzz-case.js';
-import { mutateChunked, mutateLength } from './framing.js';
-import { mutateHeaders, randomToken } from './head.js';
-import { mutateBytes } from './mutate-bytes.js';
+import { applyByteEdits } from './byte-edits.js';
+import { randomToken } from './draws.js';
 import { mutateForm } from './mutate-form.js';
 import type { CaseRecipe } from './recipe.js';
 import { Rng } from './tape.js';
@@ -18,6 +17,7 @@ import { Rng } from './tape.js';
 export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): FuzzCase {
   const { kind } = recipe;
   const rng = new Rng(recipe.tape);
+  const render = (one: Draft) => renderDraft(one, recipe.chunking);
   const conversationId = `fz-${id}`;
   const base = validForm(rng, conversationId);
   const draft = baseDraft(ctx, base.form, rng);
@@ -37,7 +37,7 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
       if (variant === 'http-1.0') draft.version = 'HTTP/1.0';
       if (variant === 'expect-continue') draft.headers.splice(1, 0, 'Expect: 100-continue');
       if (variant === 'header-case') draft.headers = draft.headers.map((line) => (rng.chance(0.5) ? line.replace(/^[^:]+/, (name) => name.toUpperCase()) : line.replace(/^[^:]+/, (name) => name.toLowerCase())));
-      const { head, body } = render(draft, rng);
+      const { head, body } = render(draft);
       const bytes = Buffer.concat([head, body]);
       made.writes = variant === 'split' ? splitWrites(rng, bytes, rng.between(2, 8), () => rng.between(1, 3)) : [bytes];
       if (namesPass(base.files)) {
@@ -50,7 +50,7 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
       const method = recipe.method!;
       draft.method = method;
       draft.notes.push(JSON.stringify(method.length > 30 ? `${method[0]}×${method.length}` : method));
-      const { head, body } = render(draft, rng);
+      const { head, body } = render(draft);
       made.writes = [Buffer.concat([head, body])];
       // Node closes a CONNECT it has no handler for without a word.
       if (method === 'CONNECT') made.expect = 'end';
@@ -60,7 +60,7 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
       draft.method = rng.pick(['POST', 'POST', 'GET', 'OPTIONS', 'HEAD']);
       draft.target = recipe.target!(ctx.host);
       draft.notes.push(`${draft.method} ${JSON.stringify(draft.target.length > 60 ? `${draft.target.slice(0, 40)}…(${draft.target.length})` : draft.target)}`);
-      const { head, body } = render(draft, rng);
+      const { head, body } = render(draft);
       made.writes = [Buffer.concat([head, body])];
       break;
     }
@@ -73,21 +73,18 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
       if (rng.chance(0.2) && value) draft.headers.push(`Origin: http://${value}`);
       if (rng.chance(0.2)) draft.version = 'HTTP/1.0';
       draft.notes.push(value === undefined ? 'no Host' : JSON.stringify(value.length > 40 ? `${value[0]}×${value.length}` : value));
-      const { head, body } = render(draft, rng);
+      const { head, body } = render(draft);
       made.writes = [Buffer.concat([head, body])];
       break;
     }
     case 'header': {
-      for (let i = rng.weighted([
-        [6, 1],
-        [2, 2],
-        [1, 3],
-      ] as const); i > 0; i -= 1) mutateHeaders(rng, ctx, draft);
-      const { head: cleanHead, body } = render(draft, rng);
+      const { edits, headBytes } = recipe.header!;
+      for (const edit of edits) edit(draft, ctx);
+      const { head: cleanHead, body } = render(draft);
       let head = cleanHead;
-      if (rng.chance(0.2)) {
-        // Random damage to the head's bytes; its framing may no longer be what it says.
-        head = mutateBytes(rng, head.subarray(0, head.length - 4), '', draft.notes, rng.between(1, 3));
+      if (headBytes) {
+        // Damage to the head's bytes; its framing may no longer be what it says.
+        head = applyByteEdits(head.subarray(0, head.length - 4), headBytes, '', draft.notes);
         head = Buffer.concat([head, bin(`${CRLF}${CRLF}`)]);
         if (head.indexOf('\r\n\r\n') !== head.length - 4) made.expect = 'any';
         else made.expect = 'end';
@@ -97,31 +94,30 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
       break;
     }
     case 'length': {
-      mutateLength(rng, draft);
-      const { head, body } = render(draft, rng);
+      recipe.length!(draft);
+      const { head, body } = render(draft);
       made.writes = [Buffer.concat([head, body])];
       made.slow = draft.notes[0] === 'long';
       break;
     }
     case 'chunked': {
       draft.framing = 'none';
-      const body = mutateChunked(rng, draft);
-      const { head } = render(draft, rng);
+      const body = recipe.chunked!(draft, recipe.chunking);
+      const { head } = render(draft);
       made.writes = [Buffer.concat([head, body])];
       made.slow = ['size-too-big', 'no-terminator', 'terminator-without-crlf'].includes(draft.notes[0] ?? '');
       break;
     }
     case 'body': {
       const form = base.form;
-      const structural = rng.chance(0.6);
+      const { structural, bytes: byteEdits, truncateAt, chunked: inChunks, split } = recipe.body!;
       if (structural) for (let i = rng.weighted([
         [5, 1],
         [2, 2],
         [1, 3],
       ] as const); i > 0; i -= 1) mutateForm(rng, form, draft.notes);
       let body = renderForm(form);
-      if (!structural || rng.chance(0.3)) body = mutateBytes(rng, body, form.boundary, draft.notes);
-      const { truncateAt, chunked: inChunks, split } = recipe.body!;
+      if (byteEdits.length > 0) body = applyByteEdits(body, byteEdits, form.boundary, draft.notes);
       if (truncateAt !== undefined) {
         const at = Math.floor(truncateAt * body.length);
         body = body.subarray(0, at);
@@ -130,7 +126,7 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
       setHeader(draft, 'Content-Type', contentTypeOf(form));
       draft.body = body;
       if (inChunks) draft.framing = 'chunked';
-      const { head, body: wire } = render(draft, rng);
+      const { head, body: wire } = render(draft);
       const bytes = Buffer.concat([head, wire]);
       made.writes = split ? splitWrites(rng, bytes, rng.between(2, 6), () => rng.between(1, 3)) : [bytes];
       break;
@@ -142,7 +138,7 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
         part.headers = ['Content-Disposition: form-data; name="file"; filename="slow.png"', 'Content-Type: image/png'];
         draft.body = renderForm(base.form);
       }
-      const { head, body } = render(draft, rng);
+      const { head, body } = render(draft);
       const full = Buffer.concat([head, body]);
       const { stop, at, pieces, pausesMs, then } = recipe.slow!;
       const length = stop === 'complete' ? full.length : stop === 'mid-head' ? 1 + Math.floor(at * (head.length - 1)) : head.length + Math.floor(at * (full.length - head.length));
@@ -161,7 +157,7 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
       break;
     }
     case 'leave': {
-      const { head, body } = render(draft, rng);
+      const { head, body } = render(draft);
       const full = Buffer.concat([head, body]);
       const { cut, pauseMs: pause, then } = recipe.leave!;
       const complete = cut === undefined;
@@ -187,7 +183,7 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
         if (which === 'options') Object.assign(one, { method: 'OPTIONS', body: Buffer.alloc(0), framing: 'none' });
         if (which === 'bad-upload') setHeader(one, 'X-Requested-With', undefined);
         if (!last) setHeader(one, 'Connection', 'keep-alive');
-        const { head, body } = render(one, rng);
+        const { head, body } = render(one);
         requests.push(head, body);
       }
       made.writes = [Buffer.concat(requests)];
@@ -211,12 +207,12 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
       headers.push('Connection: close');
       const method = variant === 'post' ? 'POST' : 'GET';
       const preview: Draft = { method, target, version: 'HTTP/1.1', headers, body: Buffer.alloc(0), framing: method === 'POST' ? 'length' : 'none', notes: draft.notes };
-      const { head } = render(preview, rng);
+      const { head } = render(preview);
       made.writes = [head];
       break;
     }
     case 'message':
-      Object.assign(made, messageCase(rng, ctx, conversationId, draft.notes));
+      Object.assign(made, messageCase(rng, recipe.chunking, ctx, conversationId, draft.notes));
       break;
   }
   return { id, kind, conversationId, note: draft.notes.join('; '), ...made };
@@ -226,7 +222,7 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
  * A send (`POST {route}/messages`, JSON): valid, or broken in its key, type, JSON, size, fields,
  * attachment handles or pace. A valid one must get 200; the others an answer, never a 5xx.
  */
-function messageCase(rng: Rng, ctx: FuzzContext, conversationId: string, notes: string[]): Partial<FuzzCase> {
+function messageCase(rng: Rng, chunking: Chunking, ctx: FuzzContext, conversationId: string, notes: string[]): Partial<FuzzCase> {
   const attachment = ctx.attachment;
   const withFile = attachment !== undefined && rng.chance(0.5);
   const body: Record<string, unknown> = { conversationId: withFile ? attachment.conversationId : conversationId, message: rng.pick(['hi', 'Here are the files', '日本語 😀', ' x ']) };
@@ -313,7 +309,7 @@ function messageCase(rng: Rng, ctx: FuzzContext, conversationId: string, notes: 
       break;
   }
   const draft: Draft = { method: 'POST', target: `${ROUTE}/messages`, version: 'HTTP/1.1', headers, body: Buffer.from(text, 'utf8'), framing, notes };
-  const { head, body: bytes } = render(draft, rng);
+  const { head, body: bytes } = renderDraft(draft, chunking);
   if (variant === 'short-body') {
     // Declares more than it sends: the read deadline answers 408.
     made.writes = [head, bytes.subarray(0, rng.int(bytes.length))];

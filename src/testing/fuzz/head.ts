@@ -1,8 +1,8 @@
 /** The request line and headers: methods, targets, `Host` values, odd header lines. */
 import fc from 'fast-check';
 import { ROUTE, setHeader, utf8AsBinary, type Draft } from './draft.js';
-import type { FuzzContext, Then, WithHost } from './fuzz-case.js';
-import type { Rng } from './tape.js';
+import { fraction, token } from './draws.js';
+import type { FuzzContext, WithHost } from './fuzz-case.js';
 
 export const METHODS = [
   'TRACE',
@@ -31,58 +31,6 @@ export const METHODS = [
   'POST\t',
   'G ET',
 ];
-
-/** Token characters (RFC 9110 tchar), for methods, handles and keys made up. */
-const TCHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~";
-
-export function randomToken(rng: Rng, length: number): string {
-  let out = '';
-  for (let i = 0; i < length; i += 1) out += TCHARS[rng.int(TCHARS.length)];
-  return out;
-}
-
-const token = (minLength: number, maxLength: number) => fc.string({ unit: fc.constantFrom(...TCHARS), minLength, maxLength });
-
-/** A fraction in [0, 1): where in the bytes a client stops; shrinks toward the start. */
-export const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
-
-/** Pacing of a slow client: where it stops, in how many writes, the pauses between them (700 ms in all at most), then what it does. */
-export const slowArbitrary = fc.record({
-  stop: fc.constantFrom('complete', 'mid-head', 'mid-body'),
-  at: fraction,
-  pieces: fc.integer({ min: 3, max: 10 }),
-  pausesMs: fc.array(fc.integer({ min: 20, max: 200 }), { minLength: 9, maxLength: 9 }),
-  then: fc.constantFrom<Then>('wait', 'wait', 'destroy', 'half-close'),
-});
-
-/** A client that leaves: after all its bytes (`cut` undefined) or a part, after a pause or none, by a reset or a FIN. */
-export const leaveArbitrary = fc.record({
-  cut: fc.option(fraction, { nil: undefined, freq: 2 }),
-  pauseMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
-  then: fc.oneof({ weight: 7, arbitrary: fc.constant<Then>('destroy') }, { weight: 3, arbitrary: fc.constant<Then>('half-close') }),
-});
-
-/** `value` in `percent` of cases, else `otherwise`, to which it shrinks. */
-export const sometimes = <T>(percent: number, value: fc.Arbitrary<T>, otherwise: fc.Arbitrary<T>): fc.Arbitrary<T> =>
-  fc.oneof({ withCrossShrink: true }, { weight: 100 - percent, arbitrary: otherwise }, { weight: percent, arbitrary: value });
-
-/** How a valid upload is framed and spelled: it must get its 200 all the same. */
-export const validVariantArbitrary = fc.oneof(
-  { withCrossShrink: true },
-  { weight: 6, arbitrary: fc.constant('plain' as const) },
-  { weight: 2, arbitrary: fc.constant('split' as const) },
-  { weight: 1, arbitrary: fc.constant('chunked' as const) },
-  { weight: 1, arbitrary: fc.constant('http-1.0' as const) },
-  { weight: 1, arbitrary: fc.constant('expect-continue' as const) },
-  { weight: 1, arbitrary: fc.constant('header-case' as const) },
-);
-
-/** What happens to a broken form on its way: cut short (at a fraction of it), sent in chunks, written in pieces. */
-export const bodyFramingArbitrary = fc.record({
-  truncateAt: sometimes(15, fraction, fc.constant(undefined)),
-  chunked: sometimes(15, fc.constant(true), fc.constant(false)),
-  split: sometimes(20, fc.constant(true), fc.constant(false)),
-});
 
 /** Methods: the known ones in odd spellings and cases, made-up tokens, and very long ones. */
 export const methodArbitrary: fc.Arbitrary<string> = fc.oneof(
@@ -156,120 +104,105 @@ export const hostValueArbitrary: fc.Arbitrary<WithHost<string | undefined>> = fc
   fc.constant(() => '[::ffff:127.0.0.1]:1'),
 );
 
-/** Adds one odd header line (or changes one header) to the draft. */
-export function mutateHeaders(rng: Rng, ctx: FuzzContext, draft: Draft): void {
-  const op = rng.weighted([
-    [2, 'nul'],
-    [2, 'cr-without-lf'],
-    [2, 'lf-only'],
-    [2, 'obs-fold'],
-    [2, 'huge'],
-    [1, 'many'],
-    [2, 'no-colon'],
-    [1, 'space-in-name'],
-    [1, 'empty-name'],
-    [2, 'high-bytes'],
-    [2, 'requested-with'],
-    [3, 'content-type'],
-    [3, 'origin'],
-    [1, 'sec-fetch-site'],
-    [1, 'keep-alive'],
-    [1, 'upgrade'],
-    [1, 'expect'],
-    [1, 'range'],
-    [1, 'authorization'],
-    [1, 'cookie'],
-    [1, 'http-version'],
-  ] as const);
-  draft.notes.push(op);
-  const at = rng.between(0, draft.headers.length);
-  const insert = (line: string) => draft.headers.splice(at, 0, line);
-  switch (op) {
-    case 'nul':
-      insert(`X-Nul: a\u0000b`);
-      break;
-    case 'cr-without-lf':
-      insert(`X-Cr: a\rb`);
-      break;
-    case 'lf-only':
-      insert(`X-Lf: a\nX-Other: b`);
-      break;
-    case 'obs-fold':
-      insert(`X-Folded: a\r\n ${rng.pick(['b', 'X-Requested-With: ghl-attachments', '\tc'])}`);
-      break;
-    case 'huge':
-      insert(`X-Huge: ${'h'.repeat(rng.pick([4000, 15_000, 17_000, 70_000]))}`);
-      break;
-    case 'many':
-      for (let i = rng.pick([50, 500, 2100]); i > 0; i -= 1) insert(`X-Many-${i}: ${i}`);
-      break;
-    case 'no-colon':
-      insert(rng.pick(['Garbage', 'X-No-Colon value', ':']));
-      break;
-    case 'space-in-name':
-      insert('X Space: a');
-      break;
-    case 'empty-name':
-      insert(': value');
-      break;
-    case 'high-bytes':
-      if (rng.chance(0.5)) insert(`X-High: ${rng.bytes(rng.between(1, 16)).toString('latin1').replace(/[\r\n]/g, 'x').replaceAll('\u0000', 'x')}`);
-      else setHeader(draft, 'X-Requested-With', `ghl-attachments\u00ff`);
-      break;
-    case 'requested-with':
-      rng.pick([
-        () => setHeader(draft, 'X-Requested-With', undefined),
-        () => setHeader(draft, 'X-Requested-With', 'XMLHttpRequest'),
-        () => setHeader(draft, 'X-Requested-With', 'GHL-Attachments'),
-        () => setHeader(draft, 'X-Requested-With', ''),
-        () => setHeader(draft, 'X-Requested-With', ' ghl-attachments '),
-        () => insert('X-Requested-With: ghl-attachments'),
-        () => insert('x-requested-with: other'),
-      ])();
-      break;
-    case 'content-type':
-      rng.pick([
-        () => setHeader(draft, 'Content-Type', undefined),
-        () => setHeader(draft, 'Content-Type', 'application/json'),
-        () => setHeader(draft, 'Content-Type', 'multipart/form-data'),
-        () => setHeader(draft, 'Content-Type', 'multipart/mixed; boundary=x'),
-        () => setHeader(draft, 'Content-Type', 'multipart/form-data; boundary='),
-        () => setHeader(draft, 'Content-Type', 'multipart/form-data; boundary="'),
-        () => setHeader(draft, 'Content-Type', 'multipart/form-data; a="boundary=x"'),
-        () => setHeader(draft, 'Content-Type', 'multipart/form-data; boundary=x; boundary=y'),
-        () => setHeader(draft, 'Content-Type', `multipart/form-data; boundary=${'z'.repeat(300)}`),
-        () => setHeader(draft, 'Content-Type', 'text/plain; x=multipart/form-data; boundary=x'),
-        () => insert('Content-Type: text/plain'),
-        () => setHeader(draft, 'Content-Type', 'multipart/form-data;boundary=\u00ff'),
-      ])();
-      break;
-    case 'origin':
-      setHeader(draft, 'Origin', rng.pick(['https://evil.example', 'null', `http://${ctx.host}.evil.example`, `http://${ctx.host}/`, `https://${ctx.host}`, '', `http://${ctx.host}`, `HTTP://${ctx.host.toUpperCase()}`, 'file://']));
-      break;
-    case 'sec-fetch-site':
-      setHeader(draft, 'Sec-Fetch-Site', rng.pick(['cross-site', 'same-site', 'none', 'same-origin', '']));
-      break;
-    case 'keep-alive':
-      setHeader(draft, 'Connection', rng.pick(['keep-alive', 'Keep-Alive, close', 'x']));
-      break;
-    case 'upgrade':
-      setHeader(draft, 'Connection', 'Upgrade');
-      insert(`Upgrade: ${rng.pick(['websocket', 'h2c', 'x'])}`);
-      break;
-    case 'expect':
-      insert(`Expect: ${rng.pick(['100-continue', 'banana'])}`);
-      break;
-    case 'range':
-      insert(`Range: ${rng.pick(['bytes=0-1', 'bytes=-1', 'bytes=a', 'bytes=0-0,1-1,2-2'])}`);
-      break;
-    case 'authorization':
-      insert(`Authorization: Bearer ${randomToken(rng, 20)}`);
-      break;
-    case 'cookie':
-      insert(`Cookie: session=${'c'.repeat(rng.pick([10, 8000]))}`);
-      break;
-    case 'http-version':
-      draft.version = rng.pick(['HTTP/1.0', 'HTTP/2.0', 'HTTP/0.9', 'HTTP/1.2', 'HTTP/11', 'http/1.1', '']);
-      break;
-  }
-}
+/**
+ * One change to the head, drawn with where it goes (`at`, a fraction of the header lines) and
+ * applied to the draft: odd bytes and line breaks, huge and many lines, lines that are no header,
+ * the route's own headers with other values, and other HTTP versions. Its name is its note.
+ */
+export type HeaderEdit = (draft: Draft, ctx: FuzzContext) => void;
+
+const headerEdit = <T>(weight: number, name: string, values: fc.Arbitrary<T>, apply: (value: T, draft: Draft, insert: (...lines: string[]) => void, host: string) => void) => ({
+  weight,
+  arbitrary: fc.tuple(values, fraction).map(([value, at]): HeaderEdit => (draft, ctx) => {
+    draft.notes.push(name);
+    const place = Math.floor(at * (draft.headers.length + 1));
+    apply(value, draft, (...lines) => draft.headers.splice(place, 0, ...lines), ctx.host);
+  }),
+});
+const set = (name: string, value: string | undefined) => (draft: Draft) => setHeader(draft, name, value);
+const none = fc.constant(null);
+
+export const headerEditArbitrary: fc.Arbitrary<HeaderEdit> = fc.oneof(
+  headerEdit(2, 'nul', none, (_, __, insert) => insert('X-Nul: a\u0000b')),
+  headerEdit(2, 'cr-without-lf', none, (_, __, insert) => insert('X-Cr: a\rb')),
+  headerEdit(2, 'lf-only', none, (_, __, insert) => insert('X-Lf: a\nX-Other: b')),
+  headerEdit(2, 'obs-fold', fc.constantFrom('b', 'X-Requested-With: ghl-attachments', '\tc'), (folded, _, insert) => insert(`X-Folded: a\r\n ${folded}`)),
+  headerEdit(2, 'huge', fc.constantFrom(4000, 15_000, 17_000, 70_000), (size, _, insert) => insert(`X-Huge: ${'h'.repeat(size)}`)),
+  headerEdit(1, 'many', fc.constantFrom(50, 500, 2100), (count, _, insert) => insert(...Array.from({ length: count }, (__, i) => `X-Many-${count - i}: ${count - i}`))),
+  headerEdit(2, 'no-colon', fc.constantFrom('Garbage', 'X-No-Colon value', ':'), (line, _, insert) => insert(line)),
+  headerEdit(1, 'space-in-name', none, (_, __, insert) => insert('X Space: a')),
+  headerEdit(1, 'empty-name', none, (_, __, insert) => insert(': value')),
+  headerEdit(2, 'high-bytes', fc.option(fc.uint8Array({ minLength: 1, maxLength: 16 }), { nil: undefined }), (bytes, draft, insert) => {
+    if (bytes) insert(`X-High: ${Buffer.from(bytes).toString('latin1').replace(/[\r\n]/g, 'x').replaceAll('\u0000', 'x')}`);
+    else setHeader(draft, 'X-Requested-With', 'ghl-attachments\u00ff');
+  }),
+  headerEdit(
+    2,
+    'requested-with',
+    fc.constantFrom<((draft: Draft, insert: (line: string) => void) => void)[]>(
+      set('X-Requested-With', undefined),
+      set('X-Requested-With', 'XMLHttpRequest'),
+      set('X-Requested-With', 'GHL-Attachments'),
+      set('X-Requested-With', ''),
+      set('X-Requested-With', ' ghl-attachments '),
+      (_, insert) => insert('X-Requested-With: ghl-attachments'),
+      (_, insert) => insert('x-requested-with: other'),
+    ),
+    (change, draft, insert) => change(draft, insert),
+  ),
+  headerEdit(
+    3,
+    'content-type',
+    fc.constantFrom<((draft: Draft, insert: (line: string) => void) => void)[]>(
+      set('Content-Type', undefined),
+      set('Content-Type', 'application/json'),
+      set('Content-Type', 'multipart/form-data'),
+      set('Content-Type', 'multipart/mixed; boundary=x'),
+      set('Content-Type', 'multipart/form-data; boundary='),
+      set('Content-Type', 'multipart/form-data; boundary="'),
+      set('Content-Type', 'multipart/form-data; a="boundary=x"'),
+      set('Content-Type', 'multipart/form-data; boundary=x; boundary=y'),
+      set('Content-Type', `multipart/form-data; boundary=${'z'.repeat(300)}`),
+      set('Content-Type', 'text/plain; x=multipart/form-data; boundary=x'),
+      (_, insert) => insert('Content-Type: text/plain'),
+      set('Content-Type', 'multipart/form-data;boundary=\u00ff'),
+    ),
+    (change, draft, insert) => change(draft, insert),
+  ),
+  headerEdit(
+    3,
+    'origin',
+    fc.constantFrom<WithHost<string>[]>(
+      () => 'https://evil.example',
+      () => 'null',
+      (host) => `http://${host}.evil.example`,
+      (host) => `http://${host}/`,
+      (host) => `https://${host}`,
+      () => '',
+      (host) => `http://${host}`,
+      (host) => `HTTP://${host.toUpperCase()}`,
+      () => 'file://',
+    ),
+    (origin, draft, _, host) => setHeader(draft, 'Origin', origin(host)),
+  ),
+  headerEdit(1, 'sec-fetch-site', fc.constantFrom('cross-site', 'same-site', 'none', 'same-origin', ''), (value, draft) => setHeader(draft, 'Sec-Fetch-Site', value)),
+  headerEdit(1, 'keep-alive', fc.constantFrom('keep-alive', 'Keep-Alive, close', 'x'), (value, draft) => setHeader(draft, 'Connection', value)),
+  headerEdit(1, 'upgrade', fc.constantFrom('websocket', 'h2c', 'x'), (protocol, draft, insert) => {
+    setHeader(draft, 'Connection', 'Upgrade');
+    insert(`Upgrade: ${protocol}`);
+  }),
+  headerEdit(1, 'expect', fc.constantFrom('100-continue', 'banana'), (value, _, insert) => insert(`Expect: ${value}`)),
+  headerEdit(1, 'range', fc.constantFrom('bytes=0-1', 'bytes=-1', 'bytes=a', 'bytes=0-0,1-1,2-2'), (value, _, insert) => insert(`Range: ${value}`)),
+  headerEdit(1, 'authorization', token(20, 20), (value, _, insert) => insert(`Authorization: Bearer ${value}`)),
+  headerEdit(1, 'cookie', fc.constantFrom(10, 8000), (size, _, insert) => insert(`Cookie: session=${'c'.repeat(size)}`)),
+  headerEdit(1, 'http-version', fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/0.9', 'HTTP/1.2', 'HTTP/11', 'http/1.1', ''), (version, draft) => {
+    draft.version = version;
+  }),
+);
+
+/** One to three header edits, one most often. */
+export const headerEditsArbitrary: fc.Arbitrary<HeaderEdit[]> = fc.oneof(
+  { weight: 6, arbitrary: fc.array(headerEditArbitrary, { minLength: 1, maxLength: 1 }) },
+  { weight: 2, arbitrary: fc.array(headerEditArbitrary, { minLength: 2, maxLength: 2 }) },
+  { weight: 1, arbitrary: fc.array(headerEditArbitrary, { minLength: 3, maxLength: 3 }) },
+);

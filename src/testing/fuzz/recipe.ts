@@ -2,7 +2,12 @@
 import fc from 'fast-check';
 import type { FuzzCase, FuzzContext, FuzzKind, WithHost } from './fuzz-case.js';
 import { generateCase } from './generate-case.js';
-import { bodyFramingArbitrary, hostValueArbitrary, leaveArbitrary, methodArbitrary, slowArbitrary, targetArbitrary, validVariantArbitrary } from './head.js';
+import { byteEditsArbitrary, type ByteEdit } from './byte-edits.js';
+import type { Chunking } from './draft.js';
+import { sometimes } from './draws.js';
+import { bodyFramingArbitrary, chunkedEditArbitrary, chunkingArbitrary, lengthEditArbitrary, validVariantArbitrary, type ChunkedEdit, type LengthEdit } from './framing.js';
+import { headerEditsArbitrary, hostValueArbitrary, methodArbitrary, targetArbitrary, type HeaderEdit } from './head.js';
+import { leaveArbitrary, slowArbitrary } from './pacing.js';
 import { TapeArbitrary } from './tape.js';
 
 const KINDS: readonly (readonly [number, FuzzKind])[] = [
@@ -21,30 +26,48 @@ const KINDS: readonly (readonly [number, FuzzKind])[] = [
   [6, 'message'],
 ];
 
+/** A broken form's damage: structural (by its tape) with or without byte edits, or byte edits alone. */
+const bodyDamageArbitrary = fc.oneof(
+  { weight: 42, arbitrary: fc.record({ structural: fc.constant(true), bytes: fc.constant<ByteEdit[]>([]) }) },
+  { weight: 18, arbitrary: fc.record({ structural: fc.constant(true), bytes: byteEditsArbitrary(1, 4) }) },
+  { weight: 40, arbitrary: fc.record({ structural: fc.constant(false), bytes: byteEditsArbitrary(1, 4) }) },
+);
+
+type Drawn<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
 /**
- * What a case is made of: its kind, what fast-check drew for that kind (a method, a target, a
- * `Host` value, a valid upload's framing, a broken form's truncation and framing, a slow client's
- * pacing, how a client leaves), and the tape the rest of its choices are read off (see {@link Rng}).
+ * What a case is made of: its kind, what fast-check drew for it (a method, a target, a `Host`
+ * value, header edits, framing edits, a broken form's damage and way there, a slow client's
+ * pacing, how a client leaves, how chunks are cut), and the tape the rest of its choices are
+ * read off (see {@link Rng}): the valid form it starts from, the form's structural damage, and
+ * the small choices of previews, messages and pipelines.
  */
 export interface CaseRecipe {
   kind: FuzzKind;
   tape: readonly number[];
+  chunking: Chunking;
   method?: string;
   target?: WithHost<string>;
   host?: WithHost<string | undefined>;
-  valid?: typeof validVariantArbitrary extends fc.Arbitrary<infer T> ? T : never;
-  body?: typeof bodyFramingArbitrary extends fc.Arbitrary<infer T> ? T : never;
-  slow?: typeof slowArbitrary extends fc.Arbitrary<infer T> ? T : never;
-  leave?: typeof leaveArbitrary extends fc.Arbitrary<infer T> ? T : never;
+  header?: { edits: HeaderEdit[]; headBytes: ByteEdit[] | undefined };
+  length?: LengthEdit;
+  chunked?: ChunkedEdit;
+  valid?: Drawn<typeof validVariantArbitrary>;
+  body?: Drawn<typeof bodyFramingArbitrary> & Drawn<typeof bodyDamageArbitrary>;
+  slow?: Drawn<typeof slowArbitrary>;
+  leave?: Drawn<typeof leaveArbitrary>;
 }
 
-/** What each kind draws besides its tape. */
+/** What each kind draws besides its tape and chunking. */
 const KIND_ARBITRARIES: Partial<Record<FuzzKind, Record<string, fc.Arbitrary<unknown>>>> = {
   valid: { valid: validVariantArbitrary },
   method: { method: methodArbitrary },
   target: { target: targetArbitrary },
   host: { host: hostValueArbitrary },
-  body: { body: bodyFramingArbitrary },
+  header: { header: fc.record({ edits: headerEditsArbitrary, headBytes: sometimes(20, byteEditsArbitrary(1, 3), fc.constant(undefined)) }) },
+  length: { length: lengthEditArbitrary },
+  chunked: { chunked: chunkedEditArbitrary },
+  body: { body: fc.tuple(bodyFramingArbitrary, bodyDamageArbitrary).map(([framing, damage]) => ({ ...framing, ...damage })) },
   slow: { slow: slowArbitrary },
   leave: { leave: leaveArbitrary },
 };
@@ -53,7 +76,7 @@ const KIND_ARBITRARIES: Partial<Record<FuzzKind, Record<string, fc.Arbitrary<unk
 export const caseArbitrary: fc.Arbitrary<CaseRecipe> = fc.oneof(
   ...KINDS.map(([weight, kind]) => ({
     weight: Math.round(weight * 10),
-    arbitrary: fc.record({ kind: fc.constant(kind), tape: new TapeArbitrary(), ...KIND_ARBITRARIES[kind] }) as unknown as fc.Arbitrary<CaseRecipe>,
+    arbitrary: fc.record({ kind: fc.constant(kind), tape: new TapeArbitrary(), chunking: chunkingArbitrary, ...KIND_ARBITRARIES[kind] }) as unknown as fc.Arbitrary<CaseRecipe>,
   })),
 );
 

@@ -1,6 +1,9 @@
 /**
- * The choices a case makes beyond its kind's own arbitraries, as a tape of numbers fast-check
- * draws and shrinks, and {@link Rng}, which reads them in order.
+ * The choices a case makes beyond its arbitraries, as a tape of numbers fast-check draws and
+ * shrinks, and {@link Rng}, which reads them in order: the valid form a case starts from (its
+ * files, names and boundary), a form's structural damage, and the small choices of previews,
+ * messages and pipelines. These build on one another (a damage picks among the form's own
+ * parts), which a tape keeps simple; every other part of a request is drawn by an arbitrary.
  */
 import fc from 'fast-check';
 
@@ -11,8 +14,7 @@ const BYTES_DRAWN = 64;
 const UINT32 = 2 ** 32;
 
 /**
- * The choices a case makes beyond its kind's own arbitraries (the valid form it starts from, the
- * mutators, pacing, leaving): a fixed-length list of 32-bit numbers that fast-check generates from
+ * The choices a case makes beyond its arbitraries: a fixed-length list of 32-bit numbers that fast-check generates from
  * its seed and shrinks first by zeroing the tail (every later choice the simplest), then number by
  * number toward 0. A choice of 0 is the first item, the smallest number and "no" to every
  * `chance`: a shrunk case is its kind's request with as few changes as still fail.
