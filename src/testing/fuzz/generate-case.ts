@@ -5,7 +5,6 @@ import { baseDraft, contentTypeOf, namesPass, renderForm, validForm } from './fo
 import type { FuzzCase, FuzzContext } from './fuzz-case.js';
 import { applyByteEdits } from './byte-edits.js';
 import { randomToken } from './draws.js';
-import { mutateForm } from './mutate-form.js';
 import type { CaseRecipe } from './recipe.js';
 import { Rng } from './tape.js';
 
@@ -110,12 +109,8 @@ export function generateCase(recipe: CaseRecipe, id: number, ctx: FuzzContext): 
     }
     case 'body': {
       const form = base.form;
-      const { structural, bytes: byteEdits, truncateAt, chunked: inChunks, split } = recipe.body!;
-      if (structural) for (let i = rng.weighted([
-        [5, 1],
-        [2, 2],
-        [1, 3],
-      ] as const); i > 0; i -= 1) mutateForm(rng, form, draft.notes);
+      const { form: formEdits, bytes: byteEdits, truncateAt, chunked: inChunks, split } = recipe.body!;
+      for (const edit of formEdits) edit(form, draft.notes);
       let body = renderForm(form);
       if (byteEdits.length > 0) body = applyByteEdits(body, byteEdits, form.boundary, draft.notes);
       if (truncateAt !== undefined) {

@@ -5,6 +5,7 @@ import { generateCase } from './generate-case.js';
 import { byteEditsArbitrary, type ByteEdit } from './byte-edits.js';
 import type { Chunking } from './draft.js';
 import { sometimes } from './draws.js';
+import { formEditsArbitrary, type FormEdit } from './form-edits.js';
 import { bodyFramingArbitrary, chunkedEditArbitrary, chunkingArbitrary, lengthEditArbitrary, validVariantArbitrary, type ChunkedEdit, type LengthEdit } from './framing.js';
 import { headerEditsArbitrary, hostValueArbitrary, methodArbitrary, targetArbitrary, type HeaderEdit } from './head.js';
 import { leaveArbitrary, slowArbitrary } from './pacing.js';
@@ -26,11 +27,11 @@ const KINDS: readonly (readonly [number, FuzzKind])[] = [
   [6, 'message'],
 ];
 
-/** A broken form's damage: structural (by its tape) with or without byte edits, or byte edits alone. */
+/** A broken form's damage: structural with or without byte edits, or byte edits alone. */
 const bodyDamageArbitrary = fc.oneof(
-  { weight: 42, arbitrary: fc.record({ structural: fc.constant(true), bytes: fc.constant<ByteEdit[]>([]) }) },
-  { weight: 18, arbitrary: fc.record({ structural: fc.constant(true), bytes: byteEditsArbitrary(1, 4) }) },
-  { weight: 40, arbitrary: fc.record({ structural: fc.constant(false), bytes: byteEditsArbitrary(1, 4) }) },
+  { weight: 42, arbitrary: fc.record({ form: formEditsArbitrary, bytes: fc.constant<ByteEdit[]>([]) }) },
+  { weight: 18, arbitrary: fc.record({ form: formEditsArbitrary, bytes: byteEditsArbitrary(1, 4) }) },
+  { weight: 40, arbitrary: fc.record({ form: fc.constant<FormEdit[]>([]), bytes: byteEditsArbitrary(1, 4) }) },
 );
 
 type Drawn<A> = A extends fc.Arbitrary<infer T> ? T : never;
@@ -39,8 +40,8 @@ type Drawn<A> = A extends fc.Arbitrary<infer T> ? T : never;
  * What a case is made of: its kind, what fast-check drew for it (a method, a target, a `Host`
  * value, header edits, framing edits, a broken form's damage and way there, a slow client's
  * pacing, how a client leaves, how chunks are cut), and the tape the rest of its choices are
- * read off (see {@link Rng}): the valid form it starts from, the form's structural damage, and
- * the small choices of previews, messages and pipelines.
+ * read off (see {@link Rng}): the valid form it starts from and the small choices of previews,
+ * messages and pipelines.
  */
 export interface CaseRecipe {
   kind: FuzzKind;

@@ -1,9 +1,9 @@
 /**
  * The choices a case makes beyond its arbitraries, as a tape of numbers fast-check draws and
  * shrinks, and {@link Rng}, which reads them in order: the valid form a case starts from (its
- * files, names and boundary), a form's structural damage, and the small choices of previews,
- * messages and pipelines. These build on one another (a damage picks among the form's own
- * parts), which a tape keeps simple; every other part of a request is drawn by an arbitrary.
+ * files, names and boundary) and the small choices of previews, messages and pipelines. Every
+ * other part of a request (method, target, Host, headers, framing, the damage to a form and to
+ * its bytes, pacing, leaving) is drawn by an arbitrary of its own.
  */
 import fc from 'fast-check';
 
