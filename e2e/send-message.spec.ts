@@ -62,7 +62,11 @@ test('two files dropped and a message typed: Send puts one message with both att
   await expect(frame.getByRole('img', { name: png.name })).toBeVisible();
   await expect(frame.locator('.ghl-att-items').getByText(pdf.name)).toBeVisible();
   const text = `Here are both files ${Date.now()}`;
-  await frame.getByRole('textbox', { name: 'Message' }).fill(text);
+  const box = frame.getByRole('textbox', { name: 'Message' });
+  await box.click();
+  await box.fill(text);
+  // What was typed is still there when Send is pressed (nothing the uploads finish re-renders clears it).
+  await expect(box).toHaveValue(text);
   await frame.getByRole('button', { name: 'Send' }).click();
   await expect(frame.getByText('Message sent.')).toBeVisible();
   const message = thread(page).filter({ hasText: text });
