@@ -53,10 +53,17 @@ describe('the same state until something changes', () => {
     const stop = uploader.subscribe(() => states.push(uploader.getState()));
     await vi.waitFor(() => expect(uploader.getState().policy).not.toBeUndefined());
     const heard = states.length;
-    uploader.setOptions({ ...base(), queryClient: undefined, endpoint: stack.endpoint });
+    // Options equal to those it has: nothing to hear.
+    const same = { ...base(), queryClient: undefined };
+    uploader.setOptions(same);
+    const settledOptions = states.length;
+    uploader.setOptions({ ...same });
+    uploader.setOptions({ ...same });
+    expect(states).toHaveLength(settledOptions);
     uploader.addFiles([png('a.png')]);
     await settled(uploader);
-    expect(states.length).toBeGreaterThan(heard);
+    expect(states.length).toBeGreaterThan(settledOptions);
+    expect(settledOptions).toBeGreaterThanOrEqual(heard);
     // Every state heard is a new object, none twice in a row.
     for (let i = 1; i < states.length; i += 1) expect(states[i]).not.toBe(states[i - 1]);
     expect(uploader.getState()).toMatchObject({ isUploading: false, progress: 1, counts: { done: 1 } });
@@ -108,11 +115,17 @@ describe('the BFF’s policy', () => {
     expect(uploader.getState().policy).toBeUndefined();
     await vi.waitFor(() => expect(uploader.getState().policy).toBeNull());
     expect(uploader.getState().rules.allowedTypes.length).toBeGreaterThan(2);
-    // A new query client: asked again, through it.
+    // Back, with a new query client: asked again, through it.
     const client = new QueryClient();
     uploader.setOptions({ ...options, queryClient: client });
     await vi.waitFor(() => expect(uploader.getState().policy?.allowedTypes).toHaveLength(2));
     expect(client.getQueryCache().getAll()).toHaveLength(1);
+    // The same endpoint, only the client new: asked through that one too.
+    const another = new QueryClient();
+    uploader.setOptions({ ...options, queryClient: another });
+    expect(uploader.getState().policy).toBeUndefined();
+    await vi.waitFor(() => expect(uploader.getState().policy?.allowedTypes).toHaveLength(2));
+    expect(another.getQueryCache().getAll()).toHaveLength(1);
     stop();
   });
 });

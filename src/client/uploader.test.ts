@@ -159,14 +159,32 @@ describe('back online', () => {
   });
 
   it('an uploader no one listens to any more does not resume', async () => {
+    const before = stack.mock.stats.uploadRequests;
     const uploader = make({ endpoint: 'http://127.0.0.1:9/api/attachments' });
     uploader.subscribe(() => undefined)();
     uploader.addFiles([png('gone.png')]);
     await vi.waitFor(() => expect(byName(uploader, 'gone.png')?.status).toBe('error'), { timeout: 10_000 });
+    // A resume would now succeed: the BFF is reachable.
+    uploader.setOptions(base);
     onlineManager.setOnline(false);
     onlineManager.setOnline(true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(byName(uploader, 'gone.png')?.status).toBe('error');
+    expect(stack.mock.stats.uploadRequests).toBe(before);
+  });
+
+  it('one listener of two leaving does not stop the resume; the last one leaving does', async () => {
+    const uploader = make({ endpoint: 'http://127.0.0.1:9/api/attachments' });
+    const first = uploader.subscribe(() => undefined);
+    const second = uploader.subscribe(() => undefined);
+    first();
+    uploader.addFiles([png('stays.png')]);
+    await vi.waitFor(() => expect(byName(uploader, 'stays.png')?.status).toBe('error'), { timeout: 10_000 });
+    uploader.setOptions(base);
+    onlineManager.setOnline(false);
+    onlineManager.setOnline(true);
+    await vi.waitFor(() => expect(byName(uploader, 'stays.png')?.status).toBe('done'), { timeout: 10_000 });
+    second();
   });
 });
 
