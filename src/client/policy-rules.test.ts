@@ -69,6 +69,9 @@ describe('policyUrl: where the route answers its policy', () => {
     expect(policyUrl('/api/attachments#top')).toBe('/api/attachments/config');
     expect(policyUrl('/api/attachments?tenant=a#top')).toBe('/api/attachments/config?tenant=a');
     expect(policyUrl('https://bff.example/a/b?k=v')).toBe('https://bff.example/a/b/config?k=v');
+    // An endpoint that is only a query (the page's own path): the query starts at its first character.
+    expect(policyUrl('?tenant=a')).toBe('/config?tenant=a');
+    expect(policyUrl('#top')).toBe('/config');
     // A slash inside the path is the path's own.
     expect(policyUrl('/api//attachments')).toBe('/api//attachments/config');
   });
