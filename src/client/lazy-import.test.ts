@@ -12,13 +12,16 @@ import { lazyImport } from './lazy-import.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'lazy-import-'));
 writeFileSync(join(folder, 'answer.mjs'), 'export const answer = 42;\n');
+// A bundler's chunk: the module's exports under a short name, beside another module's.
+writeFileSync(join(folder, 'chunk.mjs'), 'const answer_exports = { answer: 7 };\nconst other = { other: true };\nexport { answer_exports as t, other as n };\n');
 const moduleUrl = pathToFileURL(join(folder, 'answer.mjs')).href;
 /** What Chromium throws for a module URL whose load failed, then and every time after. */
-const chromiumFailure = () => new TypeError(`Failed to fetch dynamically imported module: ${moduleUrl}`);
+const chromiumFailure = (url = moduleUrl) => new TypeError(`Failed to fetch dynamically imported module: ${url}`);
+const hasAnswer = (module: Partial<{ answer: number }>) => typeof module.answer === 'number';
 
 it('loads once, however often it is asked', async () => {
   const importer = vi.fn(async () => ({ answer: 1 }));
-  const load = lazyImport(importer);
+  const load = lazyImport(importer, hasAnswer);
   const [first, second] = await Promise.all([load(), load()]);
   expect(await load()).toBe(first);
   expect(second).toBe(first);
@@ -28,7 +31,7 @@ it('loads once, however often it is asked', async () => {
 it('a failed load is not kept: the next ask imports again', async () => {
   const offline = new TypeError('Importing a module script failed.');
   const importer = vi.fn<() => Promise<{ answer: number }>>().mockRejectedValueOnce(offline).mockResolvedValue({ answer: 2 });
-  const load = lazyImport(importer);
+  const load = lazyImport(importer, hasAnswer);
   await expect(load()).rejects.toBe(offline);
   expect(await load()).toEqual({ answer: 2 });
   expect(importer).toHaveBeenCalledTimes(2);
@@ -37,14 +40,14 @@ it('a failed load is not kept: the next ask imports again', async () => {
 it('a failure that names no module URL is thrown as it is, every time', async () => {
   const offline = new TypeError('Importing a module script failed.');
   const importer = vi.fn(() => Promise.reject(offline));
-  const load = lazyImport(importer);
+  const load = lazyImport(importer, hasAnswer);
   for (let i = 0; i < 3; i += 1) await expect(load()).rejects.toBe(offline);
   expect(importer).toHaveBeenCalledTimes(3);
 });
 
 it('a browser that keeps the failure: the first is the connection’s, then the named URL loads under a query of its own', async () => {
   const importer = vi.fn(() => Promise.reject(chromiumFailure()));
-  const load = lazyImport<{ answer: number }>(importer);
+  const load = lazyImport<{ answer: number }>(importer, hasAnswer);
   // Still offline: the failure is told as it is, and nothing else is tried.
   await expect(load()).rejects.toThrow(moduleUrl);
   // Back online: the same import still fails at once, so its URL is loaded afresh.
@@ -56,11 +59,41 @@ it('a browser that keeps the failure: the first is the connection’s, then the 
 
 it('each try after that is under a new query, so that a URL that failed again is not the next one', async () => {
   const missing = pathToFileURL(join(folder, 'not-yet.mjs')).href;
-  const load = lazyImport<{ late: boolean }>(() => Promise.reject(new TypeError(`error loading dynamically imported module: ${missing}`)));
+  const load = lazyImport<{ late: boolean }>(
+    () => Promise.reject(new TypeError(`error loading dynamically imported module: ${missing}`)),
+    (module) => module.late === true,
+  );
   await expect(load()).rejects.toThrow('error loading dynamically imported module');
   // The file is still missing: each afresh load fails too, each under a URL not tried before.
   await expect(load()).rejects.toThrow(/not-yet\.mjs\?load=1\b/);
   await expect(load()).rejects.toThrow(/not-yet\.mjs\?load=2\b/);
   writeFileSync(join(folder, 'not-yet.mjs'), 'export const late = true;\n');
   expect((await load()).late).toBe(true);
+});
+
+it('a module a bundler picked out of a chunk is found among the chunk’s exports', async () => {
+  const chunkUrl = pathToFileURL(join(folder, 'chunk.mjs')).href;
+  // What the bundled code does: import the chunk, then take the module's exports out of it.
+  const importer = () => Promise.reject<{ t: { answer: number } }>(chromiumFailure(chunkUrl)).then((chunk) => chunk.t);
+  const load = lazyImport(importer, hasAnswer);
+  await expect(load()).rejects.toThrow(chunkUrl);
+  expect(await load()).toEqual({ answer: 7 });
+});
+
+it('an answer in which the module is not found fails as the load did, and is not kept', async () => {
+  const importer = vi.fn(() => Promise.reject(chromiumFailure()));
+  const load = lazyImport<{ missing: true }>(importer, (module) => module.missing === true);
+  await expect(load()).rejects.toThrow('Failed to fetch dynamically imported module');
+  await expect(load()).rejects.toThrow('Failed to fetch dynamically imported module');
+  await expect(load()).rejects.toThrow('Failed to fetch dynamically imported module');
+  expect(importer).toHaveBeenCalledTimes(3);
+});
+
+it('a URL with a query of its own (a dev server’s version) gets the try’s after it; its fragment is dropped', async () => {
+  const versioned = `${pathToFileURL(join(folder, 'not-there.mjs')).href}?v=abc123#frag`;
+  const load = lazyImport(() => Promise.reject(chromiumFailure(versioned)), hasAnswer);
+  await expect(load()).rejects.toThrow(versioned);
+  const error = await load().catch((thrown: unknown) => thrown);
+  expect(String(error)).toMatch(/not-there\.mjs\?v=abc123&load=1\b/);
+  expect(String(error)).not.toContain('#frag');
 });

@@ -8,19 +8,27 @@
  * URL is imported once more under a query of its own, new to the browser's module map; the server
  * serves the same file.
  *
+ * What that URL exports is not always the module: a bundler may put it in a chunk beside others,
+ * under short names, and pick it out after the import (`import('./chunk.js').then((n) => n.t)`).
+ * `isModule` recognises the module by an export of its own, in the chunk or among its exports;
+ * an answer in which it is not found fails as the load did, and is not kept.
+ *
  * A module that loaded but one of whose own imports failed is not mended this way (its imports
  * keep their URLs): that takes a connection lost in the milliseconds between the two requests.
  */
-export function lazyImport<M>(importer: () => Promise<M>): () => Promise<M> {
+export function lazyImport<M>(importer: () => Promise<M>, isModule: (value: Partial<M>) => boolean): () => Promise<M> {
   let loading: Promise<M> | undefined;
   let failures = 0;
   return () =>
     (loading ??= importer()
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         // The first failure is the connection's; from the second on, it may be the browser's memory of it.
         const url = failures > 0 && /dynamically imported module: ([^\s#]+)/i.exec(String(error))?.[1];
         if (!url) throw error;
-        return import(/* @vite-ignore */ /* webpackIgnore: true */ `${url}${url.includes('?') ? '&' : '?'}load=${failures}`) as Promise<M>;
+        const loaded = (await import(/* @vite-ignore */ /* webpackIgnore: true */ `${url}${url.includes('?') ? '&' : '?'}load=${failures}`)) as Record<string, unknown>;
+        const found = [loaded, ...Object.values(loaded)].find((value) => typeof value === 'object' && value !== null && isModule(value as Partial<M>));
+        if (!found) throw error;
+        return found as M;
       })
       .catch((error: unknown) => {
         failures += 1;

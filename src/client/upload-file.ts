@@ -16,9 +16,9 @@ import { toUploadError } from './to-upload-error.js';
  * axios, loaded on first need: a page shows the widget long before (if ever) a file is chosen,
  * and axios is most of what an upload needs. {@link warmUploadClient} starts the load early.
  */
-const loadAxios = lazyImport(() => import('axios'));
+const loadAxios = lazyImport(() => import('axios'), (module) => typeof module.default?.isAxiosError === 'function');
 const loadClient = (): Promise<AxiosStatic> => loadAxios().then((module) => module.default);
-const loadDiagnosis = lazyImport(() => import('./diagnose-network-failure.js'));
+const loadDiagnosis = lazyImport(() => import('./diagnose-network-failure.js'), (module) => typeof module.diagnoseNetworkFailure === 'function');
 
 /**
  * Starts loading the upload client, so that the first upload does not wait for it: the widget

@@ -61,7 +61,10 @@ export interface ShrinkConfig {
 }
 
 /** The photo shrinker, loaded on the first photo that needs it: most sessions never pay for it. */
-const loadShrinkImage = lazyImport(() => import('./shrink-image.js'));
+const loadShrinkImage = lazyImport(
+  () => import('./shrink-image.js'),
+  (module) => typeof module.shrinkImage === 'function',
+);
 
 /** The limits `file` must be shrunk to, or undefined when it is sent as it is. */
 function shrinkNeeded(file: File, shrink: ShrinkConfig | undefined): ShrinkConfig | undefined {

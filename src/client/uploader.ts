@@ -15,7 +15,10 @@ import { loadQueryRuntime } from './load-query-runtime.js';
 import { UploadStore, type UploadStoreConfig } from './upload-store.js';
 import type { UploaderOptions, UploaderState } from './uploader-options.js';
 
-const loadPolicyCode = lazyImport(() => import('./load-policy.js'));
+const loadPolicyCode = lazyImport(
+  () => import('./load-policy.js'),
+  (module) => typeof module.loadPolicy === 'function',
+);
 
 /** Rows the list takes by default (`maxFiles`). */
 export const DEFAULT_MAX_FILES = 10;
