@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildParts, staleParts } from './build-demo.mjs';
 
 let root: string;
@@ -24,6 +24,8 @@ beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'build-demo-'));
   for (const path of ['index.html', 'public/frame.html', 'src/react/widget.tsx', 'src/server/route.ts', 'src/shared/limits.ts', 'src/demo/start.ts', 'vite.config.ts', 'tsconfig.json', 'tsconfig.server.json', 'package.json']) write(path);
 });
+
+afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('what npm start builds before it serves', () => {
   it('builds every part on a fresh clone, then nothing until an input changes', async () => {

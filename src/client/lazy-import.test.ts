@@ -3,17 +3,18 @@
  * fails at once, forever, naming its URL) is played with a module file of its own; Chromium
  * itself is in upload-file.browser.test.ts and e2e/upload.spec.ts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { expect, it, vi } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { lazyImport } from './lazy-import.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'lazy-import-'));
 writeFileSync(join(folder, 'answer.mjs'), 'export const answer = 42;\n');
 // A bundler's chunk: the module's exports under a short name, beside another module's.
 writeFileSync(join(folder, 'chunk.mjs'), 'const answer_exports = { answer: 7 };\nconst other = { other: true };\nexport { answer_exports as t, other as n };\n');
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const moduleUrl = pathToFileURL(join(folder, 'answer.mjs')).href;
 /** What Chromium throws for a module URL whose load failed, then and every time after. */
 const chromiumFailure = (url = moduleUrl) => new TypeError(`Failed to fetch dynamically imported module: ${url}`);

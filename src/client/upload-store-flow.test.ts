@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { UploadedFile } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
 import { startStack } from '../testing/start-stack.js';
+import { settled } from '../testing/settled.js';
 import type { UploadItem } from './upload-item.js';
 import { UploadStore, type UploadStoreConfig } from './upload-store.js';
 
@@ -24,8 +25,6 @@ function store(extra: Partial<UploadStoreConfig> = {}) {
 }
 const items = (uploads: UploadStore) => uploads.getSnapshot().items;
 const byName = (uploads: UploadStore, name: string) => items(uploads).find((item) => item.name === name)!;
-const settled = (uploads: UploadStore) =>
-  vi.waitFor(() => expect(items(uploads).every((item) => ['done', 'error', 'cancelled'].includes(item.status))).toBe(true), { timeout: 10_000 });
 
 describe('the upload store, end to end', () => {
   it('each file ends stored or refused, and the host hears of each once, with its row', async () => {

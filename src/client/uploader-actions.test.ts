@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { UploadedFile } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
 import { startStack } from '../testing/start-stack.js';
+import { settled } from '../testing/settled.js';
 import { Uploader } from './uploader.js';
 import type { UploaderOptions } from './uploader-options.js';
 
@@ -42,8 +43,6 @@ async function withHangingUpload(test: (endpoint: string) => Promise<void>) {
     await own.close();
   }
 }
-const settled = (uploader: Uploader) =>
-  vi.waitFor(() => expect(uploader.getState().items.every((item) => ['done', 'error', 'cancelled'].includes(item.status))).toBe(true), { timeout: 15_000 });
 
 describe('remove', () => {
   it('a done file leaves the rows and onChange’s list; the others stay in both', async () => {

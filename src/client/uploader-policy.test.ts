@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { fixture, pngOfSize } from '../testing/fixtures.js';
 import type { UploadHandlerOptions } from '../server/index.js';
 import { startStack, type Stack } from '../testing/start-stack.js';
+import { settled } from '../testing/settled.js';
 import { errorMessage } from './error-message.js';
 import { Uploader } from './uploader.js';
 import type { UploaderOptions } from './uploader-options.js';
@@ -62,8 +63,6 @@ async function uploader(options: UploaderOptions) {
   await vi.waitFor(() => expect(made.getState().policy).not.toBeUndefined(), { timeout: 5000 });
   return made;
 }
-const settled = (made: Uploader) =>
-  vi.waitFor(() => expect(made.getState().items.every((item) => ['done', 'error', 'cancelled'].includes(item.status))).toBe(true), { timeout: 10_000 });
 
 describe("the BFF's policy", () => {
   it('a BFF set to PDF only: a PNG is refused at drop time with no option set, the refusal names PDF, and nothing is sent', async () => {

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { UploadedFile } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
 import { startStack } from '../testing/start-stack.js';
+import { settled } from '../testing/settled.js';
 import type { UploadItem } from './upload-item.js';
 import { Uploader } from './uploader.js';
 import type { UploaderOptions } from './uploader-options.js';
@@ -18,8 +19,6 @@ afterAll(() => stack.close());
 
 const png = (name: string) => new File([pngOfSize(400) as Uint8Array<ArrayBuffer>], name, { type: 'image/png' });
 const base = (): UploaderOptions => ({ conversationId: 'conv1', endpoint: stack.endpoint, queryClient: new QueryClient() });
-const settled = (uploader: Uploader) =>
-  vi.waitFor(() => expect(uploader.getState().items.every((item) => ['done', 'error', 'cancelled'].includes(item.status))).toBe(true), { timeout: 15_000 });
 
 describe('the same state until something changes', () => {
   it('equal options written anew (inline arrays) keep the same state and rules; a changed one makes new ones', () => {

@@ -9,6 +9,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { UploadedFile } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
 import { startStack } from '../testing/start-stack.js';
+import { settled } from '../testing/settled.js';
 import type { UploadItem } from './upload-item.js';
 import { Uploader } from './uploader.js';
 import type { UploaderOptions } from './uploader-options.js';
@@ -21,10 +22,6 @@ const png = (name: string, size = 400) => new File([pngOfSize(size) as Uint8Arra
 const base: UploaderOptions = { conversationId: 'conv1', endpoint: stack.endpoint };
 const make = (options: Partial<UploaderOptions> = {}) => new Uploader({ queryClient: new QueryClient(), ...base, ...options });
 const byName = (uploader: Uploader, name: string) => uploader.getState().items.find((item) => item.name === name);
-const settled = (uploader: Uploader) =>
-  vi.waitFor(() => expect(uploader.getState().items.every((item) => ['done', 'error', 'cancelled'].includes(item.status))).toBe(true), {
-    timeout: 15_000,
-  });
 
 describe('options', () => {
   it('files added right after it is made are uploaded: there is no "not configured yet"', async () => {
