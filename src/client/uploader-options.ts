@@ -30,8 +30,9 @@ export interface UploaderOptions {
   /**
    * Allowed types, by id (`['PDF', 'PNG']`; GIF, WEBP, HEIC, CSV, XLS(X), PPT(X) too) or as
    * `FileTypeSpec`s of your own. The BFF's own policy (`GET {endpoint}/config`) narrows them
-   * once it has answered, and stands in for them when they are unset. Default: the seed's 13
-   * (JPG JPEG PNG MP4 MPEG ZIP RAR PDF DOC DOCX TXT MP3 WAV), until the BFF says otherwise.
+   * once it has answered, and stands in for them when they are unset. Default: HighLevel's 13
+   * documented types (JPG JPEG PNG MP4 MPEG ZIP RAR PDF DOC DOCX TXT MP3 WAV), until the BFF
+   * says otherwise.
    */
   allowedTypes?: readonly FileTypeInput[];
   /**

@@ -45,10 +45,21 @@ describe('options', () => {
     uploader.reset();
   });
 
-  it('refuses a stall timeout no timer can hold, naming the option', () => {
-    expect(() => make({ stallTimeoutMs: 3e9 })).toThrow(/`stallTimeoutMs` must be from 0 \(off\) to 2,147,483,647 ms/);
-    expect(() => make({ stallTimeoutMs: -1 })).toThrow(RangeError);
+  it('refuses a stall timeout no timer can hold, naming the option and its range', () => {
+    expect(() => make({ stallTimeoutMs: 3e9 })).toThrow(/`stallTimeoutMs` must be a whole number from 0 to 2147483647 \(got 3000000000\)/);
+    expect(() => make({ stallTimeoutMs: -1 })).toThrow(TypeError);
     expect(() => make().setOptions({ ...base, stallTimeoutMs: Number.NaN })).toThrow(/stallTimeoutMs/);
+  });
+
+  it('refuses numbers that leave nothing to do or no room, and takes each range’s ends', () => {
+    const ranges = { concurrency: [1, 100], maxFiles: [1, 10_000], maxFileSize: [1, Number.MAX_SAFE_INTEGER], maxImageDimension: [1, 65_535] } as const;
+    for (const [name, [min, max]] of Object.entries(ranges)) {
+      expect(() => make({ [name]: min }), `${name} ${min}`).not.toThrow();
+      expect(() => make({ [name]: max }), `${name} ${max}`).not.toThrow();
+      for (const bad of [min - 1, max + 1, 2.5, Number.NaN, '3']) {
+        expect(() => make({ [name]: bad }), `${name} ${String(bad)}`).toThrow(new RegExp(`^Uploader: \`${name}\` must be a whole number from ${min} to ${max}`));
+      }
+    }
   });
 });
 

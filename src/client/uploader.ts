@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/query-core';
 import { checkFile } from '../shared/check-file.js';
+import { MAX_TIMER_MS, wholeNumberOption } from '../shared/check-option.js';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, resolveFileTypes } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../shared/limits.js';
@@ -320,11 +321,19 @@ export class Uploader {
 
 const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((entry, index) => entry === b[index]);
 
-/** The options, refused when a number makes no sense (a timer Node or a browser cannot set). */
+/** The widest canvas (and JPEG) side a browser draws: a longer "longest side" is no limit. */
+const MAX_IMAGE_SIDE = 65_535;
+
+/**
+ * The options, refused when a number makes no sense: a timer Node or a browser cannot set, no
+ * upload at a time, a list that takes no file. The same check (and words) as the server's options.
+ */
 function checkOptions(options: UploaderOptions): UploaderOptions {
-  const { stallTimeoutMs } = options;
-  if (stallTimeoutMs !== undefined && !(Number.isFinite(stallTimeoutMs) && stallTimeoutMs >= 0 && stallTimeoutMs <= 2_147_483_647)) {
-    throw new RangeError(`Uploader: \`stallTimeoutMs\` must be from 0 (off) to 2,147,483,647 ms; got ${String(stallTimeoutMs)}.`);
-  }
+  const { stallTimeoutMs, concurrency, maxFiles, maxFileSize, maxImageDimension } = options;
+  wholeNumberOption('Uploader', 'stallTimeoutMs', stallTimeoutMs, 0, 0, MAX_TIMER_MS);
+  wholeNumberOption('Uploader', 'concurrency', concurrency, 1, 1, 100);
+  wholeNumberOption('Uploader', 'maxFiles', maxFiles, 1, 1, 10_000);
+  wholeNumberOption('Uploader', 'maxFileSize', maxFileSize, 1, 1, Number.MAX_SAFE_INTEGER);
+  wholeNumberOption('Uploader', 'maxImageDimension', maxImageDimension, 1, 1, MAX_IMAGE_SIDE);
   return options;
 }

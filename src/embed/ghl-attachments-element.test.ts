@@ -69,3 +69,24 @@ describe('<ghl-attachments with-credentials>', () => {
     element.remove();
   });
 });
+
+describe('<ghl-attachments> number attributes', () => {
+  it('leaves out one that is not a whole number above 0: its default applies, and the widget works', async () => {
+    defineGhlAttachments();
+    vi.mocked(uploadFile).mockClear();
+    const element = document.createElement('ghl-attachments');
+    element.setAttribute('conversation-id', 'c1');
+    element.setAttribute('max-files', '1.5');
+    element.setAttribute('concurrency', '0.5');
+    document.body.append(element);
+    const input = await waitFor(() => {
+      const found = element.shadowRoot?.querySelector<HTMLInputElement>('input[type=file]');
+      if (!found) throw new Error('not rendered yet');
+      return found;
+    });
+    // The defaults: ten rows, three uploads at once; both files go.
+    await userEvent.upload(input, [new File(['a'], 'a.txt', { type: 'text/plain' }), new File(['b'], 'b.txt', { type: 'text/plain' })]);
+    await waitFor(() => expect(uploadFile).toHaveBeenCalledTimes(2));
+    element.remove();
+  });
+});

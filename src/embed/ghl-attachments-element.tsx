@@ -147,7 +147,7 @@ export class GhlAttachmentsElement extends Base {
 
   #number(name: (typeof ELEMENT_ATTRIBUTES)[number]): number | undefined {
     const value = Number(this.getAttribute(name));
-    return Number.isFinite(value) && value > 0 ? value : undefined;
+    return Number.isInteger(value) && value > 0 ? value : undefined;
   }
 
   #render(): void {

@@ -31,7 +31,7 @@ describe('GET {route}/config', () => {
     });
   });
 
-  it('the defaults: the seed’s 13 types, 5 MB, 5 per request; with SSO a session is required; a trailing slash is the same path', async () => {
+  it('the defaults: HighLevel’s 13 documented types, 5 MB, 5 per request; with SSO a session is required; a trailing slash is the same path', async () => {
     const plain = (await (await handler()(get('https://app.example/api/attachments/config/'))).json()) as UploadPolicy;
     expect(plain.allowedTypes.map((type) => type.id)).toEqual(['JPG', 'JPEG', 'PNG', 'MP4', 'MPEG', 'ZIP', 'RAR', 'PDF', 'DOC', 'DOCX', 'TXT', 'MP3', 'WAV']);
     expect(plain).toMatchObject({ maxFileSize: 5 * 1024 * 1024, maxFilesPerRequest: 5, sessionRequired: false });
