@@ -14,6 +14,11 @@ const folder = mkdtempSync(join(tmpdir(), 'lazy-import-'));
 writeFileSync(join(folder, 'answer.mjs'), 'export const answer = 42;\n');
 // A bundler's chunk: the module's exports under a short name, beside another module's.
 writeFileSync(join(folder, 'chunk.mjs'), 'const answer_exports = { answer: 7 };\nconst other = { other: true };\nexport { answer_exports as t, other as n };\n');
+// A chunk whose other exports come first: an empty value, and a class with a static of the module's name.
+writeFileSync(
+  join(folder, 'crowded.mjs'),
+  'const nothing = null;\nclass Helper { static answer = 3; }\nconst answer_exports = { answer: 7 };\nexport { nothing as a, Helper as b, answer_exports as t };\n',
+);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const moduleUrl = pathToFileURL(join(folder, 'answer.mjs')).href;
 /** What Chromium throws for a module URL whose load failed, then and every time after. */
@@ -97,4 +102,11 @@ it('a URL with a query of its own (a dev server’s version) gets the try’s af
   const error = await load().catch((thrown: unknown) => thrown);
   expect(String(error)).toMatch(/not-there\.mjs\?v=abc123&load=1\b/);
   expect(String(error)).not.toContain('#frag');
+});
+
+it('in a chunk, only an object is taken for the module: an empty export or a class with the same name is not', async () => {
+  const chunkUrl = pathToFileURL(join(folder, 'crowded.mjs')).href;
+  const load = lazyImport(() => Promise.reject<{ answer: number }>(chromiumFailure(chunkUrl)), hasAnswer);
+  await expect(load()).rejects.toThrow(chunkUrl);
+  expect(await load()).toEqual({ answer: 7 });
 });

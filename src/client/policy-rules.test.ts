@@ -3,11 +3,14 @@
  * over the wire (any JSON, from any route), where that policy is asked, the uploader's rules
  * narrowed by it, and the composer's summary of the rows.
  */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { QueryClient } from '@tanstack/query-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FILE_TYPES, resolveFileTypes } from '../shared/file-types.js';
 import { uploadError } from '../shared/upload-error.js';
 import type { UploadPolicy } from '../shared/wire.js';
-import { readPolicy } from './load-policy.js';
+import { loadPolicy, readPolicy } from './load-policy.js';
 import { narrowRules } from './narrow-rules.js';
 import { summarizeItems } from './summarize-items.js';
 import type { UploadItem } from './upload-item.js';
@@ -141,5 +144,30 @@ describe('summarizeItems: what a composer shows at a glance', () => {
     // Rows in progress with no bytes (empty files): nothing sent yet.
     expect(summarizeItems([row('queued', 0, 0)]).progress).toBe(0);
     expect(summarizeItems([row('done', 10, 1), row('cancelled', 10, 0.5)]).progress).toBe(1);
+  });
+});
+
+describe('loadPolicy: the ask', () => {
+  it('a plain GET that asks for JSON and adds nothing that needs a preflight; asked once per key', async () => {
+    const asked: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      asked.push(req.headers);
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(policy()));
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/attachments/config`;
+      const client = new QueryClient();
+      const first = await loadPolicy(client, ['policy', 'a'], url, false);
+      expect(first).toMatchObject({ maxFileSize: 1000, allowedTypes: [PDF] });
+      expect(await loadPolicy(client, ['policy', 'a'], url, false)).toBe(first);
+      expect(asked).toHaveLength(1);
+      expect(asked[0]!.accept).toBe('application/json');
+      expect(asked[0]!['x-requested-with']).toBeUndefined();
+      expect(asked[0]!['content-type']).toBeUndefined();
+    } finally {
+      server.close();
+    }
   });
 });
