@@ -62,6 +62,7 @@ export async function sendMessage(options: SendMessageOptions): Promise<SendMess
     ...(options.html ? { html: options.html } : {}),
     ...(attachments.length > 0 ? { attachments } : {}),
   };
+  // Stryker disable next-line LogicalOperator: spreading undefined adds nothing, as spreading {} does
   const headers = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
   let response: Response;
   try {
@@ -79,8 +80,8 @@ export async function sendMessage(options: SendMessageOptions): Promise<SendMess
       signal,
     });
   } catch (error) {
-    if (signal?.aborted) throw uploadError('cancelled', {}, {}, { cause: error });
-    throw uploadError('network', {}, {}, { cause: error });
+    if (signal?.aborted) throw uploadError('cancelled', { cause: error });
+    throw uploadError('network', { cause: error });
   }
   const data = (await response.json().catch(() => undefined)) as Partial<ErrorResponseBody> & Partial<SendMessageResponseBody> | undefined;
   if (response.ok && typeof data?.messageId === 'string') return data as SendMessageResponseBody;

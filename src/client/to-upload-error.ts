@@ -9,7 +9,7 @@ import type { ErrorResponseBody } from '../shared/wire.js';
  */
 export function toUploadError(error: unknown, fileName?: string): UploadError {
   if (isUploadError(error)) return error;
-  if (isCancelled(error)) return uploadError('cancelled', {}, { fileName });
+  if (isCancelled(error)) return uploadError('cancelled', { details: { fileName } });
   if (isAnswered(error)) {
     const { status, data, headers } = error.response;
     const body = (data as Partial<ErrorResponseBody> | undefined)?.error;
@@ -21,7 +21,7 @@ export function toUploadError(error: unknown, fileName?: string): UploadError {
     const code = codeForStatus(status);
     return new UploadError(code, DEFAULT_ERROR_MESSAGES[code], { retryAfter, fileName }, { cause: error });
   }
-  return uploadError('network', {}, { fileName }, { cause: error });
+  return uploadError('network', { details: { fileName }, cause: error });
 }
 
 /**

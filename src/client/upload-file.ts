@@ -16,9 +16,17 @@ import { toUploadError } from './to-upload-error.js';
  * axios, loaded on first need: a page shows the widget long before (if ever) a file is chosen,
  * and axios is most of what an upload needs. {@link warmUploadClient} starts the load early.
  */
-const loadAxios = lazyImport(() => import('axios'), (module) => typeof module.default?.isAxiosError === 'function');
+const loadAxios = lazyImport(
+  () => import('axios'),
+  // Stryker disable next-line all: asked only after a browser kept a failed import, which Node cannot play; the lookup is tested in lazy-import.test.ts, the browser's case in upload-file.browser.test.ts and e2e
+  (module) => typeof module.default?.isAxiosError === 'function',
+);
 const loadClient = (): Promise<AxiosStatic> => loadAxios().then((module) => module.default);
-const loadDiagnosis = lazyImport(() => import('./diagnose-network-failure.js'), (module) => typeof module.diagnoseNetworkFailure === 'function');
+const loadDiagnosis = lazyImport(
+  () => import('./diagnose-network-failure.js'),
+  // Stryker disable next-line all: asked only after a browser kept a failed import, which Node cannot play; the lookup is tested in lazy-import.test.ts, the browser's case in upload-file.browser.test.ts and e2e
+  (module) => typeof module.diagnoseNetworkFailure === 'function',
+);
 
 /**
  * Starts loading the upload client, so that the first upload does not wait for it: the widget
@@ -84,7 +92,7 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadedFi
       onUploadProgress: (event) => onProgress?.({ loaded: event.loaded, total: event.total ?? file.size }),
     });
     const uploaded = response.data?.files?.[0];
-    if (!uploaded) throw uploadError('internal', {}, { fileName: file.name });
+    if (!uploaded) throw uploadError('internal', { details: { fileName: file.name } });
     return uploaded;
   } catch (thrown) {
     const error = toUploadError(thrown, file.name);
@@ -93,9 +101,9 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadedFi
     const sent = { ...headers, [REQUESTED_WITH_HEADER]: REQUESTED_WITH_VALUE };
     // Stryker disable next-line StringLiteral: the next line throws cancelled whenever the signal is aborted
     const cause = signal?.aborted ? 'network' : await diagnose(endpoint, { headers: sent, withCredentials, signal });
-    if (signal?.aborted) throw uploadError('cancelled', {}, { fileName: file.name }, { cause: thrown });
+    if (signal?.aborted) throw uploadError('cancelled', { details: { fileName: file.name }, cause: thrown });
     // Stryker disable next-line ConditionalExpression: with cause network, both branches throw the same network error
-    throw cause === 'origin-not-allowed' ? uploadError(cause, {}, { fileName: file.name }, { cause: thrown }) : error;
+    throw cause === 'origin-not-allowed' ? uploadError(cause, { details: { fileName: file.name }, cause: thrown }) : error;
   }
 }
 

@@ -63,6 +63,7 @@ export interface ShrinkConfig {
 /** The photo shrinker, loaded on the first photo that needs it: most sessions never pay for it. */
 const loadShrinkImage = lazyImport(
   () => import('./shrink-image.js'),
+  // Stryker disable next-line all: asked only after a browser kept a failed import, which Node cannot play; the lookup is tested in lazy-import.test.ts, the browser's case in upload-file.browser.test.ts and e2e
   (module) => typeof module.shrinkImage === 'function',
 );
 
@@ -252,23 +253,23 @@ export class UploadStore {
       }
       // query-core loads with the first upload; a cancel meanwhile ends it at once, whether the
       // load then succeeds or fails (offline): the user's cancel is never turned into a retry.
-      const cancelled = () => uploadError('cancelled', {}, { fileName: item.name });
+      const cancelled = () => uploadError('cancelled', { details: { fileName: item.name } });
       const observer = observe(await untilAborted(loadQueryRuntime(), controller.signal, cancelled));
       if (controller.signal.aborted) throw cancelled();
       const result = await observer.mutate(file);
       // A host's mutation cache can hold the answer back (its onSuccess refetching something); a
       // cancel meanwhile still counts: the file stays unreported, as one cancelled a moment earlier.
       // Stryker disable next-line ObjectLiteral: a cancelled row shows no error: its file name is never read
-      if (controller.signal.aborted) throw uploadError('cancelled', {}, { fileName: item.name });
+      if (controller.signal.aborted) throw uploadError('cancelled', { details: { fileName: item.name } });
       const done = this.move(item.id, { status: 'done', result }, { progress: 1 });
       // Stryker disable next-line ConditionalExpression,OptionalChaining: a row that gets here is listed and done
       if (done?.status === 'done') this.config().onUploadSuccess?.(result, done);
     } catch (thrown) {
       // An aborted try is the user's cancel (or removal), whatever the failure it raced with.
       const error = stalled
-        ? uploadError('upload-stalled', {}, { fileName: item.name })
+        ? uploadError('upload-stalled', { details: { fileName: item.name } })
         : controller.signal.aborted
-          ? uploadError('cancelled', {}, { fileName: item.name })
+          ? uploadError('cancelled', { details: { fileName: item.name } })
           : toUploadError(thrown, item.name);
       // A photo that cannot be made to fit is refused, like any file that breaks the rules.
       if (error.code === 'image-not-shrinkable') {
@@ -305,7 +306,7 @@ export class UploadStore {
     const { shrinkImage } = await loadShrinkImage();
     const result = await shrinkImage(file, { ...shrink, signal });
     // Stryker disable next-line ObjectLiteral: the refusal is built from the row, not from the error
-    if (!result) throw uploadError('image-not-shrinkable', {}, { fileName: file.name });
+    if (!result) throw uploadError('image-not-shrinkable', { details: { fileName: file.name } });
     this.prepared.set(item.id, result.file);
     if (result.shrunk) {
       this.patch(item.id, {

@@ -18,6 +18,7 @@ import type { UploaderOptions, UploaderState } from './uploader-options.js';
 
 const loadPolicyCode = lazyImport(
   () => import('./load-policy.js'),
+  // Stryker disable next-line all: asked only after a browser kept a failed import, which Node cannot play; the lookup is tested in lazy-import.test.ts, the browser's case in upload-file.browser.test.ts and e2e
   (module) => typeof module.loadPolicy === 'function',
 );
 
@@ -60,6 +61,7 @@ export class Uploader {
   /** The rows of `value`'s files, by URL, kept while the file is the same. */
   private valueRows = new Map<string, UploadItem>();
   /** What the rules were last made of. */
+  // Stryker disable next-line ArrayDeclaration: the constructor's compute(undefined) writes it before anything compares it
   private rulesInput: readonly unknown[] = [];
   private readonly listeners = new Set<() => void>();
   private detach: (() => void) | undefined;
@@ -278,13 +280,16 @@ export class Uploader {
     const { allowedTypes, maxFileSize, maxFiles = DEFAULT_MAX_FILES } = this.options;
     const items = this.itemsOf(stored, previous?.items);
     // Options are often written inline (`allowedTypes={['PDF']}`): equal options, the same rules.
+    // Stryker disable next-line EqualityOperator,ArrayDeclaration: the flag tells an unset list from an empty one either way round, and then what stands for no list does not matter
     const input = [this.policy, maxFileSize, maxFiles, allowedTypes === undefined, ...(allowedTypes ?? [])];
     const rules = previous && sameList(this.rulesInput, input) ? previous.rules : { ...this.narrow(), maxFiles };
     this.rulesInput = input;
     const policy = this.policy;
+    // Stryker disable next-line ConditionalExpression: the rules' input holds the policy, so a new policy makes new rules and fails the test before
     if (previous && items === previous.items && rejections === previous.rejections && rules === previous.rules && policy === previous.policy) {
       return previous;
     }
+    // Stryker disable next-line ConditionalExpression: the same rows sum to equal totals; only their objects would be new, in a state that is new anyway
     const { isUploading, counts, progress } = previous && items === previous.items ? previous : summarizeItems(items);
     return { items, rejections, isUploading, counts, progress, rules, policy };
   }
@@ -297,6 +302,7 @@ export class Uploader {
   private itemsOf(stored: readonly UploadItem[], previous: readonly UploadItem[] | undefined): readonly UploadItem[] {
     const { value } = this.options;
     if (!value) return stored;
+    // Stryker disable next-line ArrayDeclaration: Stryker's placeholder is no file's URL
     const ours = new Set(stored.flatMap((item) => (item.status === 'done' ? [item.result.url] : [])));
     const rows = new Map<string, UploadItem>();
     const earlier = value
@@ -304,6 +310,7 @@ export class Uploader {
       .map((file): UploadItem => {
         const row = this.valueRows.get(file.url);
         const kept: UploadItem =
+          // Stryker disable next-line ConditionalExpression: valueRows holds only rows built done, below
           row?.status === 'done' && JSON.stringify(row.result) === JSON.stringify(file)
             ? row
             : { id: valueId(file), name: file.name, size: file.size, status: 'done', progress: 1, result: file };

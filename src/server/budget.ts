@@ -26,7 +26,7 @@ export class Budget {
   /** @internal Takes `amount`, or throws 503 `server-busy` when that would pass the limit. */
   take(amount: number): void {
     if (this.taken + amount > this.limit) {
-      throw uploadError('server-busy', { seconds: BUSY_RETRY_AFTER_SECONDS }, { retryAfter: BUSY_RETRY_AFTER_SECONDS });
+      throw uploadError('server-busy', { values: { seconds: BUSY_RETRY_AFTER_SECONDS }, details: { retryAfter: BUSY_RETRY_AFTER_SECONDS } });
     }
     this.taken += amount;
   }

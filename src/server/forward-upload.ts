@@ -75,10 +75,10 @@ export async function forwardUpload(request: Request, options: ForwardUploadOpti
     if (error instanceof IdleTimeoutError) throw uploadError('request-timeout');
     if (error instanceof EvictedError) throw uploadError('server-busy', { values: { seconds: BUSY_RETRY_AFTER_SECONDS }, details: { retryAfter: BUSY_RETRY_AFTER_SECONDS } });
     if (error instanceof MultipartLimitError) {
-      throw error.limit === 'files' ? uploadError('too-many-files', { maxFiles: options.limits.maxFilesPerRequest }) : uploadError('bad-request');
+      throw error.limit === 'files' ? uploadError('too-many-files', { values: { maxFiles: options.limits.maxFilesPerRequest } }) : uploadError('bad-request');
     }
     // Stryker disable next-line ObjectLiteral: a cause is read only for internal
-    if (error instanceof MalformedMultipartError) throw uploadError('bad-request', {}, {}, { cause: error });
+    if (error instanceof MalformedMultipartError) throw uploadError('bad-request', { cause: error });
     throw error;
   } finally {
     readAhead.release();
@@ -196,7 +196,7 @@ async function forwardParts(
     options.logger.warn?.('HighLevel could not be reached', { error: String(error) });
     // Stryker disable BlockStatement: a timer left set aborts a signal nothing listens to any more
     // Stryker disable next-line ObjectLiteral: a cause is read only for internal; the line above logs the reason
-    throw uploadError('highlevel-unavailable', {}, {}, { cause: error });
+    throw uploadError('highlevel-unavailable', { cause: error });
   } finally {
     // Stryker restore BlockStatement
     clearTimeout(timer);
@@ -249,7 +249,7 @@ function declaredLength(request: Request, limits: Pick<Limits, 'maxFilesPerReque
   if (!/^\d+$/.test(header)) throw uploadError('bad-request');
   const length = Number(header);
   if (length > limits.maxFilesPerRequest * (limits.maxFileSize + PART_OVERHEAD)) {
-    throw uploadError('file-too-large', { maxSize: formatBytes(limits.maxFileSize) });
+    throw uploadError('file-too-large', { values: { maxSize: formatBytes(limits.maxFileSize) } });
   }
   return length;
 }

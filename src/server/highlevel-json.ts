@@ -44,7 +44,7 @@ export async function callHighLevel(
   } catch (error) {
     if ((error as { name?: string } | null)?.name === 'TimeoutError') throw uploadError('highlevel-timeout');
     logger.warn?.('HighLevel could not be reached', { error: String(error) });
-    throw uploadError('highlevel-unavailable', {}, {}, { cause: error });
+    throw uploadError('highlevel-unavailable', { cause: error });
   }
 }
 

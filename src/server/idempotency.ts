@@ -62,7 +62,7 @@ export async function once(options: OnceOptions, work: () => Promise<KeptAnswer>
     if (owner) return { answer: await runOwned(store, scope, lockKey, owner, bodyHash, maxRunMs, work), replayed: false };
     if (Date.now() >= deadline) {
       const seconds = Math.max(1, Math.ceil(pollMs / 1000));
-      throw uploadError('send-in-progress', { seconds }, { retryAfter: seconds });
+      throw uploadError('send-in-progress', { values: { seconds }, details: { retryAfter: seconds } });
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }

@@ -27,12 +27,12 @@ export function mapHighLevelError(
     case 403:
       return uploadError('highlevel-auth');
     case 413:
-      return uploadError('file-too-large', { maxSize: formatBytes(context.maxFileSize) });
+      return uploadError('file-too-large', { values: { maxSize: formatBytes(context.maxFileSize) } });
     case 415:
-      return uploadError('file-type-not-allowed', { types: describeFileTypes(context.allowedTypes) });
+      return uploadError('file-type-not-allowed', { values: { types: describeFileTypes(context.allowedTypes) } });
     case 429: {
       const retryAfter = retryAfterSeconds(headers);
-      return uploadError('rate-limited', { seconds: retryAfter }, { retryAfter });
+      return uploadError('rate-limited', { values: { seconds: retryAfter }, details: { retryAfter } });
     }
     // Stryker disable next-line ConditionalExpression: the mutant is the original text (default: break)
     default:

@@ -83,7 +83,7 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
       // HTTP/2 multiplexes a session's streams on one connection, which its own limits bound.
       if (req.httpVersionMajor < 2 && !connections.admit(req.socket)) {
         res.shouldKeepAlive = false;
-        throw uploadError('rate-limited', { seconds: 1 }, { retryAfter: 1 });
+        throw uploadError('rate-limited', { values: { seconds: 1 }, details: { retryAfter: 1 } });
       }
       // Stryker disable next-line StringLiteral: Node always sets method on a server request
       if (!ALLOWED_METHODS.includes(req.method ?? '')) throw uploadError('method-not-allowed');

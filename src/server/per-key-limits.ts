@@ -15,7 +15,7 @@ export class InFlightPerKey {
     if (key === undefined) return noop;
     const count = this.counts.get(key) ?? 0;
     if (count >= this.limit) {
-      throw uploadError('rate-limited', { seconds: this.retryAfterSeconds }, { retryAfter: this.retryAfterSeconds });
+      throw uploadError('rate-limited', { values: { seconds: this.retryAfterSeconds }, details: { retryAfter: this.retryAfterSeconds } });
     }
     this.counts.set(key, count + 1);
     let given = false;
@@ -64,7 +64,7 @@ export class RateWindow {
     }
     if (window.count >= this.max) {
       const seconds = Math.max(1, Math.ceil((window.startedAt + this.intervalMs - now) / 1000));
-      throw uploadError('rate-limited', { seconds }, { retryAfter: seconds });
+      throw uploadError('rate-limited', { values: { seconds }, details: { retryAfter: seconds } });
     }
     window.count += 1;
   }

@@ -42,14 +42,14 @@ export async function prepareFile(
 ): Promise<PreparedFile> {
   if (part.name !== FILE_FIELD) throw uploadError('bad-request');
   // Stryker disable next-line ObjectLiteral: the error body carries code and message only; the client names the file
-  if (!isSafeFileName(part.fileName)) throw uploadError('invalid-file-name', {}, { fileName: part.fileName });
+  if (!isSafeFileName(part.fileName)) throw uploadError('invalid-file-name', { details: { fileName: part.fileName } });
   const type = findFileType(part.fileName, limits.allowedTypes);
   if (!type) {
     // Stryker disable next-line ObjectLiteral: the error body carries code and message only; the client names the file
-    throw uploadError('file-type-not-allowed', { types: describeFileTypes(limits.allowedTypes) }, { fileName: part.fileName });
+    throw uploadError('file-type-not-allowed', { values: { types: describeFileTypes(limits.allowedTypes) }, details: { fileName: part.fileName } });
   }
   // Stryker disable next-line ConditionalExpression,EqualityOperator,ObjectLiteral: the length check below refuses the same
-  if (part.maxPossibleSize <= 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
+  if (part.maxPossibleSize <= 0) throw uploadError('file-empty', { details: { fileName: part.fileName } });
   const rest = fileChunks(part);
   // Stryker disable next-line EqualityOperator: the same answer for every file, only the budget used differs (machine suites)
   const proven = part.maxPossibleSize <= limits.maxFileSize;
@@ -72,19 +72,19 @@ export async function prepareFile(
     }
   }
   // Stryker disable next-line ConditionalExpression,ObjectLiteral: the bound check above already refused empty files
-  if (length === 0) throw uploadError('file-empty', {}, { fileName: part.fileName });
+  if (length === 0) throw uploadError('file-empty', { details: { fileName: part.fileName } });
   if (length > limits.maxFileSize) throw tooLarge(part.fileName, limits);
   const head = Buffer.concat(chunks);
   if (!(await contentMatches(type, head.subarray(0, HEAD_BYTES)))) {
     // Stryker disable next-line ObjectLiteral: the error body carries code and message only; the client names the file
-    throw uploadError('file-content-mismatch', {}, { fileName: part.fileName });
+    throw uploadError('file-content-mismatch', { details: { fileName: part.fileName } });
   }
   return { name: part.fileName, upstreamName: names.take(upstreamSafe(part.fileName)), type, head, rest, heldAhead };
 }
 
 export function tooLarge(fileName: string, limits: Pick<Limits, 'maxFileSize'>) {
   // Stryker disable next-line ObjectLiteral: the error body carries code and message only; the client names the file
-  return uploadError('file-too-large', { maxSize: formatBytes(limits.maxFileSize) }, { fileName });
+  return uploadError('file-too-large', { values: { maxSize: formatBytes(limits.maxFileSize) }, details: { fileName } });
 }
 
 /**

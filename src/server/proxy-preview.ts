@@ -83,7 +83,7 @@ async function readFile(target: URL, request: Request, options: Pick<ProxyPrevie
     response = await (options.highlevel.fetch ?? globalThis.fetch)(target, { headers, redirect: 'manual', signal: AbortSignal.any([request.signal, timeout]) });
   } catch (error) {
     // Stryker disable next-line ObjectLiteral: a cause is read only for internal
-    throw uploadError(timeout.aborted ? 'highlevel-timeout' : 'highlevel-unavailable', {}, {}, { cause: error });
+    throw uploadError(timeout.aborted ? 'highlevel-timeout' : 'highlevel-unavailable', { cause: error });
   }
   if (response.status === 401) {
     await response.body?.cancel();

@@ -107,7 +107,7 @@ function parseBody(value: unknown): SendRequest {
   if (!Array.isArray(attachments) || attachments.some((handle) => typeof handle !== 'string' || handle.length > MAX_HANDLE_LENGTH)) {
     throw uploadError('bad-request');
   }
-  if (attachments.length > MAX_ATTACHMENTS_PER_MESSAGE) throw uploadError('too-many-attachments', { maxFiles: MAX_ATTACHMENTS_PER_MESSAGE });
+  if (attachments.length > MAX_ATTACHMENTS_PER_MESSAGE) throw uploadError('too-many-attachments', { values: { maxFiles: MAX_ATTACHMENTS_PER_MESSAGE } });
   const text = (s: unknown) => (typeof s === 'string' && s.trim() !== '' ? s : undefined);
   const body: SendRequest = {
     conversationId,

@@ -59,8 +59,8 @@ export async function lookUpHighLevelUser(
     ({ status, headers } = response);
     body = status === 200 ? await readJson(response) : await response.body?.cancel();
   } catch (error) {
-    if (signal.aborted) throw uploadError('cancelled', {}, {}, { cause: error });
-    throw uploadError(deadline.aborted ? 'highlevel-timeout' : 'highlevel-unavailable', {}, {}, { cause: error });
+    if (signal.aborted) throw uploadError('cancelled', { cause: error });
+    throw uploadError(deadline.aborted ? 'highlevel-timeout' : 'highlevel-unavailable', { cause: error });
   }
   if (status === 401) {
     highlevel.getToken.refused?.({ locationId, token });
@@ -71,7 +71,7 @@ export async function lookUpHighLevelUser(
   if (status === 400 || status === 404 || status === 422) throw uploadError('unauthorized');
   if (status === 429) {
     const seconds = retryAfterSeconds(headers);
-    throw uploadError('rate-limited', { seconds }, { retryAfter: seconds });
+    throw uploadError('rate-limited', { values: { seconds }, details: { retryAfter: seconds } });
   }
   if (status !== 200) throw uploadError('highlevel-unavailable');
   const access = accessOf(body, userId, locationId);

@@ -169,7 +169,7 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
           'token is now dead and the next refresh will be refused: the app would then have to be installed again.',
         { error: String(error) },
       );
-      throw uploadError('highlevel-unavailable', {}, {}, { cause: error });
+      throw uploadError('highlevel-unavailable', { cause: error });
     }
     // Stryker disable next-line ConditionalExpression: no 1xx is ever a final answer
     const next = answer.status >= 200 && answer.status < 300 ? pairOf(answer.body) : undefined;
@@ -275,7 +275,7 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
       try {
         answer = await post({ grant_type: 'authorization_code', code, ...(redirectUri ? { redirect_uri: redirectUri } : {}) });
       } catch (error) {
-        throw uploadError('highlevel-unavailable', {}, {}, { cause: error });
+        throw uploadError('highlevel-unavailable', { cause: error });
       }
       const pair = answer.status >= 200 && answer.status < 300 ? pairOf(answer.body) : undefined;
       const locationId = answer.body?.locationId;
@@ -302,7 +302,7 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
 }
 
 function storeError(error: unknown) {
-  return isUploadError(error) ? error : uploadError('store-unavailable', {}, { retryAfter: 5 }, { cause: error });
+  return isUploadError(error) ? error : uploadError('store-unavailable', { details: { retryAfter: 5 }, cause: error });
 }
 
 function sleep(ms: number): Promise<void> {

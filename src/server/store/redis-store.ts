@@ -99,7 +99,7 @@ export async function redisStore(options: RedisStoreOptions): Promise<SharedStor
     } catch (error) {
       // Stryker disable next-line StringLiteral: a log line's text; its fields, with the reason, are asserted
       logger.warn?.('the shared store (Redis) failed a command', { error: String(error) });
-      throw uploadError('store-unavailable', {}, { retryAfter: 5 }, { cause: error });
+      throw uploadError('store-unavailable', { details: { retryAfter: 5 }, cause: error });
     } finally {
       clearTimeout(timer);
     }

@@ -14,7 +14,7 @@ export async function waitForTurn(locationId: string, shared: Shared, signal: Ab
   const turn = await shared.store.reserveSlot(`rate:${locationId}`, shared.rateLimit);
   if (!turn.granted) {
     const seconds = Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(turn.waitMs / 1000)));
-    throw uploadError('rate-limited', { seconds }, { retryAfter: seconds });
+    throw uploadError('rate-limited', { values: { seconds }, details: { retryAfter: seconds } });
   }
   if (turn.waitMs <= 0) return;
   await new Promise<void>((resolve, reject) => {
