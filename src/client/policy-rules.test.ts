@@ -6,7 +6,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { QueryClient } from '@tanstack/query-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_FILE_TYPES, resolveFileTypes } from '../shared/file-types.js';
 import { uploadError } from '../shared/upload-error.js';
 import type { UploadPolicy } from '../shared/wire.js';
@@ -14,7 +14,7 @@ import { loadPolicy, readPolicy } from './load-policy.js';
 import { narrowRules } from './narrow-rules.js';
 import { summarizeItems } from './summarize-items.js';
 import type { UploadItem } from './upload-item.js';
-import { policyUrl } from './upload-policy.js';
+import { POLICY_QUERY_KEY, cachedPolicy, policyUrl } from './upload-policy.js';
 
 const PDF = { id: 'PDF', extensions: ['.pdf'], mimeTypes: ['application/pdf'] };
 const PNG = { id: 'PNG', extensions: ['.png'], mimeTypes: ['image/png'] };
@@ -167,6 +167,25 @@ describe('loadPolicy: the ask', () => {
       expect(asked[0]!['x-requested-with']).toBeUndefined();
       expect(asked[0]!['content-type']).toBeUndefined();
     } finally {
+      server.close();
+    }
+  });
+
+  it('the browser’s cookies go with it only when asked; the answer is then what the page’s client holds for the endpoint', async () => {
+    const server = createServer((_req, res) => res.setHeader('Content-Type', 'application/json').end(JSON.stringify(policy())));
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/attachments/config`;
+      const client = new QueryClient();
+      expect(cachedPolicy(client, '/api/attachments')).toBeUndefined();
+      const answered = await loadPolicy(client, [...POLICY_QUERY_KEY, '/api/attachments'], url, false);
+      await loadPolicy(new QueryClient(), ['other'], url, true);
+      expect(fetchSpy.mock.calls.map(([, init]) => init?.credentials)).toEqual(['same-origin', 'include']);
+      expect(cachedPolicy(client, '/api/attachments')).toBe(answered);
+      expect(cachedPolicy(client, '/elsewhere')).toBeUndefined();
+    } finally {
+      fetchSpy.mockRestore();
       server.close();
     }
   });

@@ -13,6 +13,8 @@ import { DEFAULT_ENDPOINT, uploadFile, type UploadProgress } from './upload-file
 let stack: Stack;
 /** The headers the last request to `/echo` carried. */
 let echoed: IncomingMessage['headers'] = {};
+/** Requests that reached `/refused`. */
+let refusedHits = 0;
 
 /** A route that answers `status` with `body` (JSON when an object) and `headers`. */
 const answer =
@@ -31,6 +33,10 @@ beforeAll(async () => {
       '/echo': (req, res) => {
         echoed = req.headers;
         answer(200, { files: [{ url: 'https://example.test/f.txt', name: 'f.txt' }] })(req, res);
+      },
+      '/refused': (req, res) => {
+        refusedHits += 1;
+        answer(403, { error: { code: 'forbidden-origin', message: 'Not from here.' } })(req, res);
       },
       '/empty': answer(200, {}),
       '/no-files': answer(200, { files: [] }),
@@ -105,6 +111,12 @@ describe('uploadFile, when the answer is not what the BFF sends', () => {
       },
       (thrown: unknown) => thrown as Error & Record<string, unknown>,
     );
+
+  it('an answered refusal is told as it is, with no second request to find out why', async () => {
+    const file = new File(['hello'], 'a.txt', { type: 'text/plain' });
+    await expect(uploadFile({ file, conversationId: 'conv1', endpoint: `${stack.origin}/refused` })).rejects.toMatchObject({ code: 'forbidden-origin' });
+    expect(refusedHits).toBe(1);
+  });
 
   it('a success without a stored file is an internal error, not a file without a URL', async () => {
     for (const path of ['/empty', '/no-files', '/null']) {

@@ -116,6 +116,29 @@ describe('the resume when the connection is back', () => {
   });
 });
 
+describe('the browser’s own online event', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('resumes too, while someone listens, and not after', async () => {
+    const page = new EventTarget();
+    vi.stubGlobal('window', page);
+    endings({ 'lost.png': 'network' });
+    const uploader = new Uploader(base());
+    const leave = uploader.subscribe(() => undefined);
+    uploader.addFiles([png('lost.png')]);
+    await vi.waitFor(() => expect(statusOf(uploader, 'lost.png')).toBe('error'));
+    page.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(upload).toHaveBeenCalledTimes(2));
+    leave();
+    uploader.retryFailed();
+    await vi.waitFor(() => expect(upload).toHaveBeenCalledTimes(3));
+    await vi.waitFor(() => expect(statusOf(uploader, 'lost.png')).toBe('error'));
+    page.dispatchEvent(new Event('online'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(upload).toHaveBeenCalledTimes(3);
+  });
+});
+
 describe('going away', () => {
   it('destroy() aborts the uploads running', async () => {
     const signals: AbortSignal[] = [];
@@ -166,6 +189,12 @@ describe('a photo over the limit', () => {
     expect(shrink).toHaveBeenCalledTimes(1);
     expect(shrink.mock.calls[0]![1]).toMatchObject({ maxBytes: 5, maxDimension: 800 });
     expect(upload.mock.calls[0]![0].file.size).toBe(1);
+  });
+
+  it('only its size is forgiven: a photo of a type not allowed is refused as such', () => {
+    const uploader = new Uploader({ ...base(), maxFileSize: 5, allowedTypes: ['PDF'] });
+    uploader.addFiles([png('big.png', 20)]);
+    expect(uploader.getState().rejections.map((rejection) => rejection.code)).toEqual(['file-type-not-allowed']);
   });
 
   it('is refused as too large with shrinkImages: false, and nothing is shrunk', () => {

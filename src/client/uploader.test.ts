@@ -46,7 +46,7 @@ describe('options', () => {
   });
 
   it('refuses a stall timeout no timer can hold, naming the option and its range', () => {
-    expect(() => make({ stallTimeoutMs: 3e9 })).toThrow(/`stallTimeoutMs` must be a whole number from 0 to 2147483647 \(got 3000000000\)/);
+    expect(() => make({ stallTimeoutMs: 3e9 })).toThrow(/^Uploader: `stallTimeoutMs` must be a whole number from 0 to 2147483647 \(got 3000000000\)/);
     expect(() => make({ stallTimeoutMs: -1 })).toThrow(TypeError);
     expect(() => make().setOptions({ ...base, stallTimeoutMs: Number.NaN })).toThrow(/stallTimeoutMs/);
   });
