@@ -27,5 +27,5 @@ const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', ...flags],
   stdio: 'inherit',
   env: { ...process.env, MUTATION_FOLDER: folder, MUTATION_FILES: files.join(','), MUTATION_PROJECTS: FOLDERS[folder].projects.join(',') },
 });
-console.log(`mutation testing of src/${folder}: ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+console.log(`mutation testing of ${FOLDERS[folder].mutate.filter((glob) => !glob.startsWith('!')).join(', ')}: ${((Date.now() - started) / 60_000).toFixed(1)} min`);
 process.exit(run.status ?? 1);

@@ -10,13 +10,13 @@
  *
  * What that URL exports is not always the module: a bundler may put it in a chunk beside others,
  * under short names, and pick it out after the import (`import('./chunk.js').then((n) => n.t)`).
- * `isModule` recognises the module by an export of its own, in the chunk or among its exports;
- * an answer in which it is not found fails as the load did, and is not kept.
+ * The module is recognised by a function it exports (`exportName`), in the chunk or among its
+ * exports; an answer in which it is not found fails as the load did, and is not kept.
  *
  * A module that loaded but one of whose own imports failed is not mended this way (its imports
  * keep their URLs): that takes a connection lost in the milliseconds between the two requests.
  */
-export function lazyImport<M>(importer: () => Promise<M>, isModule: (value: Partial<M>) => boolean): () => Promise<M> {
+export function lazyImport<M>(importer: () => Promise<M>, exportName: keyof M & string): () => Promise<M> {
   let loading: Promise<M> | undefined;
   let failures = 0;
   return () =>
@@ -26,7 +26,9 @@ export function lazyImport<M>(importer: () => Promise<M>, isModule: (value: Part
         const url = failures > 0 && /dynamically imported module: ([^\s#]+)/i.exec(String(error))?.[1];
         if (!url) throw error;
         const loaded = (await import(/* @vite-ignore */ /* webpackIgnore: true */ `${url}${url.includes('?') ? '&' : '?'}load=${failures}`)) as Record<string, unknown>;
-        const found = [loaded, ...Object.values(loaded)].find((value) => typeof value === 'object' && value !== null && isModule(value as Partial<M>));
+        const found = [loaded, ...Object.values(loaded)].find(
+          (value) => typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[exportName] === 'function',
+        );
         if (!found) throw error;
         return found as M;
       })

@@ -62,7 +62,6 @@ export async function sendMessage(options: SendMessageOptions): Promise<SendMess
     ...(options.html ? { html: options.html } : {}),
     ...(attachments.length > 0 ? { attachments } : {}),
   };
-  // Stryker disable next-line LogicalOperator: spreading undefined adds nothing, as spreading {} does
   const headers = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
   let response: Response;
   try {

@@ -63,8 +63,7 @@ export interface ShrinkConfig {
 /** The photo shrinker, loaded on the first photo that needs it: most sessions never pay for it. */
 const loadShrinkImage = lazyImport(
   () => import('./shrink-image.js'),
-  // Stryker disable next-line all: asked only after a browser kept a failed import, which Node cannot play; the lookup is tested in lazy-import.test.ts, the browser's case in upload-file.browser.test.ts and e2e
-  (module) => typeof module.shrinkImage === 'function',
+  'shrinkImage',
 );
 
 /** The limits `file` must be shrunk to, or undefined when it is sent as it is. */
@@ -256,7 +255,6 @@ export class UploadStore {
       // Stryker disable next-line ArrowFunction,ObjectLiteral: the catch below makes whatever an aborted try throws a cancel, from the signal
       const cancelled = () => uploadError('cancelled', { details: { fileName: item.name } });
       const observer = observe(await untilAborted(loadQueryRuntime(), controller.signal, cancelled));
-      // Stryker disable next-line ConditionalExpression: a cancel is a user's event, never between two microtasks: one before the load ended, untilAborted has already ended
       if (controller.signal.aborted) throw cancelled();
       const result = await observer.mutate(file);
       // A host's mutation cache can hold the answer back (its onSuccess refetching something); a
@@ -388,7 +386,6 @@ export class UploadStore {
 
 /** `promise`, or a rejection with `reason()` as soon as `signal` aborts. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, reason: () => Error): Promise<T> {
-  // Stryker disable next-line ConditionalExpression: a signal aborted already never fires; run() checks it again once the load ends
   if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
     const abort = () => reject(reason());

@@ -9,6 +9,7 @@ import { DEFAULT_FILE_TYPES } from '../shared/file-types.js';
 import type { UploadPolicy } from '../shared/wire.js';
 import type * as PolicyCode from './load-policy.js';
 import { loadPolicy } from './load-policy.js';
+import { loadQueryRuntime } from './load-query-runtime.js';
 import { Uploader } from './uploader.js';
 import type { UploaderOptions } from './uploader-options.js';
 
@@ -35,8 +36,11 @@ const policyOf = (ids: string[]): UploadPolicy => ({
   sessionRequired: false,
 });
 const make = (options: Partial<UploaderOptions> = {}) => new Uploader({ conversationId: 'conv1', endpoint: '/a', queryClient: new QueryClient(), ...options });
-/** Long enough for the policy's code to load and an ask to be made, if one is. */
-const aMoment = () => new Promise((resolve) => setTimeout(resolve, 50));
+/** Until the policy's code and TanStack Query's have loaded, and an ask would have been made. */
+async function settle() {
+  await Promise.all([import('./load-policy.js'), loadQueryRuntime()]);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 afterEach(() => ask.mockReset());
 
@@ -45,7 +49,7 @@ describe('when the policy is asked', () => {
     holdAnswers();
     const uploader = make();
     uploader.setOptions({ conversationId: 'conv1', endpoint: '/b', queryClient: new QueryClient() });
-    await aMoment();
+    await settle();
     expect(ask).not.toHaveBeenCalled();
     uploader.subscribe(() => undefined);
     await vi.waitFor(() => expect(ask).toHaveBeenCalledTimes(1));
@@ -75,7 +79,7 @@ describe('which answer is kept', () => {
     answer('/b/config', policyOf(['PNG']));
     await vi.waitFor(() => expect(uploader.getState().rules.allowedTypes.map((type) => type.id)).toEqual(['PNG']));
     answer('/a/config', policyOf(['PDF']));
-    await aMoment();
+    await settle();
     expect(uploader.getState().rules.allowedTypes.map((type) => type.id)).toEqual(['PNG']);
     expect(uploader.getState().policy?.allowedTypes.map((type) => type.id)).toEqual(['PNG']);
   });

@@ -82,6 +82,21 @@ describe('controlled value', () => {
   });
 });
 
+describe('the state’s parts', () => {
+  it('new rules with the same rows keep the same totals object; a changed file of value gets a new row', () => {
+    const file = stored('a.png');
+    const uploader = new Uploader({ ...base(), value: [file] });
+    const before = uploader.getState();
+    uploader.setOptions({ ...base(), value: [file], maxFiles: 3 });
+    expect(uploader.getState().rules).not.toBe(before.rules);
+    expect(uploader.getState().counts).toBe(before.counts);
+    expect(uploader.getState().items).toBe(before.items);
+    // The same URL, renamed: the row shows the new name.
+    uploader.setOptions({ ...base(), value: [{ ...file, name: 'renamed.png' }], maxFiles: 3 });
+    expect(names(uploader)).toEqual(['renamed.png']);
+  });
+});
+
 describe('the resume when the connection is back', () => {
   it('only uploads that failed for the connection go again', async () => {
     endings({ 'lost.png': 'network', 'refused.png': 'conversation-not-found' });

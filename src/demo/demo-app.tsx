@@ -1,4 +1,5 @@
 import { Profiler, useId, useState } from 'react';
+import { NUMBER_OPTION_RANGES, inOptionRange } from '../client/uploader.js';
 import { AttachmentUploader, useSendMessage } from '../react/index.js';
 import { DEFAULT_MESSAGES, errorText } from '../react/messages.js';
 import type { UploadedFile } from '../shared/wire.js';
@@ -7,9 +8,11 @@ import type { UploadedFile } from '../shared/wire.js';
 const DEMO_CONVERSATION_ID = 'demo-conversation';
 
 /** `?concurrency=20&maxFiles=20`: the benchmark's settings (bench/widget.ts). */
-function numberParam(name: string): number | undefined {
-  const value = Number(new URLSearchParams(window.location.search).get(name));
-  return Number.isInteger(value) && value > 0 ? value : undefined;
+/** A number option from the page's query (`?concurrency=1`), left out when outside the option's range. */
+function numberParam(name: keyof typeof NUMBER_OPTION_RANGES): number | undefined {
+  const given = new URLSearchParams(window.location.search).get(name);
+  const value = Number(given);
+  return given !== null && given.trim() !== '' && inOptionRange(name, value) ? value : undefined;
 }
 
 /** The demo page: a conversation id, the widget, the URLs that go into the message, and Send. */

@@ -71,22 +71,29 @@ describe('<ghl-attachments with-credentials>', () => {
 });
 
 describe('<ghl-attachments> number attributes', () => {
-  it('leaves out one that is not a whole number above 0: its default applies, and the widget works', async () => {
+  it('leaves out one that is not a whole number in the option’s range: its default applies, and the widget works', async () => {
     defineGhlAttachments();
     vi.mocked(uploadFile).mockClear();
     const element = document.createElement('ghl-attachments');
     element.setAttribute('conversation-id', 'c1');
     element.setAttribute('max-files', '1.5');
-    element.setAttribute('concurrency', '0.5');
+    element.setAttribute('concurrency', '101');
+    element.setAttribute('max-image-dimension', '70000');
     document.body.append(element);
     const input = await waitFor(() => {
       const found = element.shadowRoot?.querySelector<HTMLInputElement>('input[type=file]');
       if (!found) throw new Error('not rendered yet');
       return found;
     });
-    // The defaults: ten rows, three uploads at once; both files go.
-    await userEvent.upload(input, [new File(['a'], 'a.txt', { type: 'text/plain' }), new File(['b'], 'b.txt', { type: 'text/plain' })]);
-    await waitFor(() => expect(uploadFile).toHaveBeenCalledTimes(2));
+    // The defaults: ten rows, three uploads at once (these never end): three of four go.
+    const files = ['a', 'b', 'c', 'd'].map((name) => new File([name], `${name}.txt`, { type: 'text/plain' }));
+    await userEvent.upload(input, files);
+    await waitFor(() => expect(uploadFile).toHaveBeenCalledTimes(3));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(uploadFile).toHaveBeenCalledTimes(3);
+    // One in range applies, on an element already on the page.
+    element.setAttribute('concurrency', '4');
+    await waitFor(() => expect(uploadFile).toHaveBeenCalledTimes(4));
     element.remove();
   });
 });

@@ -15,7 +15,7 @@ import { narrowRules } from '../client/narrow-rules.js';
 import { DEFAULT_ENDPOINT } from '../client/upload-file.js';
 import { cachedPolicy } from '../client/upload-policy.js';
 import { defaultQueryClient } from '../client/query-runtime.js';
-import { DEFAULT_MAX_FILES } from '../client/uploader.js';
+import { DEFAULT_MAX_FILES, NUMBER_OPTION_RANGES, inOptionRange } from '../client/uploader.js';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, describeFileTypes, resolveFileTypes, type FileTypeId } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
@@ -145,17 +145,19 @@ export class GhlAttachmentsElement extends Base {
     });
   }
 
-  #number(name: (typeof ELEMENT_ATTRIBUTES)[number]): number | undefined {
-    const value = Number(this.getAttribute(name));
-    return Number.isInteger(value) && value > 0 ? value : undefined;
+  /** A number attribute, or `undefined` (the default) when it is not a whole number in the option's range. */
+  #number(name: (typeof ELEMENT_ATTRIBUTES)[number], option: keyof typeof NUMBER_OPTION_RANGES): number | undefined {
+    const attribute = this.getAttribute(name);
+    const value = Number(attribute);
+    return attribute !== null && attribute.trim() !== '' && inOptionRange(option, value) ? value : undefined;
   }
 
   #render(): void {
     const theme = this.getAttribute('theme');
     const messages = LOCALES[this.getAttribute('locale') ?? 'en'] ?? DEFAULT_MESSAGES;
     const allowedTypes = typesFrom(this.getAttribute('allowed-types'));
-    const maxFileSize = this.#number('max-file-size');
-    const maxFiles = this.#number('max-files');
+    const maxFileSize = this.#number('max-file-size', 'maxFileSize');
+    const maxFiles = this.#number('max-files', 'maxFiles');
     const endpoint = this.getAttribute('endpoint') ?? undefined;
     // The words of an error in the element's locale, with the limits in force filled in: its
     // own, narrowed by the BFF's policy once the widget (in the page's shared client) has it.
@@ -180,9 +182,9 @@ export class GhlAttachmentsElement extends Base {
         allowedTypes,
         maxFileSize,
         maxFiles,
-        concurrency: this.#number('concurrency'),
+        concurrency: this.#number('concurrency', 'concurrency'),
         shrinkImages: this.getAttribute('shrink-images') !== 'false',
-        maxImageDimension: this.#number('max-image-dimension'),
+        maxImageDimension: this.#number('max-image-dimension', 'maxImageDimension'),
         previewFrom: (this.getAttribute('preview-from') === 'highlevel' ? 'highlevel' : 'server') satisfies PreviewSource,
         disabled: this.hasAttribute('disabled'),
         messages,
