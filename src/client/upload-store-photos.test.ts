@@ -109,6 +109,33 @@ describe('a photo over the limit', () => {
     expect(upload.mock.calls.map(([options]) => options.file.name)).toEqual(['fits.jpg']);
   });
 
+  it('without an onReject, one that cannot be made to fit is still refused, and the next file goes', async () => {
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      shrink.mockResolvedValueOnce(null);
+      const store = storeOf({ shrink: { maxBytes: 50 } });
+      store.add([photo('huge.jpg', 200), photo('fits.jpg', 10)]);
+      await vi.waitFor(() => expect(store.getSnapshot().items.map((item) => [item.name, item.status])).toEqual([['fits.jpg', 'done']]));
+      expect(store.getSnapshot().rejections.map((rejection) => rejection.code)).toEqual(['image-not-shrinkable']);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+
+  it('only the photo made to fit shows its new size; the file beside it keeps its own', async () => {
+    shrink.mockImplementation(async () => ({ file: photo('big.jpg', 40), shrunk: true }));
+    const store = storeOf({ shrink: { maxBytes: 50 }, concurrency: 2 });
+    store.add([photo('big.jpg', 200), photo('small.jpg', 30)]);
+    await vi.waitFor(() => expect(store.getSnapshot().items.map((item) => item.status)).toEqual(['done', 'done']));
+    expect(store.getSnapshot().items.map((item) => [item.name, item.size, item.shrunkFrom])).toEqual([
+      ['big.jpg', 40, 200],
+      ['small.jpg', 30, undefined],
+    ]);
+  });
+
   it('a retry sends the photo already made to fit, without shrinking it again', async () => {
     shrink.mockImplementation(async () => ({ file: photo('a.jpg', 40), shrunk: true }));
     upload.mockRejectedValueOnce(uploadError('network'));

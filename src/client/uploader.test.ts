@@ -11,7 +11,7 @@ import { pngOfSize } from '../testing/fixtures.js';
 import { startStack } from '../testing/start-stack.js';
 import { settled } from '../testing/settled.js';
 import type { UploadItem } from './upload-item.js';
-import { Uploader } from './uploader.js';
+import { NUMBER_OPTION_RANGES, Uploader, inOptionRange } from './uploader.js';
 import type { UploaderOptions } from './uploader-options.js';
 
 const stack = await startStack({ mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } } });
@@ -49,6 +49,14 @@ describe('options', () => {
     expect(() => make({ stallTimeoutMs: 3e9 })).toThrow(/^Uploader: `stallTimeoutMs` must be a whole number from 0 to 2147483647 \(got 3000000000\)/);
     expect(() => make({ stallTimeoutMs: -1 })).toThrow(TypeError);
     expect(() => make().setOptions({ ...base, stallTimeoutMs: Number.NaN })).toThrow(/stallTimeoutMs/);
+  });
+
+  it('inOptionRange (the element’s and the demo’s check) takes whole numbers from each range’s start to its end', () => {
+    for (const [name, [min, max]] of Object.entries(NUMBER_OPTION_RANGES)) {
+      const option = name as keyof typeof NUMBER_OPTION_RANGES;
+      expect([min, max].map((value) => inOptionRange(option, value)), name).toEqual([true, true]);
+      expect([min - 1, max + 1, min + 0.5].map((value) => inOptionRange(option, value)), name).toEqual([false, false, false]);
+    }
   });
 
   it('refuses numbers that leave nothing to do or no room, and takes each range’s ends', () => {

@@ -283,8 +283,9 @@ export class Uploader {
       this.policy,
       maxFileSize,
       maxFiles,
-      // Stryker disable next-line EqualityOperator,ArrayDeclaration: the flag tells an unset list from an empty one either way round, and then what stands for no list does not matter
+      // Stryker disable next-line EqualityOperator: the flag tells an unset list from an empty one either way round
       allowedTypes === undefined,
+      // Stryker disable next-line ArrayDeclaration: with the flag above, what stands for no list does not matter
       ...(allowedTypes ?? []),
     ];
     const rules = previous && sameList(this.rulesInput, input) ? previous.rules : { ...this.narrow(), maxFiles };

@@ -1,5 +1,5 @@
 import { Profiler, useId, useState } from 'react';
-import { NUMBER_OPTION_RANGES, inOptionRange } from '../client/uploader.js';
+import { inOptionRange, type NUMBER_OPTION_RANGES } from '../client/uploader.js';
 import { AttachmentUploader, useSendMessage } from '../react/index.js';
 import { DEFAULT_MESSAGES, errorText } from '../react/messages.js';
 import type { UploadedFile } from '../shared/wire.js';

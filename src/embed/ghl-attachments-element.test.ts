@@ -11,6 +11,14 @@ vi.mock('../client/upload-file.js', async (importOriginal) => ({
   uploadFile: vi.fn(() => new Promise(() => undefined)),
 }));
 
+/** The element's file input, once it has rendered. */
+const fileInputOf = (element: HTMLElement) =>
+  waitFor(() => {
+    const found = element.shadowRoot?.querySelector<HTMLInputElement>('input[type=file]');
+    if (!found) throw new Error('not rendered yet');
+    return found;
+  });
+
 describe('typesFrom (the allowed-types attribute)', () => {
   it('takes type ids or extensions, in any case, with commas or spaces, the extra types too', () => {
     expect(typesFrom('PDF, .png')).toEqual(['PNG', 'PDF']);
@@ -54,11 +62,7 @@ describe('<ghl-attachments with-credentials>', () => {
     element.setAttribute('endpoint', 'https://bff.example/api/attachments');
     element.setAttribute('with-credentials', '');
     document.body.append(element);
-    const input = await waitFor(() => {
-      const found = element.shadowRoot?.querySelector<HTMLInputElement>('input[type=file]');
-      if (!found) throw new Error('not rendered yet');
-      return found;
-    });
+    const input = await fileInputOf(element);
     await userEvent.upload(input, new File(['hello'], 'a.txt', { type: 'text/plain' }));
     await waitFor(() => expect(uploadFile).toHaveBeenCalledTimes(1));
     expect(vi.mocked(uploadFile).mock.calls[0]![0]).toMatchObject({ endpoint: 'https://bff.example/api/attachments', withCredentials: true });
@@ -80,11 +84,7 @@ describe('<ghl-attachments> number attributes', () => {
     element.setAttribute('concurrency', '101');
     element.setAttribute('max-image-dimension', '70000');
     document.body.append(element);
-    const input = await waitFor(() => {
-      const found = element.shadowRoot?.querySelector<HTMLInputElement>('input[type=file]');
-      if (!found) throw new Error('not rendered yet');
-      return found;
-    });
+    const input = await fileInputOf(element);
     // The defaults: ten rows, three uploads at once (these never end): three of four go.
     const files = ['a', 'b', 'c', 'd'].map((name) => new File([name], `${name}.txt`, { type: 'text/plain' }));
     await userEvent.upload(input, files);

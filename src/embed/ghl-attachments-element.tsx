@@ -15,7 +15,7 @@ import { narrowRules } from '../client/narrow-rules.js';
 import { DEFAULT_ENDPOINT } from '../client/upload-file.js';
 import { cachedPolicy } from '../client/upload-policy.js';
 import { defaultQueryClient } from '../client/query-runtime.js';
-import { DEFAULT_MAX_FILES, NUMBER_OPTION_RANGES, inOptionRange } from '../client/uploader.js';
+import { DEFAULT_MAX_FILES, inOptionRange, type NUMBER_OPTION_RANGES } from '../client/uploader.js';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, describeFileTypes, resolveFileTypes, type FileTypeId } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
