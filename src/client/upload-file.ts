@@ -16,15 +16,9 @@ import { toUploadError } from './to-upload-error.js';
  * axios, loaded on first need: a page shows the widget long before (if ever) a file is chosen,
  * and axios is most of what an upload needs. {@link warmUploadClient} starts the load early.
  */
-const loadAxios = lazyImport(
-  () => import('axios'),
-  'default',
-);
+const loadAxios = lazyImport(() => import('axios'), 'default');
 const loadClient = (): Promise<AxiosStatic> => loadAxios().then((module) => module.default);
-const loadDiagnosis = lazyImport(
-  () => import('./diagnose-network-failure.js'),
-  'diagnoseNetworkFailure',
-);
+const loadDiagnosis = lazyImport(() => import('./diagnose-network-failure.js'), 'diagnoseNetworkFailure');
 
 /**
  * Starts loading the upload client, so that the first upload does not wait for it: the widget

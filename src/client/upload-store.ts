@@ -61,10 +61,7 @@ export interface ShrinkConfig {
 }
 
 /** The photo shrinker, loaded on the first photo that needs it: most sessions never pay for it. */
-const loadShrinkImage = lazyImport(
-  () => import('./shrink-image.js'),
-  'shrinkImage',
-);
+const loadShrinkImage = lazyImport(() => import('./shrink-image.js'), 'shrinkImage');
 
 /** The limits `file` must be shrunk to, or undefined when it is sent as it is. */
 function shrinkNeeded(file: File, shrink: ShrinkConfig | undefined): ShrinkConfig | undefined {

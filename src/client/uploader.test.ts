@@ -11,7 +11,7 @@ import { pngOfSize } from '../testing/fixtures.js';
 import { startStack } from '../testing/start-stack.js';
 import { settled } from '../testing/settled.js';
 import type { UploadItem } from './upload-item.js';
-import { NUMBER_OPTION_RANGES, Uploader, inOptionRange } from './uploader.js';
+import { NUMBER_OPTION_RANGES, Uploader, optionFromText } from './uploader.js';
 import type { UploaderOptions } from './uploader-options.js';
 
 const stack = await startStack({ mock: { conversations: ['conv1'], rateLimits: { max: 10_000 } } });
@@ -51,11 +51,12 @@ describe('options', () => {
     expect(() => make().setOptions({ ...base, stallTimeoutMs: Number.NaN })).toThrow(/stallTimeoutMs/);
   });
 
-  it('inOptionRange (the element’s and the demo’s check) takes whole numbers from each range’s start to its end', () => {
+  it('optionFromText (the element’s and the demo’s reading) takes whole numbers from each range’s start to its end, and nothing else', () => {
     for (const [name, [min, max]] of Object.entries(NUMBER_OPTION_RANGES)) {
       const option = name as keyof typeof NUMBER_OPTION_RANGES;
-      expect([min, max].map((value) => inOptionRange(option, value)), name).toEqual([true, true]);
-      expect([min - 1, max + 1, min + 0.5].map((value) => inOptionRange(option, value)), name).toEqual([false, false, false]);
+      expect([min, max].map((value) => optionFromText(option, String(value))), name).toEqual([min, max]);
+      expect([min - 1, max + 1, min + 0.5].map((value) => optionFromText(option, String(value))), name).toEqual([undefined, undefined, undefined]);
+      expect([null, '', '  ', 'ten'].map((text) => optionFromText(option, text)), name).toEqual([undefined, undefined, undefined, undefined]);
     }
   });
 

@@ -16,10 +16,7 @@ import { loadQueryRuntime } from './load-query-runtime.js';
 import { UploadStore, type UploadStoreConfig } from './upload-store.js';
 import type { UploaderOptions, UploaderState } from './uploader-options.js';
 
-const loadPolicyCode = lazyImport(
-  () => import('./load-policy.js'),
-  'loadPolicy',
-);
+const loadPolicyCode = lazyImport(() => import('./load-policy.js'), 'loadPolicy');
 
 /** Rows the list takes by default (`maxFiles`). */
 export const DEFAULT_MAX_FILES = 10;
@@ -349,10 +346,14 @@ export const NUMBER_OPTION_RANGES = {
   maxImageDimension: [1, 65_535],
 } as const satisfies Record<string, readonly [number, number]>;
 
-/** Whether `value` is a whole number in the range of option `name`. */
-export function inOptionRange(name: keyof typeof NUMBER_OPTION_RANGES, value: number): boolean {
+/**
+ * A number option written as text (an attribute, a query parameter), or `undefined` (the
+ * option's default) when the text is missing, blank or not a whole number in the option's range.
+ */
+export function optionFromText(name: keyof typeof NUMBER_OPTION_RANGES, text: string | null): number | undefined {
   const [min, max] = NUMBER_OPTION_RANGES[name];
-  return Number.isInteger(value) && value >= min && value <= max;
+  const value = Number(text);
+  return text !== null && text.trim() !== '' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Profiler, useId, useState } from 'react';
-import { inOptionRange, type NUMBER_OPTION_RANGES } from '../client/uploader.js';
+import { optionFromText, type NUMBER_OPTION_RANGES } from '../client/uploader.js';
 import { AttachmentUploader, useSendMessage } from '../react/index.js';
 import { DEFAULT_MESSAGES, errorText } from '../react/messages.js';
 import type { UploadedFile } from '../shared/wire.js';
@@ -7,12 +7,9 @@ import type { UploadedFile } from '../shared/wire.js';
 /** The conversation the mock is happy with; against the real API the user types their own. */
 const DEMO_CONVERSATION_ID = 'demo-conversation';
 
-/** `?concurrency=20&maxFiles=20`: the benchmark's settings (bench/widget.ts). */
-/** A number option from the page's query (`?concurrency=1`), left out when outside the option's range. */
+/** `?concurrency=20&maxFiles=20`: the benchmark's settings (bench/widget.ts); out of range, the default. */
 function numberParam(name: keyof typeof NUMBER_OPTION_RANGES): number | undefined {
-  const given = new URLSearchParams(window.location.search).get(name);
-  const value = Number(given);
-  return given !== null && given.trim() !== '' && inOptionRange(name, value) ? value : undefined;
+  return optionFromText(name, new URLSearchParams(window.location.search).get(name));
 }
 
 /** The demo page: a conversation id, the widget, the URLs that go into the message, and Send. */

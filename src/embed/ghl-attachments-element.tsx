@@ -15,7 +15,7 @@ import { narrowRules } from '../client/narrow-rules.js';
 import { DEFAULT_ENDPOINT } from '../client/upload-file.js';
 import { cachedPolicy } from '../client/upload-policy.js';
 import { defaultQueryClient } from '../client/query-runtime.js';
-import { DEFAULT_MAX_FILES, inOptionRange, type NUMBER_OPTION_RANGES } from '../client/uploader.js';
+import { DEFAULT_MAX_FILES, optionFromText, type NUMBER_OPTION_RANGES } from '../client/uploader.js';
 import type { ErrorCode } from '../shared/error-codes.js';
 import { DEFAULT_FILE_TYPES, EXTRA_FILE_TYPES, describeFileTypes, resolveFileTypes, type FileTypeId } from '../shared/file-types.js';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../shared/limits.js';
@@ -147,9 +147,7 @@ export class GhlAttachmentsElement extends Base {
 
   /** A number attribute, or `undefined` (the default) when it is not a whole number in the option's range. */
   #number(name: (typeof ELEMENT_ATTRIBUTES)[number], option: keyof typeof NUMBER_OPTION_RANGES): number | undefined {
-    const attribute = this.getAttribute(name);
-    const value = Number(attribute);
-    return attribute !== null && attribute.trim() !== '' && inOptionRange(option, value) ? value : undefined;
+    return optionFromText(option, this.getAttribute(name));
   }
 
   #render(): void {
