@@ -1,6 +1,7 @@
 /**
  * The tests mutation testing runs (stryker.config.mjs): Vitest's, less the ones that measure the
- * machine rather than the code — memory, 10,000 requests, a fleet on Redis, a 2,000-upload soak
+ * machine rather than the code — memory, 10,000 requests, fleets on Redis (BFF processes of their
+ * own, where no mutant is active), a 2,000-upload soak, a flood of 260 strangers' connections
  * (instrumented code is slower and larger; those stay in `npm test`) — and only the projects
  * that exercise the folder (MUTATION_PROJECTS, set by scripts/mutation.mjs).
  */
@@ -8,7 +9,15 @@ import type { UserConfig } from 'vite';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vite.config.js';
 
-const SLOW = ['src/server/fuzz.test.ts', 'src/server/fleet.test.ts', 'src/server/soak.test.ts', 'src/server/resource-bounds.test.ts'];
+const SLOW = [
+  'src/server/fuzz.test.ts',
+  'src/server/fleet.test.ts',
+  'src/server/send-message-fleet.test.ts',
+  'src/server/soak.test.ts',
+  'src/server/resource-bounds.test.ts',
+  // 25 s of sockets held open on timers, rerun for nearly every mutant of the request path.
+  'src/server/stranger-flood.test.ts',
+];
 
 const wanted = (process.env.MUTATION_PROJECTS ?? 'node').split(',');
 
