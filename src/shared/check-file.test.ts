@@ -86,6 +86,7 @@ describe('names people give their files', () => {
   it('pass: the joiners where they join, emoji sequences and scripts that need them', () => {
     const names = [
       '👩\u200D💻 notes.pdf', // woman technologist
+      'team 👩\u200D💻.png', // the sequence after other text: the emoji it joins is the one before it
       '👩🏽\u200D💻.png', // with a skin tone
       '👨\u200D👩\u200D👧.jpg', // family
       '🏳\uFE0F\u200D🌈.png', // rainbow flag: a presentation selector before the joiner
@@ -103,6 +104,8 @@ describe('names people give their files', () => {
     const names = [
       'pay\u200Dpal.pdf', // between Latin letters: reads as paypal.pdf
       'pay\u200Cpal.pdf',
+      'می\u200Cpal.pdf', // a Persian letter on one side only
+      'pay\u200Cمی.pdf',
       '\u200D👩.png', // at the start
       '👩\u200D.png', // after an emoji, before no emoji
       '👩\u200D\u200D💻.png', // two in a row

@@ -24,6 +24,8 @@ describe('uploadError', () => {
     expect(old).toMatchObject({ code: current.code, retryAfter: 3 });
     expect(old.cause).toBe(cause);
     expect(uploadError('too-many-files', { maxFiles: 5 }).message).toContain('5');
+    // One key that is not an init key makes the object message values, whatever else it holds.
+    expect(uploadError('too-many-files', { maxFiles: 5, cause: 'x' }).message).toContain('5');
   });
 });
 
