@@ -109,6 +109,7 @@ describe('names people give their files', () => {
       '\u200D👩.png', // at the start
       '👩\u200D.png', // after an emoji, before no emoji
       '👩\u200D\u200D💻.png', // two in a row
+      '👩\u200C💻.png', // the non-joiner between emoji: only the joiner makes a sequence
       'report\u200D.pdf',
       'a\uFE0F.png', // a presentation selector after a letter
       'a\u{E0100}.png', // an ideographic selector after a letter

@@ -26,6 +26,9 @@ describe('uploadError', () => {
     expect(uploadError('too-many-files', { maxFiles: 5 }).message).toContain('5');
     // One key that is not an init key makes the object message values, whatever else it holds.
     expect(uploadError('too-many-files', { maxFiles: 5, cause: 'x' }).message).toContain('5');
+    // With details or options beside it, the object is message values even when its keys are init names.
+    expect(uploadError('rate-limited', { cause: 'v' }, { retryAfter: 3 }).retryAfter).toBe(3);
+    expect(uploadError('rate-limited', { cause: 'v' }, undefined, { cause }).cause).toBe(cause);
   });
 });
 
