@@ -5,7 +5,7 @@
 
 /** The server's modules that read and bound what a client sends. */
 const REQUESTS = ['admission', 'bound-unread-body', 'budget', 'check-request', 'client-address', 'content-type', 'cors', 'frame-policy', 'node-adapter', 'per-key-limits', 'read-json-body', 'read-multipart', 'request-body'];
-/** The server's modules that talk to HighLevel: uploads, sends, previews. */
+/** The server's modules that talk to HighLevel (uploads, sends, previews) and the policy answer. */
 const HIGHLEVEL = ['forward-upload', 'post-stream', 'highlevel-form', 'highlevel-json', 'map-highlevel-error', 'send-message', 'idempotency', 'prepare-file', 'sniff-content', 'proxy-preview', 'preview-link', 'policy-route'];
 const server = (names) => names.map((name) => `src/server/${name}.ts`);
 
@@ -17,8 +17,8 @@ export const FOLDERS = {
   // run on two cores. The server's run leaves them out (Stryker's `ignoreStatic`); the defaults
   // they would change are asserted by the options tests, and CONTRIBUTING.md says so.
   server: { mutate: ['src/server/**/*.ts'], break: 90, projects: ['node'], ignoreStatic: true },
-  // The server in four parts, each a run that fits in an hour here (the whole takes about three:
-  // its in-process attack suites hold sockets open on real timers for each mutant they cover).
+  // The server in four parts, each a run of its own (the whole takes about three hours here: its
+  // in-process attack suites hold sockets open on real timers for each mutant they cover).
   // Together they are the server folder; CONTRIBUTING.md gives each part's score and date.
   'server-auth': { mutate: ['src/server/auth/**/*.ts', 'src/server/store/**/*.ts'], break: 90, projects: ['node'], ignoreStatic: true },
   'server-requests': { mutate: server(REQUESTS), break: 90, projects: ['node'], ignoreStatic: true },

@@ -1,11 +1,10 @@
-// `npm run test:mutation -- <folder> [--force] [--concurrency=N] [files…]`: Stryker over one folder of src, or some
-// of its files (stryker.config.mjs says what each folder holds and its threshold: 90 % for the
-// server, 85 % for the rest). `--force` tries every mutant of what it runs again instead of
-// reusing the incremental file's results: Stryker never retries a static mutant that survived
-// (one no test covers on its own), however many tests were added since, so a file whose
-// module-level values gained tests needs it. `--concurrency=N` sets how many test processes run
-// side by side (2 by default): the server's suites wait on timers much of the time, so one more
-// process than cores can pay.
+// `npm run test:mutation -- <folder> [--force] [--concurrency=N] [files…]`: Stryker over one
+// folder of src, or some of its files (stryker.config.mjs says what each folder holds and its
+// threshold: 90 % for the server, 85 % for the rest). `--force` tries every mutant of what it
+// runs again instead of reusing the incremental file's results: Stryker never retries a static
+// mutant that survived (one no test covers on its own), however many tests were added since, so
+// a file whose module-level values gained tests needs it. `--concurrency=N` sets how many test
+// processes run side by side (2 by default): the server's suites wait on timers much of the time.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { FOLDERS } from '../stryker.config.mjs';
