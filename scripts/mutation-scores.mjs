@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { FOLDERS } from '../stryker.config.mjs';
 
 const DIR = 'reports/mutation';
-const PARTS = ['server-auth', 'server-requests', 'server-highlevel', 'server-route'];
+/** The server's parts, each a run of its own (stryker.config.mjs): together they are `server`. */
+const PARTS = Object.keys(FOLDERS).filter((name) => name.startsWith('server-'));
 
 /** A glob of stryker.config.mjs as a regular expression: `**` and a slash for any folders, `*` within one. */
 function globPattern(glob) {

@@ -29,5 +29,8 @@ const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', ...flags.f
   stdio: 'inherit',
   env: { ...process.env, MUTATION_FOLDER: folder, MUTATION_FILES: files.join(','), MUTATION_PROJECTS: FOLDERS[folder].projects.join(',') },
 });
-console.log(`mutation testing of ${FOLDERS[folder].mutate.filter((glob) => !glob.startsWith('!')).join(', ')}: ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+const globs = FOLDERS[folder].mutate;
+const left = globs.filter((glob) => glob.startsWith('!')).length;
+const what = files.length > 0 ? files.join(', ') : globs.filter((glob) => !glob.startsWith('!')).join(', ') + (left > 0 ? ` less ${left} left out` : '');
+console.log(`mutation testing of ${what}: ${((Date.now() - started) / 60_000).toFixed(1)} min`);
 process.exit(run.status ?? 1);

@@ -116,7 +116,7 @@ async function route(request: Request, options: ResolvedOptions): Promise<Respon
   const ticket = known ? options.callers.admission.admitKnown(address, caller.locationId) : options.callers.admission.admitStranger(address);
   try {
     const upload = await forwardUpload(request, options, caller, known ? undefined : { authorized: ticket.promote, evicted: ticket.evicted });
-    options.logger.info?.('uploaded', {
+    options.logger.info('uploaded', {
       files: upload.files.length,
       bytes: upload.files.reduce((sum, file) => sum + file.size, 0),
       ms: Date.now() - started,
@@ -191,9 +191,10 @@ function withPreviewLinks(upload: ForwardedUpload, request: Request, options: { 
 /**
  * The path without its trailing slashes, in one pass: `/\/+$/` tries again from every slash of a
  * long run that does not end the path, which is quadratic in a request line of 16 KB of them.
+ * The walk stops at the start too: `charCodeAt(-1)` is `NaN`, never a slash.
  */
 function withoutTrailingSlashes(path: string): string {
   let end = path.length;
-  while (end > 0 && path.charCodeAt(end - 1) === 0x2f) end -= 1;
+  while (path.charCodeAt(end - 1) === 0x2f) end -= 1;
   return path.slice(0, end);
 }

@@ -193,7 +193,7 @@ async function forwardParts(
     if (answerTimeout.signal.aborted || error instanceof UpstreamStallError) throw uploadError('highlevel-timeout');
     // Stryker disable next-line StringLiteral: forwardUpload's catch answers cancelled once the request is aborted
     if (request.signal.aborted) throw uploadError('cancelled');
-    options.logger.warn?.('HighLevel could not be reached', { error: String(error) });
+    options.logger.warn('HighLevel could not be reached', { error: String(error) });
     // Stryker disable BlockStatement: a timer left set aborts a signal nothing listens to any more
     // Stryker disable next-line ObjectLiteral: a cause is read only for internal; the line above logs the reason
     throw uploadError('highlevel-unavailable', { cause: error });
@@ -210,7 +210,7 @@ async function forwardParts(
   if (response.status < 200 || response.status > 299) {
     // HighLevel's body is logged for whoever runs the server, never sent on, and never with the
     // token in it (an upstream that echoes the Authorization header must not leak it to logs).
-    options.logger.warn?.('HighLevel refused an upload', { status: response.status, body: redact(text, token).slice(0, 500) });
+    options.logger.warn('HighLevel refused an upload', { status: response.status, body: redact(text, token).slice(0, 500) });
     // A refused token is not handed out again: the next upload re-reads the store, or refreshes.
     if (response.status === 401) options.highlevel.getToken.refused?.({ locationId, token });
     throw mapHighLevelError(response.status, data, response.headers, options.limits);
@@ -219,7 +219,7 @@ async function forwardParts(
   const files = sent.map((file) => {
     const url = urls[file.upstreamName];
     if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) {
-      options.logger.warn?.('HighLevel answered without a URL for a file', { file: file.upstreamName });
+      options.logger.warn('HighLevel answered without a URL for a file', { file: file.upstreamName });
       throw uploadError('highlevel-rejected');
     }
     return { name: file.name, url, mimeType: file.type.mimeTypes[0]!, size: file.size, kind: file.type.kind };

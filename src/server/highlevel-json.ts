@@ -43,7 +43,7 @@ export async function callHighLevel(
     return { status: response.status, headers: response.headers, data: parseJson(text), text };
   } catch (error) {
     if ((error as { name?: string } | null)?.name === 'TimeoutError') throw uploadError('highlevel-timeout');
-    logger.warn?.('HighLevel could not be reached', { error: String(error) });
+    logger.warn('HighLevel could not be reached', { error: String(error) });
     throw uploadError('highlevel-unavailable', { cause: error });
   }
 }

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
+import { createUploadHandler, staticToken } from './index.js';
 import { DEFAULT_LOGGER, resolveLogger } from './logger.js';
 
 function pinoLines() {
@@ -34,30 +35,37 @@ describe('resolveLogger', () => {
     expect(calls).toEqual([['lost a refresh', { locationId: 'loc-1' }], ['no fields']]);
   });
 
-  it('defaults to console for warnings and errors, with no info lines', () => {
+  it('defaults to console for warnings and errors, with no info lines, and no empty fields argument', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
     try {
       const resolved = resolveLogger(undefined, 'test');
       resolved.warn('careful', { a: 1 });
+      resolved.warn('careful alone');
+      resolved.error('failed', { b: 2 });
+      resolved.error('failed alone');
       resolved.info('chatter');
-      expect(warn).toHaveBeenCalledWith('careful', { a: 1 });
+      // console prints an `undefined` it is given: a line without fields gets one argument.
+      expect(warn.mock.calls).toEqual([['careful', { a: 1 }], ['careful alone']]);
+      expect(error.mock.calls).toEqual([['failed', { b: 2 }], ['failed alone']]);
       expect(info).not.toHaveBeenCalled();
       expect(DEFAULT_LOGGER.info).toBeUndefined();
     } finally {
       warn.mockRestore();
+      error.mockRestore();
       info.mockRestore();
     }
   });
 
   it('refuses a logger that is not an object, naming its owner', () => {
     expect(() => resolveLogger('console' as never, 'oauthToken')).toThrow(/oauthToken: `logger` must be an object/);
+    expect(() => resolveLogger((() => undefined) as never, 'redisStore')).toThrow(/redisStore: `logger` must be an object/);
   });
 });
 
 describe('a pino logger passed to the handler as it is', () => {
   it('gets the handler’s warning as a pino line', async () => {
-    const { createUploadHandler, staticToken } = await import('./index.js');
     const { logger, lines } = pinoLines();
     createUploadHandler({ getToken: staticToken('pit'), locationId: 'loc-1', authorize: 'anyone', logger });
     await new Promise((resolve) => setImmediate(resolve));

@@ -32,7 +32,8 @@ type AnyLog = (...args: unknown[]) => void;
 /** The logger as the server calls it, whatever shape was passed. */
 export function resolveLogger(logger: Logger | undefined, owner: string): ResolvedLogger {
   const given = logger ?? DEFAULT_LOGGER;
-  if (typeof given !== 'object' || given === null) throw new TypeError(`${owner}: \`logger\` must be an object with info, warn and error methods.`);
+  // `null` is taken as no logger (`??`), like `undefined`.
+  if (typeof given !== 'object') throw new TypeError(`${owner}: \`logger\` must be an object with info, warn and error methods.`);
   // pino's instances carry bindings(); its methods take the object first.
   const fieldsFirst = typeof (given as { bindings?: unknown }).bindings === 'function';
   const level = (name: keyof Logger) => {

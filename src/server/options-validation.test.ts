@@ -210,6 +210,7 @@ describe('the bounds of strangers and addresses', () => {
     ['maxUnauthenticatedInFlight', 1.5],
     ['maxInFlightPerAddress', Number.NaN],
     ['maxUnauthenticatedPerAddress', Number.POSITIVE_INFINITY],
+    ['maxUploadsPerLocation', 0],
     ['unauthenticatedDeadlineMs', 3e9],
     ['unauthenticatedDeadlineMs', 99],
   ] as const)('refuses %s = %s, naming the option and its range', (name, value) => {
@@ -222,10 +223,12 @@ describe('the bounds of strangers and addresses', () => {
     expect(refusal({ trustProxy: value as number })?.message).toMatch(/`trustProxy` must be true, false or a whole number/);
   });
 
-  it('takes true as one proxy and false as none', () => {
+  it('takes true as one proxy and false as none, and any whole number from 0 to 16', () => {
     expect(resolve({ trustProxy: true }).callers.clientAddress.trustedProxies).toBe(1);
     expect(resolve({ trustProxy: false }).callers.clientAddress.trustedProxies).toBe(0);
+    expect(resolve({ trustProxy: 0 }).callers.clientAddress.trustedProxies).toBe(0);
     expect(resolve({ trustProxy: 2 }).callers.clientAddress.trustedProxies).toBe(2);
+    expect(resolve({ trustProxy: 16 }).callers.clientAddress.trustedProxies).toBe(16);
     expect(resolve({}).callers.clientAddress.trustedProxies).toBe(0);
   });
 
@@ -251,6 +254,12 @@ describe('numbers that make no sense are refused when the handler is made', () =
     const error = refusal(options);
     expect(error).toBeInstanceOf(TypeError);
     expect(error!.message).toContain(`createUploadHandler: \`${name}\` must be a whole number from`);
+  });
+
+  it('takes preview links of up to ten years (365-day years), and no longer', () => {
+    const tenYears = 10 * 365 * 24 * 3600;
+    expect(resolve({ previewTtlSeconds: tenYears }).previews.previewTtlSeconds).toBe(tenYears);
+    expect(refusal({ previewTtlSeconds: tenYears + 1 })?.message).toContain(`\`previewTtlSeconds\` must be a whole number from 1 to ${tenYears}`);
   });
 
   it('refuses highLevelSso.sessionTtlSeconds outside a minute to a week', () => {
@@ -293,6 +302,19 @@ describe('numbers that make no sense are refused by the other constructors too',
     ['secureFiles.publicForMs', { secureFiles: { publicForMs: -1 } }],
   ] as [string, MockHighLevelOptions][])('the mock %s (%o)', (name, options) => {
     expect(() => createMockHighLevel({ ...options, storageDir: '/nonexistent-never-used' })).toThrow(`createMockHighLevel: \`${name}\` must be a whole number from`);
+  });
+});
+
+describe('the channels a message may go on', () => {
+  it('are the conversation\'s own unless listed; a list is kept once each, in its order', () => {
+    expect(resolve({}).messageTypes).toBeUndefined();
+    expect(resolve({ messageTypes: ['WhatsApp', 'SMS', 'WhatsApp'] }).messageTypes).toEqual(['WhatsApp', 'SMS']);
+  });
+
+  it.each([[[]], [['SMS', 'Fax']], ['SMS']] as [unknown][])('refuses %o, naming the option and every channel', (messageTypes) => {
+    const error = refusal({ messageTypes: messageTypes as never });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error!.message).toBe('createUploadHandler: `messageTypes` must list one or more of SMS, RCS, Email, WhatsApp, IG, FB, Custom, Live_Chat, TIKTOK.');
   });
 });
 

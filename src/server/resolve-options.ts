@@ -242,7 +242,7 @@ function resolvePreviewSecret(secret: string | undefined, logger: ResolvedLogger
     if (secret.length < 32) throw new TypeError('createUploadHandler: `previewSecret` must be at least 32 characters.');
     return secret;
   }
-  logger.warn?.(
+  logger.warn(
     // Stryker disable next-line StringLiteral: a log line's wording; that the warning is logged is tested
     'no previewSecret: preview links are signed with a random secret of this process. Several instances need one ' +
       // Stryker disable next-line StringLiteral: a log line's wording; that the warning is logged is tested

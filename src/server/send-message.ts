@@ -91,7 +91,7 @@ export async function sendMessageRoute(request: Request, options: SendMessageOpt
     },
     () => send(body, caller, options),
   );
-  if (!replayed) options.logger.info?.('sent', { attachments: body.attachments.length, status: answer.status, ms: Date.now() - started });
+  if (!replayed) options.logger.info('sent', { attachments: body.attachments.length, status: answer.status, ms: Date.now() - started });
   return jsonResponse(answer.status, answer.body, replayed ? { [IDEMPOTENT_REPLAYED_HEADER]: 'true' } : {});
 }
 
@@ -162,7 +162,7 @@ async function send(body: SendRequest, caller: Caller, options: SendMessageOptio
     ...(attachments.length === 0 ? {} : { attachments }),
   });
   if (sent.status < 200 || sent.status > 299) {
-    options.logger.warn?.('HighLevel refused a message', { status: sent.status, body: sent.text.slice(0, 500).replace(/Bearer\s+\S+/gi, 'Bearer [token]') });
+    options.logger.warn('HighLevel refused a message', { status: sent.status, body: sent.text.slice(0, 500).replace(/Bearer\s+\S+/gi, 'Bearer [token]') });
     if (sent.status === 401) options.highlevel.getToken.refused?.({ locationId, token });
     const error = mapHighLevelError(sent.status, sent.data, sent.headers, options.limits);
     const final = error.code === 'highlevel-rejected' || error.code === 'file-too-large' || error.code === 'file-type-not-allowed';
