@@ -6,10 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptUserContext, mockUserContext } from '../../mock-highlevel/index.js';
 import { startStack, type Stack } from '../../testing/start-stack.js';
 import type { TokenProvider } from '../options.js';
+import { memoryStore } from '../store/memory-store.js';
 import { SIGN_IN_FLOOR_MS } from './session.js';
 
 const SECRET = 'the-apps-shared-secret-0123456789';
 const UPSTREAM_TIMEOUT_MS = 1500;
+/** The largest answer about one user the sign-in reads (`MAX_ANSWER_BYTES`). */
+const MAX_ANSWER_BYTES = 256 * 1024;
+/** Where the remembered answers live: held here to be read and written. */
+const store = memoryStore();
 
 const refused: { locationId: string; token: string }[] = [];
 const tokens: Record<string, string> = { 'loc-a': 'token-a', 'loc-b': 'token-b', 'loc-stale': 'a-token-highlevel-forgot', 'loc-noscope': 'token-noscope' };
@@ -36,7 +41,7 @@ beforeAll(async () => {
       ],
       rateLimits: { max: 10_000 },
     },
-    bff: { locationId: undefined, highLevelSso: { sharedSecret: SECRET }, getToken, upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS },
+    bff: { locationId: undefined, highLevelSso: { sharedSecret: SECRET, signInsPerMinutePerAddress: 1000 }, getToken, upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS, sharedStore: store },
   });
 });
 afterAll(() => stack.close());
@@ -46,6 +51,8 @@ interface SignedIn {
   code: string | undefined;
   user: { userId: string; role: string; type: string; locationId: string } | undefined;
   retryAfter: string | null;
+  /** The error's `retryAfter`, in seconds, as the widget reads it. */
+  waitSeconds: number | undefined;
 }
 
 /** Signs in with a genuine payload for `userId` in `location`, claiming to be an agency admin. */
@@ -56,8 +63,8 @@ async function signIn(userId: string, location = 'loc-a'): Promise<SignedIn> {
     headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
     body: JSON.stringify({ encryptedData: encryptUserContext(context, SECRET) }),
   });
-  const body = (await answer.json()) as { user?: SignedIn['user']; error?: { code: string } };
-  return { status: answer.status, code: body.error?.code, user: body.user, retryAfter: answer.headers.get('retry-after') };
+  const body = (await answer.json()) as { user?: SignedIn['user']; error?: { code: string; retryAfter?: number } };
+  return { status: answer.status, code: body.error?.code, user: body.user, retryAfter: answer.headers.get('retry-after'), waitSeconds: body.error?.retryAfter };
 }
 
 describe('the user, from HighLevel', () => {
@@ -136,9 +143,9 @@ describe('the user, from HighLevel', () => {
     expect(elapsed).toBeLessThan(UPSTREAM_TIMEOUT_MS + 5000);
   });
 
-  it('HighLevel’s 429: rate-limited, with its Retry-After', async () => {
+  it('HighLevel’s 429: rate-limited, with its Retry-After in the header and the body', async () => {
     stack.mock.failNextUserLookup({ kind: 'answer', status: 429, body: { statusCode: 429, message: 'Too Many Requests' }, headers: { 'Retry-After': '7' } });
-    expect(await signIn('loc-admin')).toMatchObject({ status: 429, code: 'rate-limited', retryAfter: '7' });
+    expect(await signIn('loc-admin')).toMatchObject({ status: 429, code: 'rate-limited', retryAfter: '7', waitSeconds: 7 });
   });
 
   it('asks HighLevel once per user and location for a session’s life: the next sign-in is answered from the store', async () => {
@@ -149,5 +156,97 @@ describe('the user, from HighLevel', () => {
     // Another location is another question.
     expect(await signIn('loc-admin', 'loc-b')).toMatchObject({ status: 401 });
     expect(stack.mock.stats.userLookups).toBe(before + 1);
+  });
+});
+
+/** HighLevel's answer about `id`, as its Users API shapes it. */
+function userAnswer(id: string, roles: unknown, extra: Record<string, unknown> = {}) {
+  return { kind: 'answer', status: 200, body: { id, name: 'A user', email: 'user@example.com', ...extra, roles } } as const;
+}
+
+describe('what the answer says', () => {
+  it('an answer of another shape is no answer: highlevel-unavailable, never a session', async () => {
+    const account = { type: 'account', role: 'admin', locationIds: ['loc-a'] };
+    const shapes: [string, unknown][] = [
+      ['no roles', undefined],
+      ['roles null', null],
+      ['roles a string', 'admin'],
+      ['a type HighLevel does not have', { ...account, type: 'company' }],
+      ['a role HighLevel does not have', { ...account, role: 'owner' }],
+      ['locationIds a string that contains the location', { ...account, locationIds: 'loc-a-and-more' }],
+    ];
+    for (const [what, roles] of shapes) {
+      stack.mock.failNextUserLookup(userAnswer('shape-user', roles));
+      expect(await signIn('shape-user'), what).toMatchObject({ status: 502, code: 'highlevel-unavailable', user: undefined });
+    }
+    for (const body of ['shape-user', 42, []]) {
+      stack.mock.failNextUserLookup({ kind: 'answer', status: 200, body });
+      expect(await signIn('shape-user'), JSON.stringify(body)).toMatchObject({ status: 502, code: 'highlevel-unavailable' });
+    }
+  });
+
+  it('an answer about someone else, or about a deleted user, is a 401', async () => {
+    const roles = { type: 'account', role: 'admin', locationIds: ['loc-a'] };
+    stack.mock.failNextUserLookup(userAnswer('someone-else', roles));
+    expect(await signIn('shape-user')).toMatchObject({ status: 401, code: 'unauthorized' });
+    stack.mock.failNextUserLookup(userAnswer('shape-user', roles, { deleted: true }));
+    expect(await signIn('shape-user')).toMatchObject({ status: 401, code: 'unauthorized' });
+  });
+
+  it('an agency user without locationIds may work in every sub-account of the agency', async () => {
+    stack.mock.failNextUserLookup(userAnswer('agency-no-list', { type: 'agency', role: 'user' }));
+    expect(await signIn('agency-no-list')).toMatchObject({ status: 200, user: { userId: 'agency-no-list', role: 'user', type: 'agency' } });
+  });
+
+  it(`reads an answer of up to ${MAX_ANSWER_BYTES} bytes, and no more`, async () => {
+    const answerOf = (id: string, bytes: number) => {
+      const body = { id, roles: { type: 'account', role: 'user', locationIds: ['loc-a'] }, permissions: '' };
+      body.permissions = 'x'.repeat(bytes - JSON.stringify(body).length);
+      expect(Buffer.byteLength(JSON.stringify(body))).toBe(bytes);
+      return { kind: 'answer', status: 200, body } as const;
+    };
+    stack.mock.failNextUserLookup(answerOf('large-user', MAX_ANSWER_BYTES));
+    expect(await signIn('large-user')).toMatchObject({ status: 200, user: { userId: 'large-user' } });
+    stack.mock.failNextUserLookup(answerOf('too-large-user', MAX_ANSWER_BYTES + 1));
+    expect(await signIn('too-large-user')).toMatchObject({ status: 502, code: 'highlevel-unavailable' });
+  });
+
+  it('a token provider without `refused`: HighLevel’s 401 is still highlevel-auth', async () => {
+    const { refused: told } = getToken;
+    delete getToken.refused;
+    try {
+      expect(await signIn('loc-admin', 'loc-stale')).toMatchObject({ status: 502, code: 'highlevel-auth' });
+    } finally {
+      getToken.refused = told;
+    }
+  });
+});
+
+describe('the remembered answer', () => {
+  const keyOf = (userId: string, locationId = 'loc-a') => `sso-user:${locationId}:${userId}`;
+
+  it('is kept for a session’s life (900 s by default) from the sign-in that asked', async () => {
+    const before = Date.now();
+    stack.mock.failNextUserLookup(userAnswer('remembered-now', { type: 'account', role: 'user', locationIds: ['loc-a'] }));
+    expect((await signIn('remembered-now')).status).toBe(200);
+    const entry = JSON.parse((await store.get(keyOf('remembered-now')))!) as { role: string; type: string; until: number };
+    expect(entry).toMatchObject({ role: 'user', type: 'location' });
+    expect(entry.until).toBeGreaterThanOrEqual(before + 900_000);
+    expect(entry.until).toBeLessThanOrEqual(Date.now() + 900_000);
+  });
+
+  it('within its time, answers for HighLevel: no lookup', async () => {
+    await store.set(keyOf('remembered-only'), JSON.stringify({ role: 'admin', type: 'agency', until: Date.now() + 60_000 }));
+    const before = stack.mock.stats.userLookups;
+    expect(await signIn('remembered-only')).toMatchObject({ status: 200, user: { userId: 'remembered-only', role: 'admin', type: 'agency' } });
+    expect(stack.mock.stats.userLookups).toBe(before);
+  });
+
+  it('past its time, is forgotten and HighLevel is asked again', async () => {
+    await store.set(keyOf('remembered-once'), JSON.stringify({ role: 'admin', type: 'agency', until: Date.now() - 1 }));
+    const before = stack.mock.stats.userLookups;
+    expect(await signIn('remembered-once')).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(stack.mock.stats.userLookups).toBe(before + 1);
+    expect(await store.get(keyOf('remembered-once'))).toBeUndefined();
   });
 });
