@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildParts, staleParts } from './build-demo.mjs';
 
+const REPO = fileURLToPath(new URL('..', import.meta.url));
 let root: string;
 const write = (path: string, text = 'x') => {
   mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -69,4 +72,27 @@ describe('what npm start builds before it serves', () => {
     await expect(buildParts(staleParts(root), root, async (name) => (name === 'element' ? fakeBuild(name) : Promise.reject(new Error('tsc failed'))))).rejects.toThrow('tsc failed');
     expect(stale()).toEqual(['server']);
   });
+});
+
+describe('what the first npm start prints', () => {
+  // The real builds of the page and the element, as npm start runs them (a process of their own,
+  // outside the tests' environment) but into a folder of their own: a newcomer's first lines are
+  // the URLs, so the bundler has nothing to say.
+  it('builds the demo page and the element without a warning', () => {
+    const out = mkdtempSync(join(tmpdir(), 'build-demo-real-'));
+    const script = `
+      const { build } = await import('vite');
+      await build({ root: ${JSON.stringify(REPO)}, logLevel: 'warn', build: { outDir: ${JSON.stringify(join(out, 'page'))}, emptyOutDir: true } });
+      await build({ root: ${JSON.stringify(REPO)}, mode: 'standalone', logLevel: 'warn', build: { outDir: ${JSON.stringify(join(out, 'element'))}, emptyOutDir: true } });`;
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && !name.startsWith('VITEST')));
+    try {
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, env, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      expect(`${run.stdout}${run.stderr}`).toBe('');
+      expect(statSync(join(out, 'page', 'index.html')).size).toBeGreaterThan(0);
+      expect(statSync(join(out, 'element', 'ghl-attachments.js')).size).toBeGreaterThan(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
