@@ -93,13 +93,13 @@ export async function installRoute(request: Request, { callers, origins, logger 
     ({ locationId } = await install.app.install(code, redirectUri));
   } catch (error) {
     const known = isUploadError(error) ? error : uploadError('install-failed');
-    if (!isUploadError(error)) logger.error?.('install failed', { error: String(error) });
+    if (!isUploadError(error)) logger.error('install failed', { error: String(error) });
     return refusal(known);
   } finally {
     slot.release();
     giveBack();
   }
-  logger.info?.('app installed', { locationId });
+  logger.info('app installed', { locationId });
   if (install.afterInstallUrl) {
     return new Response(null, {
       status: 302,

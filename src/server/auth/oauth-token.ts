@@ -131,7 +131,7 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
         await sleep(200);
       }
     }
-    logger.error?.(
+    logger.error(
       `oauthToken: HighLevel gave location ${locationId} a new token pair and the store cannot save it. The old ` +
         'refresh token is dead; this process keeps the new pair and retries saving it with each request. If the ' +
         'process stops first, the app must be installed again in that location.',
@@ -164,7 +164,7 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
       answer = await post({ grant_type: 'refresh_token', refresh_token: stored.refreshToken });
     } catch (error) {
       // The request may have reached HighLevel, which then killed the refresh token we hold.
-      logger.error?.(
+      logger.error(
         `oauthToken: the refresh of location ${locationId} got no answer. If HighLevel received it, the stored refresh ` +
           'token is now dead and the next refresh will be refused: the app would then have to be installed again.',
         { error: String(error) },
@@ -175,7 +175,7 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
     const next = answer.status >= 200 && answer.status < 300 ? pairOf(answer.body) : undefined;
     // Stryker disable next-line ConditionalExpression: no 1xx is ever a final answer
     if (answer.status >= 200 && answer.status < 300 && !next) {
-      logger.error?.(`oauthToken: HighLevel answered the refresh of location ${locationId} without a token pair; the old refresh token may be dead.`);
+      logger.error(`oauthToken: HighLevel answered the refresh of location ${locationId} without a token pair; the old refresh token may be dead.`);
       throw uploadError('highlevel-unavailable');
     }
     if (!next) {
@@ -187,7 +187,7 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
         if (fresh(latest, locationId)) return latest;
         if (!retried) return refreshWith(locationId, latest, true);
       }
-      logger.error?.(
+      logger.error(
         `oauthToken: HighLevel refused the refresh token of location ${locationId} (status ${answer.status}). The app ` +
           'must be installed again in that location.',
       );
@@ -234,7 +234,7 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
         }
       }
       if (now() >= deadline) {
-        logger.warn?.(`oauthToken: waited ${lockWaitMs} ms for another instance to refresh location ${locationId}`);
+        logger.warn(`oauthToken: waited ${lockWaitMs} ms for another instance to refresh location ${locationId}`);
         throw uploadError('highlevel-timeout');
       }
       await sleep(LOCK_POLL_MS);
@@ -282,13 +282,13 @@ export function oauthToken(options: OAuthTokenOptions): OAuthTokenProvider {
       // An agency's token reads every sub-account of the agency: stored as one location's, it
       // would serve that location with far more than its own rights (and refresh as the agency).
       if (pair && answer.body?.userType !== 'Location') {
-        logger.warn?.('oauthToken: HighLevel answered an install with a token that is not a sub-account\'s; it is not stored', {
+        logger.warn('oauthToken: HighLevel answered an install with a token that is not a sub-account\'s; it is not stored', {
           userType: String(answer.body?.userType),
         });
         throw uploadError(answer.body?.userType === 'Company' ? 'install-not-location' : 'install-failed');
       }
       if (!pair || typeof locationId !== 'string' || locationId === '') {
-        logger.warn?.('oauthToken: HighLevel refused an install code, or answered without a location token', { status: answer.status });
+        logger.warn('oauthToken: HighLevel refused an install code, or answered without a location token', { status: answer.status });
         throw uploadError('install-failed');
       }
       unsaved.set(locationId, pair);

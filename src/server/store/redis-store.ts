@@ -98,7 +98,7 @@ export async function redisStore(options: RedisStoreOptions): Promise<SharedStor
       ]);
     } catch (error) {
       // Stryker disable next-line StringLiteral: a log line's text; its fields, with the reason, are asserted
-      logger.warn?.('the shared store (Redis) failed a command', { error: String(error) });
+      logger.warn('the shared store (Redis) failed a command', { error: String(error) });
       throw uploadError('store-unavailable', { details: { retryAfter: 5 }, cause: error });
     } finally {
       clearTimeout(timer);
@@ -160,12 +160,12 @@ async function connect(options: RedisStoreOptions, timeoutMs: number, logger: Re
   client.on('error', (error: Error) => {
     if (down) return;
     down = true;
-    logger.error?.('the shared store (Redis) is unreachable; uploads fail with store-unavailable until it is back', {
+    logger.error('the shared store (Redis) is unreachable; uploads fail with store-unavailable until it is back', {
       error: error.message,
     });
   });
   client.on('ready', () => {
-    if (down) logger.warn?.('the shared store (Redis) is reachable again');
+    if (down) logger.warn('the shared store (Redis) is reachable again');
     down = false;
   });
   try {
