@@ -237,7 +237,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     req.once('end', () => {
       if (fault.kind === 'hang') hanging.add(res);
       else if (fault.kind === 'redirect') res.writeHead(302, { Location: fault.location }).end();
-      else send(res, { status: fault.status, body: fault.body ?? {}, headers: fault.headers });
+      else send(res, { status: fault.status, body: fault.body === undefined ? {} : fault.body, headers: fault.headers });
     });
   };
 

@@ -287,6 +287,13 @@ describe('numbers that make no sense are refused by the other constructors too',
     expect(() => oauthToken({ ...app, refreshAheadMs: 0, refreshTimeoutMs: 1, lockWaitMs: 0 })).not.toThrow();
   });
 
+  it('a logger that is not an object is refused by the constructor it was given to, by name', async () => {
+    const logger = 'console' as unknown as Logger;
+    expect(() => oauthToken({ ...app, logger })).toThrow(new TypeError('oauthToken: `logger` must be an object with info, warn and error methods.'));
+    const client = new Proxy({}, { get: () => () => Promise.reject(new Error('must not be called')) }) as NonNullable<RedisStoreOptions['client']>;
+    await expect(redisStore({ client, logger })).rejects.toThrow(new TypeError('redisStore: `logger` must be an object with info, warn and error methods.'));
+  });
+
   it.each([[0], [3e9], [Number.NaN]])('redisStore commandTimeoutMs %s, before any connection is tried', async (commandTimeoutMs) => {
     // A client that fails every call: refused options must not reach it.
     const client = new Proxy({}, { get: () => () => Promise.reject(new Error('must not be called')) }) as NonNullable<RedisStoreOptions['client']>;

@@ -7,6 +7,7 @@ import { encryptUserContext, mockUserContext } from '../../mock-highlevel/index.
 import { startStack, type Stack } from '../../testing/start-stack.js';
 import type { TokenProvider } from '../options.js';
 import { memoryStore } from '../store/memory-store.js';
+import { lookUpHighLevelUser } from './highlevel-user.js';
 import { SIGN_IN_FLOOR_MS } from './session.js';
 
 const SECRET = 'the-apps-shared-secret-0123456789';
@@ -49,6 +50,7 @@ afterAll(() => stack.close());
 interface SignedIn {
   status: number;
   code: string | undefined;
+  message: string | undefined;
   user: { userId: string; role: string; type: string; locationId: string } | undefined;
   retryAfter: string | null;
   /** The error's `retryAfter`, in seconds, as the widget reads it. */
@@ -63,8 +65,15 @@ async function signIn(userId: string, location = 'loc-a'): Promise<SignedIn> {
     headers: { 'X-Requested-With': 'ghl-attachments', 'Content-Type': 'application/json' },
     body: JSON.stringify({ encryptedData: encryptUserContext(context, SECRET) }),
   });
-  const body = (await answer.json()) as { user?: SignedIn['user']; error?: { code: string; retryAfter?: number } };
-  return { status: answer.status, code: body.error?.code, user: body.user, retryAfter: answer.headers.get('retry-after'), waitSeconds: body.error?.retryAfter };
+  const body = (await answer.json()) as { user?: SignedIn['user']; error?: { code: string; message: string; retryAfter?: number } };
+  return {
+    status: answer.status,
+    code: body.error?.code,
+    message: body.error?.message,
+    user: body.user,
+    retryAfter: answer.headers.get('retry-after'),
+    waitSeconds: body.error?.retryAfter,
+  };
 }
 
 describe('the user, from HighLevel', () => {
@@ -145,7 +154,26 @@ describe('the user, from HighLevel', () => {
 
   it('HighLevel’s 429: rate-limited, with its Retry-After in the header and the body', async () => {
     stack.mock.failNextUserLookup({ kind: 'answer', status: 429, body: { statusCode: 429, message: 'Too Many Requests' }, headers: { 'Retry-After': '7' } });
-    expect(await signIn('loc-admin')).toMatchObject({ status: 429, code: 'rate-limited', retryAfter: '7', waitSeconds: 7 });
+    const limited = await signIn('loc-admin');
+    expect(limited).toMatchObject({ status: 429, code: 'rate-limited', retryAfter: '7', waitSeconds: 7 });
+    expect(limited.message).toMatch(/\b7 s/);
+  });
+
+  it('reads no refusal’s body: a 429 or a 401 with a page far over the answer bound is still what its status says', async () => {
+    const page = { message: 'x'.repeat(MAX_ANSWER_BYTES * 2) };
+    stack.mock.failNextUserLookup({ kind: 'answer', status: 429, body: page, headers: { 'Retry-After': '3' } });
+    expect(await signIn('loc-admin')).toMatchObject({ status: 429, code: 'rate-limited', waitSeconds: 3 });
+    stack.mock.failNextUserLookup({ kind: 'answer', status: 403, body: page });
+    expect(await signIn('loc-admin')).toMatchObject({ status: 502, code: 'highlevel-auth' });
+  });
+
+  it('a sign-in whose caller left while HighLevel thinks is cancelled, not a HighLevel failure', async () => {
+    stack.mock.failNextUserLookup({ kind: 'hang' });
+    const caller = new AbortController();
+    const highlevel = { getToken, apiBase: stack.mock.url, fetch: undefined, upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS };
+    const lookup = lookUpHighLevelUser('loc-admin', 'loc-a', { highlevel, shared: { store: memoryStore(), rateLimit: undefined } }, 900, caller.signal);
+    setTimeout(() => caller.abort(), 100);
+    await expect(lookup).rejects.toMatchObject({ code: 'cancelled' });
   });
 
   it('asks HighLevel once per user and location for a session’s life: the next sign-in is answered from the store', async () => {
@@ -179,7 +207,7 @@ describe('what the answer says', () => {
       stack.mock.failNextUserLookup(userAnswer('shape-user', roles));
       expect(await signIn('shape-user'), what).toMatchObject({ status: 502, code: 'highlevel-unavailable', user: undefined });
     }
-    for (const body of ['shape-user', 42, []]) {
+    for (const body of ['shape-user', 42, [], null]) {
       stack.mock.failNextUserLookup({ kind: 'answer', status: 200, body });
       expect(await signIn('shape-user'), JSON.stringify(body)).toMatchObject({ status: 502, code: 'highlevel-unavailable' });
     }

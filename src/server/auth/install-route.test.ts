@@ -59,6 +59,8 @@ describe('the install route (GET …/oauth/callback?code=)', () => {
     for (const query of ['', '?code=', '?code=%3Cscript%3E']) {
       const answer = await callback(query);
       expect(answer.status).toBe(400);
+      // Waiting does not mend a code: no Retry-After.
+      expect(answer.headers.get('retry-after')).toBeNull();
       expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'");
       expect(await answer.text()).not.toContain('<script>');
     }
@@ -183,6 +185,9 @@ describe('the install callback, bounded per client address', () => {
       expect(() => createUploadHandler({ getToken: staticToken('t'), locationId: 'l', authorize: 'anyone', install: { app, maxCallbacksPerMinute: bad } })).toThrow(
         /install\.maxCallbacksPerMinute/,
       );
+    }
+    for (const good of [1, 10_000]) {
+      expect(() => createUploadHandler({ getToken: staticToken('t'), locationId: 'l', authorize: 'anyone', install: { app, maxCallbacksPerMinute: good } })).not.toThrow();
     }
     const stack = await startStack({ bff: { install: { app, maxCallbacksPerMinute: 3 } } });
     try {
@@ -380,6 +385,7 @@ describe('the install callback, its page and its refusals', () => {
       const { callback } = await withInstall(() => Promise.reject(uploadError('highlevel-unavailable')), {}, logger);
       const answer = await callback('?code=abc123');
       expect(answer.status).toBe(502);
+      expect(answer.headers.get('retry-after')).toBeNull();
       expect(await textOf(answer)).toMatch(/\(highlevel-unavailable\)$/);
       expect(lines.filter(([level]) => level === 'error')).toEqual([]);
     });

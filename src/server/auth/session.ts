@@ -72,7 +72,7 @@ export interface OpenSessionOptions {
   shared: Shared;
 }
 
-export async function openSession(request: Request, options: OpenSessionOptions, place?: Pick<Ticket, 'evicted' | 'proven'>): Promise<Response> {
+export async function openSession(request: Request, options: OpenSessionOptions, place: Pick<Ticket, 'evicted' | 'proven'>): Promise<Response> {
   const sso = options.callers.sso;
   // Stryker disable next-line ConditionalExpression,StringLiteral: routed only when callers.sso is set; not exported
   if (!sso) throw uploadError('bad-request');
@@ -81,11 +81,11 @@ export async function openSession(request: Request, options: OpenSessionOptions,
   if (parseContentType(request.headers.get('content-type'))?.type !== 'application/json') throw uploadError('bad-request');
   // A sign-in holds up to ~17 KB while its body arrives, in a place of the strangers' pool
   // (taken by the route): the body must be in within the strangers' deadline.
-  const payload = (await readJsonBody(request, { limit: MAX_SSO_PAYLOAD_LENGTH + 1024, deadlineMs: options.limits.unauthenticatedDeadlineMs, evicted: place?.evicted })) as
+  const payload = (await readJsonBody(request, { limit: MAX_SSO_PAYLOAD_LENGTH + 1024, deadlineMs: options.limits.unauthenticatedDeadlineMs, evicted: place.evicted })) as
     | { encryptedData?: unknown }
     | undefined;
   // The body is in: what follows is the server's own work, and the place is no longer evictable.
-  place?.proven();
+  place.proven();
   const context = decryptUserContext(payload?.encryptedData, sso.sharedSecret);
   const floor = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SIGN_IN_FLOOR_MS - Date.now())));
   // A location id goes into HighLevel's form and into store keys: only the shape HighLevel uses.

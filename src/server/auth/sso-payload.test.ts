@@ -35,6 +35,11 @@ describe('the user context, read strictly', () => {
     expect(read(seal({ ...USER, whitelabelDetails: { userId: 'x', role: ['role', 'userId'] } }))).toEqual(USER);
   });
 
+  it('takes a context with only the fields HighLevel always sends: every other one is optional', () => {
+    const { userId, companyId, role, type } = USER;
+    expect(read(seal({ userId, companyId, role, type }))).toEqual({ userId, companyId, role, type });
+  });
+
   it('refuses bytes that are not UTF-8 (decoded fatally: a broken sequence is not a name character)', () => {
     for (const bad of [[0xff], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
       const bytes = Buffer.from(JSON.stringify({ ...USER, userName: 'Mock ~' }));
@@ -93,6 +98,10 @@ describe('the user context, read strictly', () => {
       expect(read(seal({ ...USER, email })), email.slice(0, 20)).toBeUndefined();
     }
     expect(read(seal({ ...USER, email: 'zoë+tag@sub.example.co' }))?.email).toBe('zoë+tag@sub.example.co');
+    // 254 characters, the longest address there is, and one more.
+    const longest = `${'a'.repeat(60)}@${'b'.repeat(190)}.de`;
+    expect(longest).toHaveLength(254);
+    expect(read(seal({ ...USER, email: longest }))?.email).toBe(longest);
   });
 
   it('refuses a user name that is not printable (format, private-use, unassigned characters)', () => {

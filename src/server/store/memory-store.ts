@@ -17,8 +17,7 @@ export function memoryStore(options: { now?: () => number } = {}): SharedStore {
 
   return {
     async get(key) {
-      const until = expiries.get(key);
-      if (until !== undefined && until <= now()) {
+      if ((expiries.get(key) ?? Infinity) <= now()) {
         values.delete(key);
         expiries.delete(key);
       }
@@ -26,6 +25,7 @@ export function memoryStore(options: { now?: () => number } = {}): SharedStore {
     },
     async set(key, value, ttlMs) {
       values.set(key, value);
+      // Stryker disable next-line ConditionalExpression: an expiry of `now() + undefined` is NaN, which never comes
       if (ttlMs === undefined) expiries.delete(key);
       else expiries.set(key, now() + ttlMs);
     },

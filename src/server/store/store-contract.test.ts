@@ -78,6 +78,16 @@ describe('the memory store on its clock', () => {
     expect(await store.tryLock('l', 100)).toBeTypeOf('string');
   });
 
+  it('forgets a value exactly when its time to live is up', async () => {
+    let now = 5000;
+    const store = memoryStore({ now: () => now });
+    await store.set('v', 'kept', 100);
+    now = 5099;
+    expect(await store.get('v')).toBe('kept');
+    now = 5100;
+    expect(await store.get('v')).toBeUndefined();
+  });
+
   it('grants a turn exactly maxWaitMs away, and refuses one a millisecond further', async () => {
     let now = 0;
     const store = memoryStore({ now: () => now });

@@ -29,6 +29,7 @@ export async function waitForTurn(locationId: string, shared: Shared, signal: Ab
       reject(uploadError('cancelled'));
     }
     if (signal.aborted) cancelled();
-    else signal.addEventListener('abort', cancelled, { once: true });
+    // A signal aborts once: the listener needs no `once`, and done() removes it.
+    else signal.addEventListener('abort', cancelled);
   });
 }
