@@ -86,7 +86,7 @@ describe('what the first npm start prints', () => {
       await build({ root: ${JSON.stringify(REPO)}, mode: 'standalone', logLevel: 'warn', build: { outDir: ${JSON.stringify(join(out, 'element'))}, emptyOutDir: true } });`;
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && !name.startsWith('VITEST')));
     try {
-      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, env, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, env, encoding: 'utf8', timeout: 110_000 });
       expect(run.status, run.stderr).toBe(0);
       expect(`${run.stdout}${run.stderr}`).toBe('');
       expect(statSync(join(out, 'page', 'index.html')).size).toBeGreaterThan(0);

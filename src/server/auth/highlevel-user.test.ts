@@ -2,7 +2,7 @@
  * Who signs in is HighLevel's answer, not the payload's: each answer of `GET /users/{userId}`
  * (played by the mock, on loopback) and what the sign-in makes of it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encryptUserContext, mockUserContext } from '../../mock-highlevel/index.js';
 import { startStack, type Stack } from '../../testing/start-stack.js';
 import type { TokenProvider } from '../options.js';
@@ -159,7 +159,7 @@ describe('the user, from HighLevel', () => {
     expect(limited.message).toMatch(/\b7 s/);
   });
 
-  it('reads no refusal’s body: a 429 or a 401 with a page far over the answer bound is still what its status says', async () => {
+  it('reads no refusal’s body: a 429 or a 403 with a page far over the answer bound is still what its status says', async () => {
     const page = { message: 'x'.repeat(MAX_ANSWER_BYTES * 2) };
     stack.mock.failNextUserLookup({ kind: 'answer', status: 429, body: page, headers: { 'Retry-After': '3' } });
     expect(await signIn('loc-admin')).toMatchObject({ status: 429, code: 'rate-limited', waitSeconds: 3 });
@@ -276,5 +276,49 @@ describe('the remembered answer', () => {
     expect(await signIn('remembered-once')).toMatchObject({ status: 401, code: 'unauthorized' });
     expect(stack.mock.stats.userLookups).toBe(before + 1);
     expect(await store.get(keyOf('remembered-once'))).toBeUndefined();
+  });
+});
+
+describe('the lookup through a fetch of the host’s own (the `fetch` option)', () => {
+  const shared = () => ({ store: memoryStore(), rateLimit: undefined });
+  const via = (fetch: typeof globalThis.fetch) => ({ getToken, apiBase: stack.mock.url, fetch, upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS });
+  const signal = () => new AbortController().signal;
+
+  it('asks with the location’s token, the Users API’s version and for JSON', async () => {
+    const asked: Headers[] = [];
+    const recording: typeof fetch = (input, init) => {
+      asked.push(new Headers(init?.headers));
+      return fetch(input, init);
+    };
+    expect(await lookUpHighLevelUser('loc-admin', 'loc-a', { highlevel: via(recording), shared: shared() }, 900, signal())).toEqual({ role: 'admin', type: 'location' });
+    expect(asked).toHaveLength(1);
+    expect(Object.fromEntries(asked[0]!)).toEqual({ authorization: 'Bearer token-a', version: '2021-07-28', accept: 'application/json' });
+  });
+
+  it('takes refusals without a body for what their status says', async () => {
+    const answering = (status: number, headers: Record<string, string> = {}): typeof fetch => async () => new Response(null, { status, headers });
+    const look = (fetch: typeof globalThis.fetch) => lookUpHighLevelUser('loc-admin', 'loc-a', { highlevel: via(fetch), shared: shared() }, 900, signal());
+    await expect(look(answering(429, { 'Retry-After': '4' }))).rejects.toMatchObject({ code: 'rate-limited', retryAfter: 4 });
+    refused.length = 0;
+    await expect(look(answering(401))).rejects.toMatchObject({ code: 'highlevel-auth' });
+    expect(refused).toEqual([{ locationId: 'loc-a', token: 'token-a' }]);
+    await expect(look(answering(404))).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(look(answering(204))).rejects.toMatchObject({ code: 'highlevel-unavailable' });
+  });
+
+  it('uses a remembered answer until the millisecond its time ends, and asks HighLevel from then on', async () => {
+    const store = memoryStore();
+    const now = Date.now();
+    // HighLevel says loc-admin is a location admin; what is remembered says otherwise.
+    const remember = (until: number) => store.set('sso-user:loc-a:loc-admin', JSON.stringify({ role: 'user', type: 'agency', until }));
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      await remember(now + 1);
+      expect(await lookUpHighLevelUser('loc-admin', 'loc-a', { highlevel: via(fetch), shared: { store, rateLimit: undefined } }, 900, signal())).toEqual({ role: 'user', type: 'agency' });
+      await remember(now);
+      expect(await lookUpHighLevelUser('loc-admin', 'loc-a', { highlevel: via(fetch), shared: { store, rateLimit: undefined } }, 900, signal())).toEqual({ role: 'admin', type: 'location' });
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

@@ -55,14 +55,12 @@ export async function lookUpHighLevelUser(
       headers: {
         Authorization: `Bearer ${token}`,
         Version: HIGHLEVEL_USERS_API_VERSION,
-        // Stryker disable next-line StringLiteral: the answer is read as JSON whatever Accept asked for
         Accept: 'application/json',
       },
       redirect: 'manual',
       signal: AbortSignal.any([signal, deadline]),
     });
     ({ status, headers } = response);
-    // Stryker disable next-line OptionalChaining: an answer without a body (204) fails as highlevel-unavailable either way
     body = status === 200 ? await readJson(response) : await response.body?.cancel();
   } catch (error) {
     if (signal.aborted) throw uploadError('cancelled', { cause: error });
@@ -80,7 +78,6 @@ export async function lookUpHighLevelUser(
     const seconds = retryAfterSeconds(headers);
     throw uploadError('rate-limited', { values: { seconds }, details: { retryAfter: seconds } });
   }
-  // Stryker disable next-line ConditionalExpression: another 2xx has no body read, which accessOf refuses alike
   if (status !== 200) throw uploadError('highlevel-unavailable');
   const access = accessOf(body, userId, locationId);
   await writeCache(key, access, ttlSeconds, shared.store);
@@ -138,10 +135,8 @@ async function readJson(response: Response): Promise<unknown> {
 async function readCache(key: string, store: SharedStore): Promise<HighLevelUserAccess | undefined> {
   try {
     const text = await store.get(key);
-    // Stryker disable next-line ConditionalExpression: JSON.parse(undefined) throws, and the catch answers the same
     if (text === undefined) return undefined;
     const entry = JSON.parse(text) as { role: HighLevelUserAccess['role']; type: HighLevelUserAccess['type']; until: number };
-    // Stryker disable next-line EqualityOperator: the one millisecond the entry ends in
     if (entry.until > Date.now()) return { role: entry.role, type: entry.type };
     await store.delete(key);
   } catch {

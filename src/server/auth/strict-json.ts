@@ -39,7 +39,6 @@ function hasDuplicateKey(text: string): boolean {
   // Stryker disable next-line ArrayDeclaration: an entry below the outermost value is never read
   const open: (Set<string> | undefined)[] = [];
   let expectKey = false;
-  // Stryker disable next-line EqualityOperator: at the length, the character is undefined and matches nothing
   for (let at = 0; at < text.length; at += 1) {
     const char = text[at];
     if (char === '{') {
