@@ -92,7 +92,7 @@ export class Admission {
     const settled = () => this.waiting.delete(entry);
     const release = () => {
       settled();
-      for (const give of given.splice(0).reverse()) give();
+      for (const give of given.splice(0)) give();
     };
     try {
       given.push(this.perAddress.take(address));
