@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachClientAddress, clientAddressOf } from './client-address.js';
+import { attachClientAddress, clientAddressOf, normalizeAddress } from './client-address.js';
 
 function request(forwardedFor?: string, socket?: string): Request {
   const made = new Request('http://127.0.0.1/api', { headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } });
@@ -62,3 +62,62 @@ describe('clientAddressOf', () => {
   });
 });
 
+
+describe('normalizeAddress', () => {
+  it('spells one IPv6 host one way: zeros filled in, leading zeros dropped, by its /64', () => {
+    for (const [address, key] of [
+      ['2001:db8::5', '2001:db8:0:0::/64'],
+      ['2001:db8:1:2::', '2001:db8:1:2::/64'],
+      ['2001::', '2001:0:0:0::/64'],
+      ['::', '0:0:0:0::/64'],
+      ['2001:0db8:00a0:0001:0:0:0:1', '2001:db8:a0:1::/64'],
+      ['2001:0db8:0000:0001:1:2:3:4', '2001:db8:0:1::/64'],
+      ['2001:db8:0:1:2:3:4:5', '2001:db8:0:1::/64'],
+      ['  2001:DB8::1  ', '2001:db8:0:0::/64'],
+    ] as const) {
+      expect(normalizeAddress(address), address).toBe(key);
+    }
+  });
+
+  it('reads an IPv4-mapped address, however written, as the IPv4 address; a near miss stays IPv6', () => {
+    for (const address of ['::ffff:1.22.3.44', '0:0:0:0:0:ffff:1.22.3.44', '0::ffff:1.22.3.44', '0:0:0:0:0:ffff:116:32c', '::ffff:0116:032c', '[::ffff:1.22.3.44]:443']) {
+      expect(normalizeAddress(address), address).toBe('1.22.3.44');
+    }
+    expect(normalizeAddress('::ffff:1.2.3.4%eth0')).toBe('1.2.3.4');
+    for (const [address, key] of [
+      ['1::ffff:1.2.3.4', '1:0:0:0::/64'],
+      ['::1:ffff:1.2.3.4', '0:0:0:0::/64'],
+      ['::fffe:1.2.3.4', '0:0:0:0::/64'],
+    ] as const) {
+      expect(normalizeAddress(address), address).toBe(key);
+    }
+  });
+
+  it('drops a zone, and a port only where it is one: after a bracketed IPv6 or a whole IPv4', () => {
+    expect(normalizeAddress('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(normalizeAddress('[2001:db8::1]')).toBe('2001:db8:0:0::/64');
+    expect(normalizeAddress('[2001:db8::1]:8080')).toBe('2001:db8:0:0::/64');
+    expect(normalizeAddress(' 203.0.113.5 ')).toBe('203.0.113.5');
+    expect(normalizeAddress('203.0.113.5:80')).toBe('203.0.113.5');
+    for (const garbage of ['x[::1]', '[::1]:443x', '[::1]:123456', '203.0.113.5:80x', '203.0.113.5:123456', 'x203.0.113.5:80', '', 'unknown']) {
+      expect(normalizeAddress(garbage), garbage).toBeUndefined();
+    }
+  });
+});
+
+describe('clientAddressOf behind proxies, at the edges', () => {
+  it('skips empty entries of X-Forwarded-For, spaced or not, before counting from the right', () => {
+    const two = { trustedProxies: 2, clientAddress: undefined };
+    expect(clientAddressOf(request('203.0.113.7,,198.51.100.7', '10.0.0.2'), two)).toBe('203.0.113.7');
+    expect(clientAddressOf(request('203.0.113.7, ,198.51.100.7', '10.0.0.2'), two)).toBe('203.0.113.7');
+  });
+
+  it('without a socket address, counts the header’s entries alone', () => {
+    expect(clientAddressOf(request('1.1.1.1, 198.51.100.7'), { trustedProxies: 1, clientAddress: undefined })).toBe('1.1.1.1');
+  });
+
+  it('is unknown with neither a header nor a socket, and the lookup’s answer is taken trimmed', () => {
+    expect(clientAddressOf(request(), { trustedProxies: 1, clientAddress: undefined })).toBeUndefined();
+    expect(clientAddressOf(request(undefined, '10.0.0.9'), { trustedProxies: 0, clientAddress: () => ' 203.0.113.5 ' })).toBe('203.0.113.5');
+  });
+});

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { rawRequest } from '../testing/raw-request.js';
@@ -39,5 +39,99 @@ describe('toNodeHandler with any fetch handler', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/** The connections one client address may carry requests on, and the options that bound them. */
+describe('toNodeHandler’s connections per address', () => {
+  async function serve(options: Parameters<typeof toNodeHandler>[1]) {
+    const handle = toNodeHandler(async () => new Response('ok'), options);
+    const server = createServer((req, res) => handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const agents: Agent[] = [];
+    /** One keep-alive connection from `localAddress`: each `get` goes on it while it stays open. */
+    const connection = (localAddress = '127.0.0.1') => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      agents.push(agent);
+      const get = () =>
+        new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path: '/x', agent, localAddress }, (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      return { get, close: () => agent.destroy() };
+    };
+    return {
+      connection,
+      close: async () => {
+        for (const agent of agents) agent.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+  const until = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+
+  it('past the limit, a request on one more connection is 429 and that connection is closed; a counted one goes on', async () => {
+    const server = await serve({ maxConnectionsPerAddress: 2 });
+    try {
+      const [a, b, c] = [server.connection(), server.connection(), server.connection()];
+      expect((await a.get()).status).toBe(200);
+      expect((await b.get()).status).toBe(200);
+      expect(await c.get()).toEqual({ status: 429, connection: 'close' });
+      // A connection already counted carries as many requests as it likes.
+      expect((await a.get()).status).toBe(200);
+      expect((await a.get()).status).toBe(200);
+      // Another address has its own count.
+      expect((await server.connection('127.0.0.2').get()).status).toBe(200);
+      // A closed connection gives its place back, once: one new connection gets in, not two.
+      a.close();
+      const d = server.connection();
+      await until(async () => (await d.get()).status === 200);
+      expect((await d.get()).status).toBe(200);
+      expect((await server.connection().get()).status).toBe(429);
+      b.close();
+      d.close();
+      const [e, f] = [server.connection(), server.connection()];
+      await until(async () => (await e.get()).status === 200);
+      expect((await f.get()).status).toBe(200);
+      expect((await server.connection().get()).status).toBe(429);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a limit of 1 is one connection; Infinity is no count at all', async () => {
+    const one = await serve({ maxConnectionsPerAddress: 1 });
+    try {
+      expect((await one.connection().get()).status).toBe(200);
+      expect((await one.connection().get()).status).toBe(429);
+    } finally {
+      await one.close();
+    }
+    const unbounded = await serve({ maxConnectionsPerAddress: Number.POSITIVE_INFINITY });
+    try {
+      for (let i = 0; i < 5; i += 1) expect((await unbounded.connection().get()).status).toBe(200);
+    } finally {
+      await unbounded.close();
+    }
+  });
+
+  it('refuses a limit that is not a whole number from 1, and names the window option that was given', () => {
+    const handler = async () => new Response('ok');
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.NEGATIVE_INFINITY]) {
+      expect(() => toNodeHandler(handler, { maxConnectionsPerAddress: bad }), String(bad)).toThrow(
+        new TypeError('toNodeHandler: `maxConnectionsPerAddress` must be a whole number from 1, or Infinity.'),
+      );
+    }
+    for (const good of [1, 2, 1024, Number.POSITIVE_INFINITY]) expect(() => toNodeHandler(handler, { maxConnectionsPerAddress: good })).not.toThrow();
+    expect(() => toNodeHandler(handler, { unreadBodyWindowMs: 0 })).toThrow(/^toNodeHandler: `unreadBodyWindowMs` must be a whole number/);
+    expect(() => toNodeHandler(handler, { unreadBodyRateWindowMs: 0 })).toThrow(/^toNodeHandler: `unreadBodyRateWindowMs` must be a whole number/);
+    expect(() => toNodeHandler(handler, { unreadBodyRateWindowMs: 0, unreadBodyWindowMs: 5000 })).toThrow(/^toNodeHandler: `unreadBodyRateWindowMs` must be a whole number/);
   });
 });
