@@ -1,8 +1,10 @@
 import { Agent, createServer, request as httpRequest } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
+import { type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { rawRequest } from '../testing/raw-request.js';
 import { toNodeHandler } from './index.js';
+import { ConnectionsPerAddress } from './node-adapter.js';
 
 /** `toNodeHandler` around any fetch handler: an answer even when the handler throws, and headers as they were set. */
 describe('toNodeHandler with any fetch handler', () => {
@@ -133,5 +135,44 @@ describe('toNodeHandler’s connections per address', () => {
     expect(() => toNodeHandler(handler, { unreadBodyWindowMs: 0 })).toThrow(/^toNodeHandler: `unreadBodyWindowMs` must be a whole number/);
     expect(() => toNodeHandler(handler, { unreadBodyRateWindowMs: 0 })).toThrow(/^toNodeHandler: `unreadBodyRateWindowMs` must be a whole number/);
     expect(() => toNodeHandler(handler, { unreadBodyRateWindowMs: 0, unreadBodyWindowMs: 5000 })).toThrow(/^toNodeHandler: `unreadBodyRateWindowMs` must be a whole number/);
+  });
+});
+
+describe('ConnectionsPerAddress', () => {
+  /** What the count reads of a socket: its address and its close. */
+  const socket = (remoteAddress: string) => Object.assign(new EventEmitter(), { remoteAddress }) as unknown as Socket;
+
+  it('forgets an address once its last connection closes, and counts each socket once', () => {
+    const connections = new ConnectionsPerAddress(2);
+    const [a, b] = [socket('2001:db8::1'), socket('2001:db8::1')];
+    expect(connections.admit(a)).toBe(true);
+    expect(connections.admit(a)).toBe(true);
+    expect(connections.admit(b)).toBe(true);
+    expect(connections.addresses).toBe(1);
+    a.emit('close');
+    expect(connections.addresses).toBe(1);
+    b.emit('close');
+    expect(connections.addresses).toBe(0);
+    // Many addresses passing through leave nothing behind.
+    for (let i = 0; i < 100; i += 1) {
+      const passing = socket(`2001:db8::${i.toString(16)}`);
+      expect(connections.admit(passing)).toBe(true);
+      passing.emit('close');
+    }
+    expect(connections.addresses).toBe(0);
+  });
+
+  it('a refused socket stays refused and its close gives no place back', () => {
+    const connections = new ConnectionsPerAddress(1);
+    const [a, b, c] = [socket('192.0.2.1'), socket('192.0.2.1'), socket('192.0.2.1')];
+    expect(connections.admit(a)).toBe(true);
+    expect(connections.admit(b)).toBe(false);
+    b.emit('close');
+    expect(connections.admit(c)).toBe(false);
+    a.emit('close');
+    // Refused for good, even with a place free again; a new connection takes that place.
+    expect(connections.admit(b)).toBe(false);
+    expect(connections.admit(socket('192.0.2.1'))).toBe(true);
+    expect(connections.addresses).toBe(1);
   });
 });

@@ -161,9 +161,11 @@ async function send(response: Response, req: IncomingMessage, res: ServerRespons
 /**
  * The connections each address has carried requests on, counted from a connection's first
  * request to its close. A connection over the limit is refused for good (it is never counted, so
- * its close gives nothing back).
+ * its close gives nothing back). An address whose last connection closed is forgotten: strangers
+ * with many addresses (an IPv6 block) would otherwise grow the map for as long as the process runs.
+ * Exported for its tests only; the package's entry points do not name it.
  */
-class ConnectionsPerAddress {
+export class ConnectionsPerAddress {
   private readonly counted = new WeakSet<Socket>();
   private readonly refused = new WeakSet<Socket>();
   private readonly counts = new Map<string, number>();
@@ -187,6 +189,11 @@ class ConnectionsPerAddress {
       else this.counts.set(address, left);
     });
     return true;
+  }
+
+  /** How many addresses have a connection counted now. */
+  get addresses(): number {
+    return this.counts.size;
   }
 }
 
