@@ -59,7 +59,7 @@ async function bundledSize(entry, external) {
 
 /**
  * The figures with their limits. `budget` fails the build. `target` is the goal where it
- * differs: the full widget's 40 kB cannot hold while axios is in it (axios
+ * differs: the full widget's 50 kB cannot hold while axios is in it (axios
  * 1.21's browser build alone is 24.1 kB, the three libraries as we import them 39.8 kB), so it
  * is reported, and the build fails only past a ceiling (ours) that catches growth.
  */

@@ -144,7 +144,8 @@ export interface UploadHandlerOptions {
   allowCredentials?: boolean;
   /**
    * Request headers allowed origins may send besides the widget's own (`X-Requested-With`,
-   * `Content-Type`, `Range`), e.g. `['Authorization']` for a host app's bearer auth. Default: none.
+   * `Content-Type`, `Range`, `Idempotency-Key`), e.g. `['Authorization']` for a host app's bearer
+   * auth. Default: none.
    */
   allowedHeaders?: readonly string[];
   /**

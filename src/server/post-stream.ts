@@ -14,7 +14,7 @@ export interface UpstreamAnswer {
  * idle connections after its own timeout (Node's default is 5 s), and one it closes just as we
  * reuse it fails the write (EPIPE, ECONNRESET); a streamed body cannot be sent again. So idle
  * connections are given up well before any usual server timeout: bursts of uploads still share
- * them, and an upload after a pause opens a fresh one. (CI once hit that race.)
+ * them, and an upload after a pause opens a fresh one.
  */
 export const IDLE_CONNECTION_MS = 1000;
 
