@@ -134,6 +134,8 @@ export interface MockHighLevel {
   failNextUserLookup(...faults: MockFault[]): void;
   /** Plays these faults, one per `POST /conversations/messages`, before answering normally again. */
   failNextSend(...faults: MockSendFault[]): void;
+  /** Plays these faults, one per `GET /conversations/{id}`, before answering normally again. */
+  failNextConversationRead(...faults: MockFault[]): void;
   /** A conversation's thread as the mock stored it, oldest first. */
   thread(conversationId: string): readonly MockMessage[];
   /** A code that installs the OAuth app in `locationId` (as HighLevel's location chooser gives). */
@@ -208,6 +210,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
   const faults: MockFault[] = [];
   const userFaults: MockFault[] = [];
   const sendFaults: MockSendFault[] = [];
+  const readFaults: MockFault[] = [];
   const hanging = new Set<ServerResponse>();
   const config = {
     storageDir,
@@ -300,7 +303,7 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
   // The conversation routes, with the upload's checks in the same order: token, scope, rate, Version.
   const handleConversations = async (req: IncomingMessage, res: ServerResponse, kind: keyof typeof CONVERSATION_SCOPES, id?: string) => {
     stats.conversationRequests += 1;
-    const fault = kind === 'send' ? sendFaults.shift() : undefined;
+    const fault = kind === 'send' ? sendFaults.shift() : kind === 'read' ? readFaults.shift() : undefined;
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     else if (fault) return playFault(fault, req, res);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -443,6 +446,9 @@ export function createMockHighLevel(options: MockHighLevelOptions = {}): MockHig
     },
     failNextSend(...next) {
       sendFaults.push(...next);
+    },
+    failNextConversationRead(...next) {
+      readFaults.push(...next);
     },
     thread: (conversationId) => conversations.thread(conversationId),
     authorizationCode(locationId, redirectUri) {

@@ -94,6 +94,16 @@ describe('POST /conversations/messages', () => {
     expect((await send({ type: 'SMS', contactId: 'contact-conv1', message: 'x' })).status).toBe(503);
     expect((await send({ type: 'SMS', contactId: 'contact-conv1', message: 'x' })).status).toBe(200);
   });
+
+  it('plays the faults queued for conversation reads, and only for reads', async () => {
+    mock.failNextConversationRead({ kind: 'answer', status: 500, body: { statusCode: 500, message: 'down' } }, { kind: 'answer', status: 200, body: { id: 'conv1', deleted: true } });
+    expect((await send({ type: 'SMS', contactId: 'contact-conv1', message: 'x' })).status).toBe(200);
+    const failed = await get('/conversations/conv1');
+    expect([failed.status, await failed.json()]).toEqual([500, { statusCode: 500, message: 'down' }]);
+    expect(await (await get('/conversations/conv1')).json()).toEqual({ id: 'conv1', deleted: true });
+    const normal = await get('/conversations/conv1');
+    expect([normal.status, ((await normal.json()) as { id: string }).id]).toEqual([200, 'conv1']);
+  });
 });
 
 describe('an unknown conversation on upload', () => {

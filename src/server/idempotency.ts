@@ -100,12 +100,13 @@ async function runOwned(
   }
 }
 
+/** The key's record, or `undefined` for none: nothing stored, or what no instance writes. */
 function read(value: string | undefined): Record | undefined {
-  if (value === undefined) return undefined;
+  let record: Partial<Record> | null;
   try {
-    const record = JSON.parse(value) as Record;
-    return typeof record?.hash === 'string' && (record.state === 'running' || record.state === 'done') ? record : undefined;
+    record = JSON.parse(value ?? 'null') as Partial<Record> | null;
   } catch {
     return undefined;
   }
+  return typeof record?.hash === 'string' && (record.state === 'running' || record.state === 'done') ? (record as Record) : undefined;
 }

@@ -26,11 +26,13 @@ let channels: Stack;
 const asked: AuthorizeContext[] = [];
 let allow = true;
 const refused = vi.fn();
+const tokenAsked = vi.fn((_context: { locationId: string }) => 't1');
+const logs: [string, string, unknown][] = [];
 const shared = memoryStore();
 
 beforeAll(async () => {
   const mock = { tokens: [{ token: 't1', locationId: 'loc1' }, { token: 't2', locationId: 'loc2' }], conversations: CONVERSATIONS, rateLimits: { max: 100_000 } };
-  const getToken: TokenProvider = Object.assign(() => 't1', { refused });
+  const getToken: TokenProvider = Object.assign(tokenAsked, { refused });
   stack = await startStack({
     mock,
     bff: {
@@ -39,13 +41,21 @@ beforeAll(async () => {
       previewSecret: SECRET,
       upstreamTimeoutMs: 1500,
       sharedStore: shared,
+      logger: {
+        info: (message, fields) => logs.push(['info', message, fields]),
+        warn: (message, fields) => logs.push(['warn', message, fields]),
+      },
       authorize: (_request, context) => {
         asked.push(context);
         return allow;
       },
     },
   });
-  channels = await startStack({ mock, bff: { getToken: () => 't1', locationId: 'loc1', previewSecret: SECRET, messageTypes: ['SMS', 'WhatsApp'] } });
+  // With the fleet's pace on: a send may wait its turn, and a second request with its key waits that long too.
+  channels = await startStack({
+    mock,
+    bff: { getToken: () => 't1', locationId: 'loc1', previewSecret: SECRET, messageTypes: ['SMS', 'WhatsApp'], upstreamTimeoutMs: 1500, rateLimit: { max: 10_000, intervalMs: 10_000, maxWaitMs: 30_000 } },
+  });
 });
 afterAll(() => Promise.all([stack?.close(), channels?.close()]));
 
@@ -152,6 +162,17 @@ describe('refused before HighLevel hears of it', () => {
     ['an unknown type', { conversationId: 'conv1', message: 'hi', type: 'Fax' }, 400, 'bad-request'],
     ['a number for the text', { conversationId: 'conv1', message: 5 }, 400, 'bad-request'],
     ['JSON that is not an object', [1, 2], 400, 'bad-request'],
+    ['an empty JSON array', [], 400, 'bad-request'],
+    ['a JSON number', 5, 400, 'bad-request'],
+    ['a JSON string', '"hi"', 400, 'bad-request'],
+    ['JSON null', 'null', 400, 'bad-request'],
+    ['an empty conversation id', { conversationId: '', message: 'hi' }, 400, 'missing-conversation-id'],
+    ['a number for the conversation', { conversationId: 7, message: 'hi' }, 400, 'missing-conversation-id'],
+    ['attachments that are no list', { conversationId: 'conv1', attachments: 'x' }, 400, 'bad-request'],
+    ['a number as an attachment', { conversationId: 'conv1', attachments: [5] }, 400, 'bad-request'],
+    ['a handle past 4,096 characters', { conversationId: 'conv1', attachments: ['x'.repeat(4097)] }, 400, 'bad-request'],
+    ['a handle of 4,096 characters, not signed', { conversationId: 'conv1', attachments: ['x'.repeat(4096)] }, 403, 'attachment-not-signed'],
+    ['five attachments, not signed', { conversationId: 'conv1', attachments: Array(5).fill('x') }, 403, 'attachment-not-signed'],
     ['JSON that does not parse', '{"conversationId":', 400, 'bad-request'],
     ['a body past 64 KB', { conversationId: 'conv1', message: 'x'.repeat(70_000) }, 413, 'message-too-large'],
   ] as const)('%s', async (_name, body, status, code) => {
@@ -159,6 +180,20 @@ describe('refused before HighLevel hears of it', () => {
     const answer = await send(body);
     expect([answer.status, answer.json.error.code]).toEqual([status, code]);
     expect(sent()).toBe(before);
+  });
+
+  it('six attachments are refused with the limit in the words', async () => {
+    const answer = await send({ conversationId: 'conv1', attachments: Array(6).fill('x') });
+    expect(answer.json.error.message).toContain('(5 max)');
+  });
+
+  it('a send with no Content-Type at all', async () => {
+    const response = await fetch(`${stack.endpoint}/messages`, {
+      method: 'POST',
+      headers: { 'X-Requested-With': 'ghl-attachments', 'Idempotency-Key': randomUUID() },
+      body: new TextEncoder().encode(JSON.stringify({ conversationId: 'conv1', message: 'hi' })),
+    });
+    expect([response.status, ((await response.json()) as ErrorResponseBody).error.code]).toEqual([400, 'bad-request']);
   });
 
   it('a send without an Idempotency-Key, or with one too short, and one not sent as JSON', async () => {
@@ -262,6 +297,15 @@ describe('one message per Idempotency-Key', () => {
     expect(sent()).toBe(before + 1);
   });
 
+  it('makes one message of a double click with the fleet’s pace on, too', async () => {
+    channels.mock.failNextSend({ kind: 'delay', ms: 300 });
+    const key = randomUUID();
+    const body = { conversationId: 'conv1', message: 'double click, paced' };
+    const [a, b] = await Promise.all([send(body, key, channels), send(body, key, channels)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.json.messageId).toBe(b.json.messageId);
+  });
+
   it('refuses another body with 422 while the first is still sending', async () => {
     stack.mock.failNextSend({ kind: 'delay', ms: 400 });
     const key = randomUUID();
@@ -299,5 +343,116 @@ describe('one message per Idempotency-Key', () => {
       await other.close();
     }
     expect(sent()).toBe(before + 1);
+  });
+});
+
+describe('what goes to HighLevel, and what comes back', () => {
+  it('asks the token of the location for each call, logs the send once (not its replay), and reports no token refused', async () => {
+    tokenAsked.mockClear();
+    refused.mockClear();
+    logs.length = 0;
+    const key = randomUUID();
+    const body = { conversationId: 'conv1', message: 'logged' };
+    expect((await send(body, key)).status).toBe(200);
+    expect(tokenAsked.mock.calls).toEqual([[{ locationId: 'loc1' }], [{ locationId: 'loc1' }]]);
+    expect(logs).toEqual([['info', 'sent', { attachments: 0, status: 200, ms: expect.any(Number) }]]);
+    expect((logs[0]![2] as { ms: number }).ms).toBeLessThan(60_000);
+    expect((await send(body, key)).headers.get('idempotent-replayed')).toBe('true');
+    expect(logs).toHaveLength(1);
+    expect(refused).not.toHaveBeenCalled();
+  });
+
+  it('an email of html alone goes as html', async () => {
+    const { status, json } = await send({ conversationId: 'mail1', html: '<p>Your files</p>' });
+    expect([status, json.type]).toEqual([200, 'Email']);
+    expect(stack.mock.thread('mail1').at(-1)).toMatchObject({ body: '<p>Your files</p>', contentType: 'text/html' });
+  });
+
+  it('a conversation whose channel is not allowed goes as the first allowed type', async () => {
+    expect((await send({ conversationId: 'mail1', message: 'hi' }, randomUUID(), channels)).json.type).toBe('SMS');
+  });
+
+  it('answers with what HighLevel said of the message: its ids and status, the conversation, and nothing it did not say', async () => {
+    stack.mock.failNextSend(
+      { kind: 'answer', status: 200, body: { conversationId: 'conv-of-highlevel', messageIds: ['m1', 5, 'm2'], status: 'queued' } },
+      { kind: 'answer', status: 201, body: { conversationId: 7, messageId: 'm9', messageIds: 'm9', status: 3 } },
+      { kind: 'answer', status: 299, body: { messageId: 'm10' } },
+    );
+    expect((await send({ conversationId: 'conv1', message: 'a' })).json).toEqual({
+      conversationId: 'conv-of-highlevel',
+      messageId: '',
+      messageIds: ['m1', 'm2'],
+      status: 'queued',
+      type: 'SMS',
+      attachments: [],
+    });
+    expect((await send({ conversationId: 'conv1', message: 'b' })).json).toEqual({ conversationId: 'conv1', messageId: 'm9', type: 'SMS', attachments: [] });
+    const last = await send({ conversationId: 'conv1', message: 'c' });
+    expect([last.status, last.json.messageId]).toEqual([200, 'm10']);
+  });
+
+  it('logs HighLevel’s refusal with its status and the start of its body, a bearer token masked', async () => {
+    logs.length = 0;
+    refused.mockClear();
+    const words = `Bearer  sk-secret-token is not allowed here; ${'x'.repeat(600)}`;
+    stack.mock.failNextSend({ kind: 'answer', status: 422, body: { statusCode: 422, message: [words] } });
+    expect((await send({ conversationId: 'conv1', message: 'x' })).json.error.code).toBe('message-rejected');
+    const [line] = logs.filter(([level]) => level === 'warn');
+    expect(line?.[1]).toBe('HighLevel refused a message');
+    const fields = line?.[2] as { status: number; body: string };
+    expect(fields.status).toBe(422);
+    expect(fields.body).toContain('Bearer [token] is not allowed here');
+    expect(fields.body).not.toContain('secret');
+    expect(fields.body.length).toBeLessThanOrEqual(500);
+    expect(fields.body.length).toBeGreaterThan(400);
+    // A refusal of the message is not a refusal of the token.
+    expect(refused).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['a file too large (413)', 413],
+    ['a type it does not take (415)', 415],
+  ])('HighLevel refusing %s is message-rejected, kept for the key', async (_name, status) => {
+    stack.mock.failNextSend({ kind: 'answer', status, body: { status, message: 'Failed to upload the files' } });
+    const key = randomUUID();
+    const first = await send({ conversationId: 'conv1', message: `refused ${status}` }, key);
+    expect([first.status, first.json.error.code]).toEqual([502, 'message-rejected']);
+    const before = sent();
+    const again = await send({ conversationId: 'conv1', message: `refused ${status}` }, key);
+    expect([again.json.error.code, again.headers.get('idempotent-replayed'), sent()]).toEqual(['message-rejected', 'true', before]);
+  });
+
+  it('a 401 with a token provider that has no refused hook is still highlevel-auth', async () => {
+    channels.mock.failNextSend({ kind: 'answer', status: 401, body: { statusCode: 401, message: 'Invalid token' } });
+    expect((await send({ conversationId: 'conv1', message: 'x' }, randomUUID(), channels)).json.error.code).toBe('highlevel-auth');
+    channels.mock.failNextConversationRead({ kind: 'answer', status: 401, body: { statusCode: 401, message: 'Invalid token' } });
+    expect((await send({ conversationId: 'conv1', message: 'x' }, randomUUID(), channels)).json.error.code).toBe('highlevel-auth');
+  });
+});
+
+describe('HighLevel’s answers to the conversation read', () => {
+  const conversation = (fields: Record<string, unknown>) => ({ id: 'conv1', locationId: 'loc1', contactId: 'contact-conv1', type: 1, ...fields });
+
+  it.each([
+    ['a 404', { kind: 'answer', status: 404, body: { statusCode: 404, message: 'Not found' } }, 404, 'conversation-not-found'],
+    ['a 500', { kind: 'answer', status: 500, body: { statusCode: 500, message: 'Internal server error' } }, 502, 'highlevel-unavailable'],
+    ['a 401', { kind: 'answer', status: 401, body: { statusCode: 401, message: 'Invalid token' } }, 502, 'highlevel-auth'],
+    ['a conversation of another location', { kind: 'answer', status: 200, body: conversation({ locationId: 'loc2' }) }, 403, 'conversation-other-location'],
+    ['a deleted conversation', { kind: 'answer', status: 200, body: conversation({ deleted: true }) }, 404, 'conversation-not-found'],
+    ['a conversation without its contact', { kind: 'answer', status: 200, body: conversation({ contactId: undefined }) }, 502, 'highlevel-rejected'],
+    ['a conversation with an empty contact', { kind: 'answer', status: 200, body: conversation({ contactId: '' }) }, 502, 'highlevel-rejected'],
+  ] as const)('%s: answered with its code, and nothing is sent', async (_name, fault, status, code) => {
+    refused.mockClear();
+    stack.mock.failNextConversationRead(fault);
+    const before = sent();
+    const answer = await send({ conversationId: 'conv1', message: 'x' });
+    expect([answer.status, answer.json.error.code]).toEqual([status, code]);
+    expect(sent()).toBe(before);
+    expect(refused.mock.calls).toEqual(fault.status === 401 ? [[{ locationId: 'loc1', token: 't1' }]] : []);
+  });
+
+  it('any 2xx is the conversation: a 299 too', async () => {
+    stack.mock.failNextConversationRead({ kind: 'answer', status: 299, body: conversation({}) });
+    expect((await send({ conversationId: 'conv1', message: 'x' })).status).toBe(200);
   });
 });

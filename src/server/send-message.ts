@@ -70,8 +70,8 @@ export interface SendMessageOptions {
 export async function sendMessageRoute(request: Request, options: SendMessageOptions): Promise<Response> {
   checkCaller(request, options.origins);
   if (parseContentType(request.headers.get('content-type'))?.type !== 'application/json') throw uploadError('bad-request');
-  const key = request.headers.get(IDEMPOTENCY_KEY_HEADER);
-  if (key === null || !IDEMPOTENCY_KEY_PATTERN.test(key)) throw uploadError('idempotency-key-required');
+  const key = request.headers.get(IDEMPOTENCY_KEY_HEADER) ?? '';
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw uploadError('idempotency-key-required');
   const caller = await resolveCaller(request, options.callers);
   // A send holds up to its body while it arrives, within the strangers' deadline, in its
   // address's place (taken by the route).
@@ -153,13 +153,14 @@ async function send(body: SendRequest, caller: Caller, options: SendMessageOptio
 
   await waitForTurn(locationId, options.shared, never);
   token = await options.highlevel.getToken({ locationId });
+  // JSON leaves out the fields that are undefined: only what the message has is sent.
   const sent = await callHighLevel(options, token, 'POST', '/conversations/messages', {
     type,
     contactId: conversation.contactId,
-    ...(body.message === undefined ? {} : { message: body.message }),
-    ...(body.subject === undefined ? {} : { subject: body.subject }),
-    ...(body.html === undefined ? {} : { html: body.html }),
-    ...(attachments.length === 0 ? {} : { attachments }),
+    message: body.message,
+    subject: body.subject,
+    html: body.html,
+    attachments: attachments.length === 0 ? undefined : attachments,
   });
   if (sent.status < 200 || sent.status > 299) {
     options.logger.warn('HighLevel refused a message', { status: sent.status, body: sent.text.slice(0, 500).replace(/Bearer\s+\S+/gi, 'Bearer [token]') });
