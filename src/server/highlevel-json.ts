@@ -18,7 +18,7 @@ export interface HighLevelJsonAnswer {
  * so that its answer can be kept for the retry of a client that went away.
  */
 export async function callHighLevel(
-  { highlevel, logger }: { highlevel: HighLevel; logger: ResolvedLogger },
+  { highlevel, logger }: { highlevel: Pick<HighLevel, 'apiBase' | 'fetch' | 'upstreamTimeoutMs'>; logger: Pick<ResolvedLogger, 'warn'> },
   token: string,
   method: 'GET' | 'POST',
   path: string,
@@ -35,7 +35,8 @@ export async function callHighLevel(
         Accept: 'application/json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // No body for a GET: JSON.stringify(undefined) is undefined.
+      body: JSON.stringify(body),
       redirect: 'manual',
       signal: AbortSignal.timeout(highlevel.upstreamTimeoutMs),
     });
@@ -51,6 +52,7 @@ export async function callHighLevel(
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
+    // Stryker disable next-line BlockStatement: an empty catch returns undefined too
   } catch {
     return undefined;
   }

