@@ -140,6 +140,26 @@ describe('a HighLevel answer of nearly a megabyte', () => {
     expect(mapHighLevelError(500, { message: [`Conversation with id c1`, 'not found', padding] }, new Headers(), context).code).toBe('conversation-not-found');
     expect(mapHighLevelError(500, { message: `Conversation with id ${padding} not found` }, new Headers(), context).code).toBe('highlevel-unavailable');
     expect(mapHighLevelError(500, { message: [padding, 'Conversation with id c1 not found'] }, new Headers(), context).code).toBe('highlevel-unavailable');
+    // The first 2,048 characters, to the character: the words ending at the last one are read, one further are not.
+    const endingAt = (length: number) => `Conversation with id ${'x'.repeat(length - 31)} not found`;
+    expect(endingAt(2048)).toHaveLength(2048);
+    expect(mapHighLevelError(500, { message: endingAt(2048) }, new Headers(), context).code).toBe('conversation-not-found');
+    expect(mapHighLevelError(500, { message: [endingAt(2048)] }, new Headers(), context).code).toBe('conversation-not-found');
+    expect(mapHighLevelError(500, { message: endingAt(2049) }, new Headers(), context).code).toBe('highlevel-unavailable');
+    // Parts are joined with '; ', and a part that is not text is read as text (null as nothing).
+    const first = 'Conversation with id c1';
+    expect(mapHighLevelError(500, { message: [first, `${'x'.repeat(2048 - first.length - 2 - 10)} not found`] }, new Headers(), context).code).toBe('conversation-not-found');
+    expect(mapHighLevelError(500, { message: [first, `${'x'.repeat(2048 - first.length - 2 - 9)} not found`] }, new Headers(), context).code).toBe('highlevel-unavailable');
+    expect(mapHighLevelError(500, { message: [null, 7, first, 'not found'] }, new Headers(), context).code).toBe('conversation-not-found');
+  });
+
+  it.each([
+    ['another thing not found', 'The user with id u1 was not found anywhere'],
+    ['not found before the words', 'Job not found. Conversation with id c1'],
+    ['the words alone', 'Conversation with id c1 is archived'],
+  ])('a 500 with %s is HighLevel unavailable, not a missing conversation', (_name, message) => {
+    const context = { maxFileSize: MAX_FILE_SIZE, allowedTypes: DEFAULT_FILE_TYPES };
+    expect(mapHighLevelError(500, { message }, new Headers(), context).code).toBe('highlevel-unavailable');
   });
 });
 

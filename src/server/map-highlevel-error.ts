@@ -58,10 +58,11 @@ function messageOf(body: unknown): string {
   const parts = Array.isArray(message) ? message : [message];
   let text = '';
   for (const part of parts) {
-    text += `${text === '' ? '' : '; '}${typeof part === 'string' ? part.slice(0, MAX_MESSAGE_CHARS) : String(part ?? '')}`;
-    if (text.length >= MAX_MESSAGE_CHARS) break;
+    text += `${text === '' ? '' : '; '}${String(part ?? '')}`;
+    // Stryker disable next-line EqualityOperator: a text of exactly the limit is its own first MAX_MESSAGE_CHARS
+    if (text.length > MAX_MESSAGE_CHARS) return text.slice(0, MAX_MESSAGE_CHARS);
   }
-  return text.slice(0, MAX_MESSAGE_CHARS);
+  return text;
 }
 
 /**
