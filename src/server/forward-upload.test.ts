@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatBytes } from '../shared/limits.js';
 import type { UploadResponseBody } from '../shared/wire.js';
 import { pngOfSize } from '../testing/fixtures.js';
@@ -398,5 +398,39 @@ describe('no logger configured', () => {
     const response = await post(silent, [['conversationId', 'c1'], { name: 'a.png', bytes: png() }]);
     expect(response.status).toBe(502);
     expect((await errorOf(response)).code).toBe('highlevel-unavailable');
+  });
+});
+
+describe('a stranger’s upload that gives its place to a newcomer', () => {
+  it('is answered 503 server-busy with the wait, and the newcomer’s upload is stored', async () => {
+    const strangers = await startStack({
+      mock: { tokens: [{ token: TOKEN, locationId: 'loc1' }] },
+      bff: { getToken: staticToken(TOKEN), authorize: () => true, maxUnauthenticatedInFlight: 1, maxUnauthenticatedPerAddress: 100 },
+    });
+    const { createConnection } = await import('node:net');
+    const url = new URL(strangers.endpoint);
+    const socket = createConnection({ host: url.hostname, port: Number(url.port) });
+    try {
+      let heard = '';
+      socket.setEncoding('latin1').on('data', (chunk: string) => (heard += chunk));
+      await new Promise((resolve) => socket.once('connect', resolve));
+      // A form whose conversation field has not come yet: its place is a stranger's, evictable.
+      socket.write(
+        `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nX-Requested-With: ghl-attachments\r\n` +
+          'Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const newcomer = await post(strangers, [['conversationId', 'c1'], { name: 'a.png', bytes: png(), type: 'image/png' }]);
+      expect(newcomer.status).toBe(200);
+      await vi.waitFor(() => expect(heard).toMatch(/\{"error".*\}\}/), { timeout: 5000 });
+      expect(heard).toMatch(/^HTTP\/1\.1 503 /);
+      expect(heard.toLowerCase()).toContain('retry-after: 5\r\n');
+      const body = JSON.parse(/\{"error".*\}\}/.exec(heard)![0]) as { error: { code: string; message: string; retryAfter: number } };
+      expect(body.error).toMatchObject({ code: 'server-busy', retryAfter: 5 });
+      expect(body.error.message).toContain('5 s');
+    } finally {
+      socket.destroy();
+      await strangers.close();
+    }
   });
 });

@@ -87,10 +87,7 @@ export function postStream(
         if (settled) return;
         settled = true;
         const answerHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (typeof value === 'string') answerHeaders.set(name, value);
-          else if (Array.isArray(value)) for (const item of value) answerHeaders.append(name, item);
-        }
+        for (const [name, values] of Object.entries(res.headersDistinct)) for (const value of values ?? []) answerHeaders.append(name, value);
         resolve({ status: res.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') });
       });
     });
