@@ -151,6 +151,7 @@ describe('a HighLevel answer of nearly a megabyte', () => {
     expect(mapHighLevelError(500, { message: [first, `${'x'.repeat(2048 - first.length - 2 - 10)} not found`] }, new Headers(), context).code).toBe('conversation-not-found');
     expect(mapHighLevelError(500, { message: [first, `${'x'.repeat(2048 - first.length - 2 - 9)} not found`] }, new Headers(), context).code).toBe('highlevel-unavailable');
     expect(mapHighLevelError(500, { message: [null, 7, first, 'not found'] }, new Headers(), context).code).toBe('conversation-not-found');
+    expect(mapHighLevelError(500, { message: [null, endingAt(2048)] }, new Headers(), context).code).toBe('conversation-not-found');
   });
 
   it.each([

@@ -98,6 +98,7 @@ describe('once', () => {
       const waiting = work();
       expect(await refusal(once({ store, scope: 's', bodyHash: 'h', maxRunMs: 0 }, waiting))).toEqual({ code: 'send-in-progress', retryAfter: 1 });
       expect(await refusal(once({ store, scope: 's', bodyHash: 'h', maxRunMs: 0, pollMs: 1500 }, waiting))).toEqual({ code: 'send-in-progress', retryAfter: 2 });
+      await expect(once({ store, scope: 's', bodyHash: 'h', maxRunMs: 0, pollMs: 1500 }, waiting)).rejects.toThrow('2 s');
       expect(await refusal(once({ store, scope: 's', bodyHash: 'h', maxRunMs: 0, pollMs: 10 }, waiting))).toEqual({ code: 'send-in-progress', retryAfter: 1 });
       expect(waiting).not.toHaveBeenCalled();
     });

@@ -104,9 +104,10 @@ async function runOwned(
 function read(value: string | undefined): Record | undefined {
   let record: Partial<Record> | null;
   try {
+    // Stryker disable BlockStatement: an empty catch leaves the record undefined, which reads as none too
     record = JSON.parse(value ?? 'null') as Partial<Record> | null;
-    // Stryker disable next-line BlockStatement: an empty catch leaves the record undefined, which reads as none too
   } catch {
+    // Stryker restore BlockStatement
     return undefined;
   }
   return typeof record?.hash === 'string' && (record.state === 'running' || record.state === 'done') ? (record as Record) : undefined;

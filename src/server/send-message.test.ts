@@ -19,6 +19,7 @@ const CONVERSATIONS = [
   'conv3',
   { id: 'mail1', type: 2 as const, contactId: 'ann' },
   { id: 'review1', type: 4 as const },
+  { id: 'fb1', type: 3 as const },
   { id: 'conv2', locationId: 'loc2' },
 ];
 let stack: Stack;
@@ -54,7 +55,7 @@ beforeAll(async () => {
   // With the fleet's pace on: a send may wait its turn, and a second request with its key waits that long too.
   channels = await startStack({
     mock,
-    bff: { getToken: () => 't1', locationId: 'loc1', previewSecret: SECRET, messageTypes: ['SMS', 'WhatsApp'], upstreamTimeoutMs: 1500, rateLimit: { max: 10_000, intervalMs: 10_000, maxWaitMs: 30_000 } },
+    bff: { getToken: () => 't1', locationId: 'loc1', previewSecret: SECRET, messageTypes: ['SMS', 'WhatsApp', 'Email'], upstreamTimeoutMs: 1500, rateLimit: { max: 10_000, intervalMs: 10_000, maxWaitMs: 30_000 } },
   });
 });
 afterAll(() => Promise.all([stack?.close(), channels?.close()]));
@@ -368,8 +369,9 @@ describe('what goes to HighLevel, and what comes back', () => {
     expect(stack.mock.thread('mail1').at(-1)).toMatchObject({ body: '<p>Your files</p>', contentType: 'text/html' });
   });
 
-  it('a conversation whose channel is not allowed goes as the first allowed type', async () => {
-    expect((await send({ conversationId: 'mail1', message: 'hi' }, randomUUID(), channels)).json.type).toBe('SMS');
+  it('a conversation goes by its channel where that is allowed, else as the first allowed type', async () => {
+    expect((await send({ conversationId: 'mail1', message: 'hi', subject: 'Files' }, randomUUID(), channels)).json.type).toBe('Email');
+    expect((await send({ conversationId: 'fb1', message: 'hi' }, randomUUID(), channels)).json.type).toBe('SMS');
   });
 
   it('answers with what HighLevel said of the message: its ids and status, the conversation, and nothing it did not say', async () => {

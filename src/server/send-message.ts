@@ -70,7 +70,8 @@ export interface SendMessageOptions {
 export async function sendMessageRoute(request: Request, options: SendMessageOptions): Promise<Response> {
   checkCaller(request, options.origins);
   if (parseContentType(request.headers.get('content-type'))?.type !== 'application/json') throw uploadError('bad-request');
-  const key = request.headers.get(IDEMPOTENCY_KEY_HEADER) ?? '';
+  // No header reads as 'null', which is too short to be a key.
+  const key = String(request.headers.get(IDEMPOTENCY_KEY_HEADER));
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw uploadError('idempotency-key-required');
   const caller = await resolveCaller(request, options.callers);
   // A send holds up to its body while it arrives, within the strangers' deadline, in its
