@@ -13,11 +13,11 @@ const server = (names) => names.map((name) => `src/server/${name}.ts`);
 export const FOLDERS = {
   shared: { mutate: ['src/shared/**/*.ts'], break: 85, projects: ['node'] },
   // Static mutants (module-level values: defaults, tables) cannot be traced to the tests that
-  // cover them, so each reruns the whole server suite: 281 of 2,265 mutants, 44 % of a 2 h 20 min
-  // run on two cores. The server's run leaves them out (Stryker's `ignoreStatic`); the defaults
+  // cover them, so each reruns the whole server suite, a large share of a run's time for
+  // few mutants. The server's run leaves them out (Stryker's `ignoreStatic`); the defaults
   // they would change are asserted by the options tests, and CONTRIBUTING.md says so.
   server: { mutate: ['src/server/**/*.ts'], break: 90, projects: ['node'], ignoreStatic: true },
-  // The server in four parts, each a run of its own (the whole takes about three hours here: its
+  // The server in four parts, each a run of its own (the whole takes over two hours here: its
   // in-process attack suites hold sockets open on real timers for each mutant they cover).
   // Together they are the server folder; CONTRIBUTING.md gives each part's score and date.
   'server-auth': { mutate: ['src/server/auth/**/*.ts', 'src/server/store/**/*.ts'], break: 90, projects: ['node'], ignoreStatic: true },

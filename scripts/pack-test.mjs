@@ -52,8 +52,8 @@ try {
     '@tanstack/react-query@^5.108.0', 'typescript@~6.0.2', '@types/react@^19.3.0', '@types/react-dom@^19.2.0', '@types/node@^20.19.0'], app);
 
   const examples = docExamples();
-  await check('README has the React and server examples', () => {
-    for (const name of ['react-app.tsx', 'server.ts']) if (!examples[name]) throw new Error(`README lacks <!-- example: ${name} -->`);
+  await check('README has the React, server and route-file examples', () => {
+    for (const name of ['react-app.tsx', 'server.ts', 'route.ts']) if (!examples[name]) throw new Error(`README lacks <!-- example: ${name} -->`);
   });
   mkdirSync(join(app, 'src'));
   for (const [name, code] of Object.entries(examples)) writeFileSync(join(app, 'src', name), code);
@@ -178,15 +178,8 @@ export default function Page() {
   return <main><h1>Compose</h1><AttachmentUploader conversationId="c1" endpoint="/api/attachments" /></main>;
 }
 `);
-    writeFileSync(join(next, 'app', 'api', 'attachments', '[[...path]]', 'route.ts'), `import { createUploadHandler, staticToken } from 'ghl-attachments/server';
-
-export const { GET, POST, OPTIONS } = createUploadHandler({
-  getToken: staticToken(process.env.GHL_TOKEN ?? 'unset'),
-  locationId: process.env.GHL_LOCATION_ID ?? 'unset',
-  apiBase: process.env.GHL_API_BASE,
-  authorize: 'anyone',
-});
-`);
+    // The README's route file, as it is.
+    writeFileSync(join(next, 'app', 'api', 'attachments', '[[...path]]', 'route.ts'), docExamples()['route.ts']);
     const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
     await check('Next.js: the App Router route ({ GET, POST, OPTIONS }) and a Server Component page build and type-check (next build)', () => {
       try {
@@ -199,7 +192,7 @@ export const { GET, POST, OPTIONS } = createUploadHandler({
       const html = readFileSync(join(next, '.next', 'server', 'app', 'index.html'), 'utf8');
       if (!html.includes('Drop files here to attach them') || !html.includes('Choose files to attach')) throw new Error(html.slice(0, 300));
     });
-    await check('Next.js: the route answers a real upload and its policy at /config through the mock (next start)', async () => {
+    await check('Next.js: the README’s route file refuses an upload without the session, answers one with it, its preview and its policy at /config through the mock (next start)', async () => {
       const mockEntry = await import(pathToFileURL(join(next, 'node_modules/ghl-attachments/dist/mock.js')).href);
       const mock = await mockEntry.startMockHighLevel();
       const port = await freePort();
@@ -221,12 +214,17 @@ export const { GET, POST, OPTIONS } = createUploadHandler({
         const form = new FormData();
         form.append('conversationId', 'c1');
         form.append('file', new Blob([png], { type: 'image/png' }), 'a.png');
-        const answer = await fetch(endpoint, { method: 'POST', body: form, headers: { 'X-Requested-With': 'ghl-attachments' } });
+        const headers = { 'X-Requested-With': 'ghl-attachments' };
+        const refused = await fetch(endpoint, { method: 'POST', body: form, headers });
+        if (refused.status !== 401) throw new Error(`without the session: status ${refused.status}, not 401`);
+        if (mock.stats.uploadRequests !== 0) throw new Error('an unauthorized upload reached HighLevel');
+        const session = { ...headers, Authorization: 'Bearer session-of-user-1' };
+        const answer = await fetch(endpoint, { method: 'POST', body: form, headers: session });
         const body = await answer.json();
         if (answer.status !== 200) throw new Error(`status ${answer.status}: ${JSON.stringify(body)}`);
         const served = Buffer.from(await (await fetch(body.files[0].url)).arrayBuffer());
         if (!served.equals(png)) throw new Error('the URL serves other bytes');
-        const preview = await fetch(body.files[0].previewUrl);
+        const preview = await fetch(body.files[0].previewUrl, { headers: session });
         if (preview.status !== 200) throw new Error(`the preview link answered ${preview.status}`);
         // The optional catch-all hands the route its sub-paths: the policy here.
         const policy = await fetch(`${endpoint}/config`);
