@@ -60,7 +60,7 @@ describe('once', () => {
     await expect(once({ store, scope: 's', bodyHash: 'h', maxRunMs: 60_000 }, failing)).rejects.toThrow('HighLevel away');
     expect(await store.get('s')).toBeUndefined();
     vi.useFakeTimers({ toFake: ['Date'] });
-    // Were the lock still held, the retry would wait; with the clock still, it would wait for good.
+    // Were the lock still held, the retry would be 409 at once (maxRunMs 0).
     const retry = work();
     expect(await once({ store, scope: 's', bodyHash: 'h', maxRunMs: 0 }, retry)).toEqual({ answer: OK, replayed: false });
     expect(retry).toHaveBeenCalledOnce();
@@ -92,7 +92,7 @@ describe('once', () => {
       expect(await refusal(once({ store, scope: 's', bodyHash: 'second', maxRunMs: 60_000 }, work()))).toEqual({ code: 'idempotency-key-reused' });
     });
 
-    it('a request with the same body waits up to maxRunMs, then is 409 send-in-progress with its retry, at the deadline’s own millisecond', async () => {
+    it('a request with the same body is 409 send-in-progress with its retry once maxRunMs has passed, at the deadline’s own millisecond', async () => {
       const store = await heldElsewhere(JSON.stringify({ hash: 'h', state: 'running' }));
       vi.useFakeTimers({ toFake: ['Date'] });
       const waiting = work();

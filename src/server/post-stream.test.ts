@@ -230,12 +230,14 @@ describe('postStream against upstreams that misbehave', () => {
       const { port } = await listen(
         createServer((req, res) => {
           req.resume();
-          req.on('end', () => res.writeHead(200, { 'Set-Cookie': ['a=1', 'b=2'], 'Retry-After': '7' }).end('{}'));
+          req.on('end', () => res.writeHead(200, { 'Set-Cookie': ['a=1', 'b=2'], 'Retry-After': ['7', '9'], 'X-RateLimit-Remaining': ['5', '4'] }).end('{}'));
         }),
       );
       const answer = await postStream(`http://127.0.0.1:${port}/upload`, {}, countingBody(1, 16).body, never());
       expect(answer.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+      // A header Node keeps once stays the first value (a wait, not "7, 9"); others are joined.
       expect(answer.headers.get('retry-after')).toBe('7');
+      expect(answer.headers.get('x-ratelimit-remaining')).toBe('5, 4');
     });
   });
 

@@ -87,7 +87,8 @@ export function postStream(
         if (settled) return;
         settled = true;
         const answerHeaders = new Headers();
-        for (const [name, values] of Object.entries(res.headersDistinct)) for (const value of values ?? []) answerHeaders.append(name, value);
+        // Node's own view: a header it keeps once (Retry-After) stays one value; Set-Cookie, several.
+        for (const [name, value] of Object.entries(res.headers)) for (const item of [value ?? []].flat()) answerHeaders.append(name, item);
         resolve({ status: res.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') });
       });
     });

@@ -52,7 +52,7 @@ beforeAll(async () => {
       },
     },
   });
-  // With the fleet's pace on: a send may wait its turn, and a second request with its key waits that long too.
+  // With the fleet's pace on: how long a second request with a key waits counts the pace's longest wait too.
   channels = await startStack({
     mock,
     bff: { getToken: () => 't1', locationId: 'loc1', previewSecret: SECRET, messageTypes: ['SMS', 'WhatsApp', 'Email'], upstreamTimeoutMs: 1500, rateLimit: { max: 10_000, intervalMs: 10_000, maxWaitMs: 30_000 } },
@@ -298,7 +298,7 @@ describe('one message per Idempotency-Key', () => {
     expect(sent()).toBe(before + 1);
   });
 
-  it('makes one message of a double click with the fleet’s pace on, too', async () => {
+  it('makes one message of a double click with the fleet’s pace on, whose longest wait the second request may wait too', async () => {
     channels.mock.failNextSend({ kind: 'delay', ms: 300 });
     const key = randomUUID();
     const body = { conversationId: 'conv1', message: 'double click, paced' };
